@@ -4,7 +4,11 @@
  * Drivers return rows as plain JSON-able objects with values as Looker returns them:
  * integers that fit a JS number as numbers, bigint/numeric beyond 2^53 as strings,
  * DATE as `YYYY-MM-DD`, TIMESTAMP as `YYYY-MM-DD HH:MM:SS`, booleans as booleans,
- * NULL as null. Column order follows the SELECT list.
+ * NULL as null. Column order follows the SELECT list. The exact rules (decimals, fractional
+ * seconds, zone-aware timestamps, lists/structs as JSON text) are in `values.ts`.
+ *
+ * Failures reject with a `DriverError`: `kind` tells a timeout or cancellation from an error
+ * the database reported, and `message` carries the database's own message.
  */
 
 export interface QueryResult {
@@ -39,4 +43,28 @@ export interface ConnectionConfig {
   readonly max_connections?: number;
   /** Seconds, as in Looker. */
   readonly query_timeout?: number;
+  /**
+   * Extra settings as `key=value` pairs joined by `&` or `;`, as Looker's field of that name.
+   * DuckDB passes them as database config (e.g. `access_mode=read_only`); PostgreSQL reads
+   * `application_name` and `sslmode`.
+   */
+  readonly jdbc_additional_params?: string;
+}
+
+export type DriverErrorKind = 'timeout' | 'cancelled' | 'database' | 'connection';
+
+/** Why a run failed; `message` starts with the database's own message for `database` errors. */
+export class DriverError extends Error {
+  override readonly name = 'DriverError';
+  readonly kind: DriverErrorKind;
+  readonly dialect: string;
+  /** PostgreSQL SQLSTATE (e.g. `42P01`), when the database gave one. */
+  readonly sqlState: string | undefined;
+
+  constructor(kind: DriverErrorKind, dialect: string, message: string, options?: { cause?: unknown; sqlState?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    this.dialect = dialect;
+    this.sqlState = options?.sqlState;
+  }
 }

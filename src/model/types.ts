@@ -88,6 +88,8 @@ export interface Field {
   readonly loc: Loc;
   /** Every parameter as written (after extends/refinements merging). */
   readonly params: Params;
+  /** Where each parameter's value was written (`sql`, `filters`, `drill_fields[2]`, …), for diagnostics. */
+  readonly paramLocs?: Readonly<Record<string, Loc>>;
 }
 
 export interface ExploreSourceColumn {
@@ -107,9 +109,13 @@ export interface DerivedTable {
     readonly bindAllFilters: boolean;
     readonly limit?: number;
     readonly sorts: readonly { readonly field: string; readonly desc: boolean }[];
+    /** Where the `explore_source: name` was written. */
+    readonly loc?: Loc;
   };
   /** `datagroup_trigger`, `persist_for`, `sql_trigger_value`, `increment_key`, … kept as written. */
   readonly persistence: Params;
+  /** Where each `derived_table` parameter's value was written. */
+  readonly paramLocs?: Readonly<Record<string, Loc>>;
 }
 
 export interface View {
@@ -127,6 +133,7 @@ export interface View {
   /** `set: name { fields: [...] }` as written. */
   readonly sets: Readonly<Record<string, readonly string[]>>;
   readonly params: Params;
+  readonly paramLocs?: Readonly<Record<string, Loc>>;
 }
 
 export type JoinType = 'left_outer' | 'inner' | 'full_outer' | 'cross';
@@ -151,6 +158,7 @@ export interface Join {
   readonly viewLabel?: string;
   readonly loc: Loc;
   readonly params: Params;
+  readonly paramLocs?: Readonly<Record<string, Loc>>;
 }
 
 export interface Explore {
@@ -163,8 +171,14 @@ export interface Explore {
   readonly viewLabel?: string;
   readonly hidden: boolean;
   readonly extension: boolean;
-  /** The base view (`from:`/`view_name:`, default the explore's name). Its alias is the explore name. */
+  /** The base view (`from:`/`view_name:`, default the explore's name). */
   readonly view: string;
+  /**
+   * The base view's alias in SQL and in field names: `view_name:` when set (Looker names the
+   * fields after it), otherwise the explore's name (so `from:` aliases the view as the explore).
+   * Always set by `buildProject`; absent only in hand-made IR, meaning the explore name.
+   */
+  readonly alias?: string;
   readonly joins: readonly Join[];
   readonly fields?: readonly string[];
   readonly sqlAlwaysWhere?: string;
@@ -175,6 +189,7 @@ export interface Explore {
   readonly alwaysJoin: readonly string[];
   readonly symmetricAggregates: boolean;
   readonly params: Params;
+  readonly paramLocs?: Readonly<Record<string, Loc>>;
 }
 
 export interface Model {
@@ -192,6 +207,10 @@ export interface Model {
   readonly datagroups: Readonly<Record<string, Params>>;
   /** Project-relative paths this model included, in include order. */
   readonly includedFiles: readonly string[];
+  /** `*.dashboard.lookml` files the model included (recorded, not parsed here). */
+  readonly dashboards?: readonly string[];
+  /** `access_grant: name { user_attribute: … allowed_values: […] }`. */
+  readonly accessGrants?: Readonly<Record<string, Params>>;
   readonly params: Params;
 }
 

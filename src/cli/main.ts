@@ -1,0 +1,57 @@
+/**
+ * `overlook` command line: validate LookML projects and compile (or run) Looker queries.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { runSqlCommand } from './sql.ts';
+import { runValidateCommand } from './validate.ts';
+import { runDemoCommand } from './demo.ts';
+
+const program = new Command();
+program
+  .name('overlook')
+  .description('Open, self-hosted BI server that speaks the Looker API 4.0 and LookML.')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+program
+  .command('validate')
+  .description('Validate a LookML project like Looker\'s LookML validator; exits 1 when there are errors.')
+  .argument('<project-dir>', 'folder holding the LookML project')
+  .option('--format <format>', 'text or json', (v) => {
+    if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('use text or json');
+    return v;
+  }, 'text')
+  .action(async (dir: string, opts: { format: 'text' | 'json' }) => {
+    process.exitCode = await runValidateCommand(dir, opts.format);
+  });
+
+program
+  .command('sql')
+  .description('Compile a Looker query to SQL (and with --run, execute it).')
+  .argument('<project-dir>', 'folder holding the LookML project')
+  .requiredOption('--model <model>', 'model name')
+  .requiredOption('--explore <explore>', 'explore name')
+  .requiredOption('--fields <fields>', 'comma-separated view.field list')
+  .option('--filters <json>', 'filters as JSON: {"view.field": "expression"}')
+  .option('--sorts <sorts>', 'comma-separated sorts, e.g. "orders.count desc"')
+  .option('--pivots <fields>', 'comma-separated pivot fields')
+  .option('--limit <n>', 'row limit (default 500; -1 for none)')
+  .option('--timezone <tz>', 'query time zone (IANA name)')
+  .option('--dialect <dialect>', 'SQL dialect (default: from --run target, else duckdb)')
+  .option('--user-attributes <json>', 'user attribute values as JSON for Liquid and access filters')
+  .option('--run', 'execute the SQL and print the rows')
+  .option('--duckdb <file>', 'with --run: DuckDB database file (default: the bundled demo data)')
+  .option('--postgres <url>', 'with --run: PostgreSQL connection URL')
+  .option('--format <format>', 'with --run: table, json or csv', 'table')
+  .action(async (dir: string, opts: Record<string, string | boolean | undefined>) => {
+    process.exitCode = await runSqlCommand(dir, opts);
+  });
+
+program
+  .command('demo')
+  .description('Generate the bundled demo data (DuckDB) and run a few queries on the demo LookML project.')
+  .action(async () => {
+    process.exitCode = await runDemoCommand();
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,182 @@
+/**
+ * DuckDB driver (`@duckdb/node-api`): one database instance per driver, a small pool of
+ * connections (DuckDB runs statements of different connections in parallel, but one connection
+ * runs one statement at a time), timeouts and cancellation by interrupting the connection.
+ *
+ * Extensions are never downloaded or auto-loaded (the server has no internet); ICU, JSON and
+ * Parquet are built into the binary, so `AT TIME ZONE` and `timezone()` work. Sessions run in
+ * UTC so zone-aware values convert the same on every machine.
+ */
+import {
+  DuckDBArrayValue, DuckDBDateValue, DuckDBDecimalValue, DuckDBInstance, DuckDBListValue, DuckDBMapValue,
+  DuckDBStructValue, DuckDBTimestampTZValue, DuckDBTimestampValue, DuckDBUnionValue, DuckDBVariantValue,
+} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { DriverError } from './driver.ts';
+import type { Driver, QueryResult, RunOptions } from './driver.ts';
+import { decimalValue, floatValue, integerValue, nestedValue } from './values.ts';
+import { RunGuard, errorMessage } from './run-control.ts';
+
+export interface DuckDBDriverOptions {
+  /** Database file, or `:memory:`. */
+  readonly path: string;
+  /** Open the file with `access_mode=READ_ONLY` (other processes may read it at the same time). */
+  readonly readOnly?: boolean;
+  /** Default schema for unqualified table names (`SET schema`). */
+  readonly schema?: string;
+  /** Connections in the pool; default 4. */
+  readonly maxConnections?: number;
+  /** Timeout for runs that do not pass their own. */
+  readonly defaultTimeoutMs?: number;
+  /** Extra DuckDB config options for the instance (e.g. `threads`, `memory_limit`). */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+const DIALECT = 'duckdb';
+
+/** Convert one DuckDB value by the shared rules (values.ts); nested values stay JS values here. */
+function jsonValue(value: DuckDBValue): unknown {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'number') return floatValue(value);
+  if (typeof value === 'bigint') return integerValue(value);
+  if (value instanceof DuckDBDecimalValue) return decimalValue(value.toString());
+  // Zone-aware timestamps print in UTC, the same text as a plain timestamp with those micros.
+  if (value instanceof DuckDBTimestampTZValue) return new DuckDBTimestampValue(value.micros).toString();
+  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBDateValue) return value.toString();
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(jsonValue);
+  if (value instanceof DuckDBStructValue) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value.entries)) out[key] = jsonValue(item);
+    return out;
+  }
+  if (value instanceof DuckDBMapValue) {
+    return value.entries.map((entry) => ({ key: jsonValue(entry.key), value: jsonValue(entry.value) }));
+  }
+  if (value instanceof DuckDBUnionValue) return jsonValue(value.value);
+  if (value instanceof DuckDBVariantValue) return jsonValue(value.value);
+  return value.toString();
+}
+
+/** A top-level cell: scalars by the value rules, nested values as JSON text. */
+export function duckdbCellValue(value: DuckDBValue): unknown {
+  const converted = jsonValue(value);
+  return converted !== null && typeof converted === 'object' ? nestedValue(converted) : converted;
+}
+
+interface Waiter {
+  resolve(conn: DuckDBConnection): void;
+  reject(error: unknown): void;
+}
+
+/** Opens lazily so `createDriver` stays synchronous; an open failure rejects every run. */
+class ConnectionPool {
+  private instance: Promise<DuckDBInstance> | undefined;
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiters: Waiter[] = [];
+  private open = 0;
+  private closed = false;
+
+  constructor(private readonly options: DuckDBDriverOptions, private readonly max: number) {}
+
+  private getInstance(): Promise<DuckDBInstance> {
+    this.instance ??= DuckDBInstance.create(this.options.path, {
+      ...this.options.config,
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      ...(this.options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+    });
+    return this.instance;
+  }
+
+  private async connect(): Promise<DuckDBConnection> {
+    const conn = await (await this.getInstance()).connect();
+    const setup = [`SET TimeZone = 'UTC'`];
+    if (this.options.schema) setup.push(`SET schema = '${this.options.schema.replaceAll("'", "''")}'`);
+    await conn.run(setup.join('; '));
+    return conn;
+  }
+
+  async acquire(guard: RunGuard): Promise<DuckDBConnection> {
+    if (this.closed) throw new DriverError('connection', DIALECT, 'The DuckDB driver is closed');
+    const ready = this.idle.pop();
+    if (ready) return ready;
+    if (this.open < this.max) {
+      this.open++;
+      try {
+        return await this.connect();
+      } catch (error) {
+        this.open--;
+        throw new DriverError('connection', DIALECT, `Cannot open DuckDB database ${this.options.path}: ${errorMessage(error)}`, { cause: error });
+      }
+    }
+    return new Promise<DuckDBConnection>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      this.waiters.push(waiter);
+      // A run that stops while queued leaves the queue; nothing runs on the server yet.
+      guard.onStop(() => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+        reject(guard.error(DIALECT, 'while waiting for a free connection'));
+      });
+    });
+  }
+
+  release(conn: DuckDBConnection): void {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter.resolve(conn);
+    else if (this.closed) conn.closeSync();
+    else this.idle.push(conn);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.reject(new DriverError('connection', DIALECT, 'The DuckDB driver was closed'));
+    }
+    for (const conn of this.idle.splice(0)) conn.closeSync();
+    if (this.instance) {
+      const instance = await this.instance.catch(() => undefined);
+      instance?.closeSync();
+    }
+  }
+}
+
+export function createDuckDBDriver(options: DuckDBDriverOptions): Driver {
+  const pool = new ConnectionPool(options, Math.max(1, options.maxConnections ?? 4));
+
+  async function run(sql: string, runOptions?: RunOptions): Promise<QueryResult> {
+    const guard = new RunGuard(runOptions, options.defaultTimeoutMs);
+    try {
+      if (guard.reason !== null) throw guard.error(DIALECT);
+      const conn = await pool.acquire(guard);
+      try {
+        if (guard.reason !== null) throw guard.error(DIALECT);
+        guard.onStop(() => {
+          conn.interrupt();
+        });
+        const reader = await conn.runAndReadAll(sql).catch((error: unknown) => {
+          if (guard.reason !== null) throw guard.error(DIALECT, `DuckDB: ${errorMessage(error)}`, error);
+          throw new DriverError('database', DIALECT, errorMessage(error), { cause: error });
+        });
+        // The deadline passed while the last chunk arrived: still a timeout, for predictability.
+        if (guard.reason !== null) throw guard.error(DIALECT);
+        const columns = reader.columnNames();
+        const rows = reader.getRows().map((values) => {
+          const row: Record<string, unknown> = {};
+          columns.forEach((name, i) => {
+            row[name] = duckdbCellValue(values[i] ?? null);
+          });
+          return row;
+        });
+        return { columns, rows };
+      } finally {
+        guard.onStop(undefined);
+        pool.release(conn);
+      }
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  return { dialect: DIALECT, run, close: () => pool.close() };
+}

@@ -1,0 +1,92 @@
+/**
+ * LookML values as plain JSON, for parameters the model stage keeps as written
+ * (`Field.params`, unknown keys, the API's `lookml` views).
+ *
+ * Rules:
+ * - strings, bare words (`yes`, `42`, `orders.id`) and `;;` bodies become strings;
+ * - `[a, "b"]` becomes an array; a map-list whose items are all `key: value`
+ *   (`[orders.status: "complete"]`) becomes an object; in a mixed list each pair item
+ *   becomes a one-key object `{ key: value }`;
+ * - a block becomes an object of its pairs; within one block (or map-list):
+ *   - a key seen once maps to its value;
+ *   - a key seen more than once maps to the array of its values, in source order
+ *     (`link: {…} link: {…}` → `link: [{…}, {…}]`, even when the values are lists);
+ *   - named blocks are keyed by key, then name: `dimension: a {…} dimension: b {…}`
+ *     → `dimension: { a: {…}, b: {…} }`; a name repeated under the same key follows the
+ *     rule above (`{ a: [{…}, {…}] }`); a key used both with and without names is a
+ *     list of its values in source order, the named ones as `{ name: {…} }`.
+ * Objects have no prototype, so keys such as `__proto__` are ordinary keys.
+ */
+import type { PairNode, ScalarNode, ValueNode } from './ast.ts';
+import type { Plain } from '../model/types.ts';
+
+type PlainObject = Record<string, Plain>;
+
+function emptyObject(): PlainObject {
+  return Object.create(null) as PlainObject;
+}
+
+export function toPlain(value: ValueNode): Plain {
+  switch (value.kind) {
+    case 'string':
+    case 'bare':
+    case 'sql':
+      return value.value;
+    case 'block':
+      return pairsToParams(value.pairs);
+    case 'list': {
+      const items = value.items;
+      if (items.length > 0 && items.every((i) => i.kind === 'pair')) return pairsToParams(items.filter(isPair));
+      return items.map((i) => (i.kind === 'pair' ? single(i.key, toPlain(i.value)) : i.value));
+    }
+  }
+}
+
+export function pairsToParams(pairs: readonly PairNode[]): PlainObject {
+  const groups = new Map<string, PairNode[]>();
+  for (const p of pairs) {
+    const g = groups.get(p.key);
+    if (g) g.push(p);
+    else groups.set(p.key, [p]);
+  }
+  const out = emptyObject();
+  for (const [key, group] of groups) {
+    if (group.every((p) => p.name !== undefined)) {
+      out[key] = byName(group);
+    } else if (group.length === 1) {
+      out[key] = entryValue(group[0]!);
+    } else {
+      out[key] = group.map(entryValue);
+    }
+  }
+  return out;
+}
+
+function byName(group: readonly PairNode[]): PlainObject {
+  const names = new Map<string, Plain[]>();
+  for (const p of group) {
+    const name = p.name ?? '';
+    const v = toPlain(p.value);
+    const list = names.get(name);
+    if (list) list.push(v);
+    else names.set(name, [v]);
+  }
+  const out = emptyObject();
+  for (const [name, values] of names) out[name] = values.length === 1 ? values[0]! : values;
+  return out;
+}
+
+function entryValue(p: PairNode): Plain {
+  const v = toPlain(p.value);
+  return p.name === undefined ? v : single(p.name, v);
+}
+
+function isPair(i: PairNode | ScalarNode): i is PairNode {
+  return i.kind === 'pair';
+}
+
+function single(key: string, value: Plain): PlainObject {
+  const o = emptyObject();
+  o[key] = value;
+  return o;
+}

@@ -1,0 +1,126 @@
+/**
+ * Typed reads of the generic LookML tree, shared by the model builders.
+ *
+ * After merging, a block may legitimately repeat a key (`filters: {…}` blocks,
+ * `allowed_value`, `link`), so "one value" readers take the last occurrence —
+ * the one a later refinement or extension wrote.
+ */
+import type { Diagnostic, Loc, PairNode, ScalarNode, Severity, ValueNode } from '../lookml/ast.ts';
+
+export function isScalar(v: ValueNode): v is ScalarNode {
+  return v.kind === 'string' || v.kind === 'bare' || v.kind === 'sql';
+}
+
+export function lastPair(pairs: readonly PairNode[], key: string): PairNode | undefined {
+  for (let i = pairs.length - 1; i >= 0; i--) {
+    const p = pairs[i]!;
+    if (p.key === key) return p;
+  }
+  return undefined;
+}
+
+export function allPairs(pairs: readonly PairNode[], key: string): PairNode[] {
+  return pairs.filter((p) => p.key === key);
+}
+
+/** The scalar text of `key`, if present and scalar. */
+export function str(pairs: readonly PairNode[], key: string): string | undefined {
+  const p = lastPair(pairs, key);
+  return p && isScalar(p.value) ? p.value.value : undefined;
+}
+
+/** `yes`/`no` (also `true`/`false`) as a boolean; anything else is undefined. */
+export function yesNo(pairs: readonly PairNode[], key: string): boolean | undefined {
+  const v = str(pairs, key)?.trim().toLowerCase();
+  if (v === 'yes' || v === 'true') return true;
+  if (v === 'no' || v === 'false') return false;
+  return undefined;
+}
+
+export function num(pairs: readonly PairNode[], key: string): number | undefined {
+  const v = str(pairs, key);
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The scalar items of a list value (a lone scalar counts as a one-item list). */
+export function listItems(value: ValueNode): ScalarNode[] {
+  if (isScalar(value)) return [value];
+  if (value.kind === 'list') return value.items.filter((i): i is ScalarNode => i.kind !== 'pair');
+  return [];
+}
+
+export function list(pairs: readonly PairNode[], key: string): string[] | undefined {
+  const p = lastPair(pairs, key);
+  return p ? listItems(p.value).map((i) => i.value) : undefined;
+}
+
+/** The body of a block-valued pair (empty for anything else). */
+export function body(p: PairNode | undefined): readonly PairNode[] {
+  return p?.value.kind === 'block' ? p.value.pairs : [];
+}
+
+/** Where a named block's name is (falls back to its key). */
+export function nameLoc(p: PairNode): Loc {
+  return p.nameLoc ?? p.loc;
+}
+
+/**
+ * The position of character `offset` of a scalar's value. Strings are located at
+ * their opening quote, so their text starts one column later; escapes inside the
+ * string make the column approximate, which is acceptable for diagnostics.
+ */
+export function offsetLoc(node: ScalarNode, offset: number): Loc {
+  const before = node.value.slice(0, offset);
+  const nl = before.lastIndexOf('\n');
+  const shift = node.kind === 'string' ? 1 : 0;
+  if (nl === -1) return { file: node.loc.file, line: node.loc.line, column: node.loc.column + shift + offset };
+  let lines = 0;
+  for (const ch of before) if (ch === '\n') lines++;
+  return { file: node.loc.file, line: node.loc.line + lines, column: offset - nl };
+}
+
+export function diag(code: string, severity: Severity, message: string, loc: Loc): Diagnostic {
+  return { code, severity, message, file: loc.file, line: loc.line, column: loc.column };
+}
+
+export function fileLoc(file: string): Loc {
+  return { file, line: 1, column: 1 };
+}
+
+/** Posix-style `dirname` of a project path (`''` for the root). */
+export function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i === -1 ? '' : path.slice(0, i);
+}
+
+/** Resolve `.`/`..` segments; the result has no leading slash. */
+export function normalizePath(path: string): string {
+  const out: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return out.join('/');
+}
+
+/**
+ * Where each parameter's value was written: `key` → its value (last occurrence),
+ * and `key[i]` → item `i` of a list value, so problems inside lists can be pinned.
+ */
+export function locsOf(pairs: readonly PairNode[]): Record<string, Loc> {
+  const out: Record<string, Loc> = {};
+  for (const p of pairs) {
+    out[p.key] = p.value.loc;
+    if (p.value.kind === 'list') p.value.items.forEach((item, i) => (out[`${p.key}[${i}]`] = item.loc));
+  }
+  return out;
+}
+
+/** Drop `undefined` members so results stay minimal, plain JSON. */
+export function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

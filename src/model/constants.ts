@@ -1,0 +1,153 @@
+/**
+ * `manifest.lkml` and `@{CONSTANT}` substitution.
+ *
+ * Looker replaces constants textually before it interprets anything else, so this
+ * runs on the syntax tree: every string, bare and SQL value (include paths and
+ * `connection:` too) comes out with its constants spelled out.
+ */
+import type { Diagnostic, LookmlFile, PairNode, ScalarNode, ValueNode } from '../lookml/ast.ts';
+import type { Manifest } from './types.ts';
+import { allPairs, body, diag, isScalar, offsetLoc, str } from './ast-util.ts';
+
+const CONSTANT_RE = /@\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}/g;
+
+export function isManifest(path: string): boolean {
+  return path === 'manifest.lkml' || path.endsWith('/manifest.lkml');
+}
+
+/** Read a manifest's declarations; `overrides` are the importing project's `override_constant`s. */
+export function readManifest(file: LookmlFile | undefined, overrides: Readonly<Record<string, string>> = {}): Manifest {
+  const constants: Record<string, { value: string; export?: string }> = {};
+  const localDependencies: { projectName: string; path?: string }[] = [];
+  const remoteDependencies: { name: string; url?: string; ref?: string }[] = [];
+  let projectName: string | undefined;
+  for (const p of file?.pairs ?? []) {
+    switch (p.key) {
+      case 'project_name':
+        if (isScalar(p.value)) projectName = p.value.value;
+        break;
+      case 'constant': {
+        if (p.name === undefined) break;
+        const b = body(p);
+        const exp = str(b, 'export');
+        const value = overrides[p.name] ?? str(b, 'value') ?? '';
+        constants[p.name] = exp === undefined ? { value } : { value, export: exp };
+        break;
+      }
+      case 'local_dependency': {
+        const b = body(p);
+        const project = str(b, 'project') ?? p.name;
+        if (project !== undefined) {
+          const path = str(b, 'path');
+          localDependencies.push(path === undefined ? { projectName: project } : { projectName: project, path });
+        }
+        break;
+      }
+      case 'remote_dependency': {
+        if (p.name === undefined) break;
+        const b = body(p);
+        const url = str(b, 'url');
+        const ref = str(b, 'ref');
+        remoteDependencies.push({
+          name: p.name,
+          ...(url === undefined ? {} : { url }),
+          ...(ref === undefined ? {} : { ref }),
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return { ...(projectName === undefined ? {} : { projectName }), constants, localDependencies, remoteDependencies };
+}
+
+/** `override_constant: NAME { value: "…" }` inside each dependency block, by project name. */
+export function constantOverrides(file: LookmlFile | undefined): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const p of file?.pairs ?? []) {
+    if (p.key !== 'local_dependency' && p.key !== 'remote_dependency') continue;
+    const b = body(p);
+    const project = p.key === 'local_dependency' ? (str(b, 'project') ?? p.name) : p.name;
+    if (project === undefined) continue;
+    for (const o of allPairs(b, 'override_constant')) {
+      const value = str(body(o), 'value');
+      if (o.name !== undefined && value !== undefined) (out[project] ??= {})[o.name] = value;
+    }
+  }
+  return out;
+}
+
+/** Constant values may themselves use constants; expand them once, up front. */
+export function expandConstantValues(manifest: Manifest): Record<string, string> {
+  const raw = manifest.constants;
+  const done: Record<string, string> = {};
+  const expand = (name: string, seen: Set<string>): string => {
+    const hit = done[name];
+    if (hit !== undefined) return hit;
+    const c = raw[name];
+    if (c === undefined) return `@{${name}}`;
+    if (seen.has(name)) return c.value;
+    seen.add(name);
+    const v = c.value.replace(CONSTANT_RE, (m, inner: string) => (raw[inner] ? expand(inner, seen) : m));
+    seen.delete(name);
+    done[name] = v;
+    return v;
+  };
+  for (const name of Object.keys(raw)) expand(name, new Set());
+  return done;
+}
+
+/** A copy of `file` with every `@{NAME}` replaced; unknown names are reported and left as written. */
+export function substituteConstants(
+  file: LookmlFile,
+  constants: Readonly<Record<string, string>>,
+  diagnostics: Diagnostic[],
+): LookmlFile {
+  const scalar = (node: ScalarNode): ScalarNode => {
+    if (!node.value.includes('@{')) return node;
+    const value = node.value.replace(CONSTANT_RE, (m, name: string, offset: number) => {
+      const v = constants[name];
+      if (v !== undefined) return v;
+      diagnostics.push(
+        diag(
+          'model/unknown-constant',
+          'error',
+          `Unknown constant "@{${name}}": declare it in manifest.lkml with constant: ${name} { value: "…" }`,
+          offsetLoc(node, offset),
+        ),
+      );
+      return m;
+    });
+    return value === node.value ? node : { ...node, value };
+  };
+  const value = (v: ValueNode): ValueNode => {
+    if (isScalar(v)) return scalar(v);
+    if (v.kind === 'list') {
+      let changed = false;
+      const items = v.items.map((i) => {
+        const n = i.kind === 'pair' ? pair(i) : scalar(i);
+        if (n !== i) changed = true;
+        return n;
+      });
+      return changed ? { ...v, items } : v;
+    }
+    const pairs = block(v.pairs);
+    return pairs === v.pairs ? v : { ...v, pairs };
+  };
+  const pair = (p: PairNode): PairNode => {
+    const v = value(p.value);
+    return v === p.value ? p : { ...p, value: v };
+  };
+  const block = (pairs: readonly PairNode[]): readonly PairNode[] => {
+    let changed = false;
+    const out = pairs.map((p) => {
+      const n = pair(p);
+      if (n !== p) changed = true;
+      return n;
+    });
+    return changed ? out : pairs;
+  };
+  const pairs = block(file.pairs);
+  return pairs === file.pairs ? file : { ...file, pairs };
+}

@@ -1,0 +1,32 @@
+/**
+ * The one catalog of query-compilation errors. Each is a problem with the *query or model*
+ * (the API turns them into Looker-shaped 4xx); anything else thrown by the compiler is a bug.
+ */
+
+export type QueryErrorCode =
+  | 'query/unknown-explore'
+  | 'query/unknown-field'
+  | 'query/field-not-in-explore'
+  | 'query/bad-filter'
+  | 'query/bad-sort'
+  | 'query/bad-limit'
+  | 'query/bad-timezone'
+  | 'query/circular-reference'
+  | 'query/unknown-reference'
+  | 'query/missing-user-attribute'
+  | 'query/bad-parameter'
+  | 'query/liquid'
+  | 'query/unsupported';
+
+export class QueryError extends Error {
+  readonly code: QueryErrorCode;
+  /** The field or filter the error is about, when there is one. */
+  readonly field?: string;
+
+  constructor(code: QueryErrorCode, message: string, field?: string) {
+    super(message);
+    this.name = 'QueryError';
+    this.code = code;
+    if (field !== undefined) this.field = field;
+  }
+}
