@@ -1,21 +1,65 @@
 import { parseLookml } from './src/lookml/index.ts';
 import { pairsToParams } from './src/lookml/plain.ts';
-const src = `# header
-view: +orders {
-  sql_table_name: @{SCHEMA}.orders ;;
-  dimension: id { primary_key: yes type: number sql: \${TABLE}.id ;; }
-  dimension: broken {
+const cases: Record<string, string> = {
+recov: `view: orders {
+  dimension: a {
     type: string
-    sql: \${TABLE}.x
+    sql: \${TABLE}.a ;;
+  }
+  dimension: b {
+    type: = number
+    label: "B"
+  }
+  dimension c {
+    sql: \${TABLE}.c ;;
   }
   measure: total {
     type: sum
-    filters: [orders.status: "complete", users.age: ">10",]
-    html: "<b>{{ value }}</b>" 
-    drill_fields: [, id, "a\\"b", detail*, -users.email,]
+    sql: \${TABLE}.amount ;;
   }
 }
-`;
-const f = parseLookml(src, 'x.view.lkml');
-console.log(JSON.stringify(f.diagnostics, null, 1));
-console.log(JSON.stringify(pairsToParams(f.pairs), null, 1));
+explore: orders {}
+`,
+str: `view: v {
+  dimension: a { label: "abc }
+  dimension: b {
+    label: "x"
+  }
+}
+`,
+strEof: `view: v {
+  dimension: a { label: "abc
+  }
+}
+`,
+sqlBrace: `view: v {
+  dimension: a {
+    sql: \${TABLE}.a
+  }
+  dimension: b { sql: b ;; }
+}`,
+unclosed: `view: v {
+  dimension: a {
+    type: number
+}`,
+extra: `view: v { }
+}
+explore: e {}`,
+list: `x: [a b, {c: d}, "q", [z], ]
+y: [a,
+z: 1`,
+missing: `view: v {
+  label:
+  type: number
+  foo
+  bar: 1
+  baz }
+`,
+quoted: `dimension: "foo" { type: number }`,
+};
+for (const [k, src] of Object.entries(cases)) {
+  const f = parseLookml(src, 'x.lkml');
+  console.log('==', k);
+  for (const d of f.diagnostics) console.log(`  ${d.line}:${d.column} ${d.code} ${d.message}`);
+  console.log(JSON.stringify(pairsToParams(f.pairs)));
+}

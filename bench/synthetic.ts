@@ -116,8 +116,8 @@ view: base_entity {
 function viewFile(i: number, opts: SyntheticOptions, rand: () => number): string {
   const name = viewName(i);
   const extendsBase = i % 3 === 0;
-  const strings = pickSome(rand, STRING_COLS, 7);
-  const numbers = pickSome(rand, NUMBER_COLS, 5);
+  const strings = pickSome(rand, STRING_COLS, 3);
+  const numbers = pickSome(rand, NUMBER_COLS, 3);
   const fks = foreignKeys(i, opts.views);
   const derived = i % 50 === 7;
   const L: string[] = [];
@@ -155,11 +155,10 @@ function viewFile(i: number, opts: SyntheticOptions, rand: () => number): string
     L.push(`  }`, '');
   }
   for (const col of numbers) {
-    L.push(`  dimension: ${col} {`, `    type: number`, `    sql: \${TABLE}.${col} ;;`, `    value_format_name: decimal_2`, `  }`, '');
+    L.push(`  dimension: ${col} {`, `    type: number`, `    sql: \${TABLE}.${col} ;;`, `  }`, '');
   }
   L.push(`  dimension: is_large {`, `    type: yesno`, `    sql: \${${numbers[0]!}} > ${Math.floor(rand() * 900) + 100} ;;`, `  }`, '');
   L.push(`  dimension: ${numbers[1]!}_tier {`, `    type: tier`, `    tiers: [0, 10, 50, 100, 500]`, `    style: integer`, `    sql: \${${numbers[1]!}} ;;`, `  }`, '');
-  L.push(`  dimension: ${strings[1]!}_upper {`, `    sql: UPPER(\${${strings[1]!}}) ;;`, `  }`, '');
   L.push(`  dimension_group: created {`);
   L.push(`    type: time`);
   L.push(`    timeframes: [raw, time, date, week, month, quarter, year, day_of_week, hour_of_day]`);
@@ -183,7 +182,6 @@ function viewFile(i: number, opts: SyntheticOptions, rand: () => number): string
   if (!extendsBase) L.push(`  measure: count {`, `    type: count`, `    drill_fields: [detail*]`, `  }`, '');
   L.push(`  measure: total_${numbers[0]!} {`, `    type: sum`, `    sql: \${${numbers[0]!}} ;;`, `    value_format_name: usd`, `  }`, '');
   L.push(`  measure: average_${numbers[1]!} {`, `    type: average`, `    sql: \${${numbers[1]!}} ;;`, `  }`, '');
-  L.push(`  measure: max_${numbers[2]!} {`, `    type: max`, `    sql: \${${numbers[2]!}} ;;`, `  }`, '');
   L.push(`  measure: distinct_${strings[2]!} {`, `    type: count_distinct`, `    sql: \${${strings[2]!}} ;;`, `  }`, '');
   const status = pick(rand, STATUS_VALUES);
   L.push(`  measure: ${status}_count {`, `    type: count`, `    filters: [${strings[0]!}: "${status}", is_large: "yes"]`, `  }`, '');
@@ -198,8 +196,7 @@ function viewFile(i: number, opts: SyntheticOptions, rand: () => number): string
   L.push(`    sql: \${TABLE}.{% parameter metric_selector %} ;;`);
   L.push(`    label_from_parameter: metric_selector`);
   L.push(`  }`, '');
-  L.push(`  set: detail {`, `    fields: [id, ${strings.slice(0, 3).join(', ')}, created_date]`, `  }`, '');
-  L.push(`  set: summary {`, `    fields: [count, total_${numbers[0]!}, ${status}_count]`, `  }`);
+  L.push(`  set: detail {`, `    fields: [id, ${strings.join(', ')}, created_date, total_${numbers[0]!}, ${status}_count]`, `  }`);
   L.push(`}`);
   return L.join('\n') + '\n';
 }

@@ -10,9 +10,15 @@ let started = false;
 
 export function setup(): void {
   if (process.env.OVERLOOK_TEST_PG_URL) return;
-  const env = { ...process.env, PGTEST_PORT: process.env.PGTEST_PORT ?? String(54329 + (process.pid % 500)) };
+  // A directory and port per run, so concurrent runs on one machine never share a server.
+  const env = {
+    ...process.env,
+    PGTEST_PORT: process.env.PGTEST_PORT ?? String(54329 + (process.pid % 500)),
+    PGTEST_DIR: process.env.PGTEST_DIR ?? `/tmp/overlook-pgtest-${process.pid}`,
+  };
   const url = execFileSync(script, ['start'], { env, encoding: 'utf8' }).trim();
   process.env.PGTEST_PORT = env.PGTEST_PORT;
+  process.env.PGTEST_DIR = env.PGTEST_DIR;
   process.env.OVERLOOK_TEST_PG_URL = url;
   started = true;
 }

@@ -147,19 +147,19 @@ export function createDuckDBDriver(options: DuckDBDriverOptions): Driver {
   async function run(sql: string, runOptions?: RunOptions): Promise<QueryResult> {
     const guard = new RunGuard(runOptions, options.defaultTimeoutMs);
     try {
-      if (guard.reason !== null) throw guard.error(DIALECT);
+      if (guard.isStopped()) throw guard.error(DIALECT);
       const conn = await pool.acquire(guard);
       try {
-        if (guard.reason !== null) throw guard.error(DIALECT);
+        if (guard.isStopped()) throw guard.error(DIALECT);
         guard.onStop(() => {
           conn.interrupt();
         });
         const reader = await conn.runAndReadAll(sql).catch((error: unknown) => {
-          if (guard.reason !== null) throw guard.error(DIALECT, `DuckDB: ${errorMessage(error)}`, error);
+          if (guard.isStopped()) throw guard.error(DIALECT, `DuckDB: ${errorMessage(error)}`, error);
           throw new DriverError('database', DIALECT, errorMessage(error), { cause: error });
         });
         // The deadline passed while the last chunk arrived: still a timeout, for predictability.
-        if (guard.reason !== null) throw guard.error(DIALECT);
+        if (guard.isStopped()) throw guard.error(DIALECT);
         const columns = reader.columnNames();
         const rows = reader.getRows().map((values) => {
           const row: Record<string, unknown> = {};

@@ -145,7 +145,8 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
     let pid = backendPids.get(client);
     if (pid === undefined) {
       const results = (await client.query(sessionSetup)) as unknown as pg.QueryResult[];
-      pid = Number(results.at(-1)?.rows[0]?.pid);
+      const row = results.at(-1)?.rows[0] as { pid?: unknown } | undefined;
+      pid = Number(row?.pid);
       backendPids.set(client, pid);
     }
     if (sessionTimeouts.get(client) !== timeoutMs) {
@@ -175,29 +176,30 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
     // A client whose statement was cancelled is discarded, so a late cancel can hit no other query.
     let discard = false;
     try {
-      if (guard.reason !== null) throw guard.error(DIALECT);
+      if (guard.isStopped()) throw guard.error(DIALECT);
       client = await pool.connect().catch((error: unknown) => {
         throw new DriverError('connection', DIALECT, `Cannot connect to PostgreSQL: ${errorMessage(error)}`, { cause: error });
       });
-      if (guard.reason !== null) throw guard.error(DIALECT, 'while waiting for a free connection');
+      if (guard.isStopped()) throw guard.error(DIALECT, 'while waiting for a free connection');
       const active = client;
       const pid = await prepare(active, guard.remainingMs() ?? 0);
-      if (guard.reason !== null) throw guard.error(DIALECT);
-      let settled = false;
+      if (guard.isStopped()) throw guard.error(DIALECT);
+      const statement = { settled: false };
+      const isSettled = (): boolean => statement.settled;
       let cancelling: Promise<void> | undefined;
       guard.onStop(() => {
         discard = true;
         cancelling = (async () => {
           // A cancel that overtakes the statement on its way to the server finds it idle: retry.
-          for (let attempt = 1; attempt <= 5 && !settled; attempt++) {
+          for (let attempt = 1; attempt <= 5 && !isSettled(); attempt++) {
             await cancelBackend(pid);
-            if (!settled) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+            if (!isSettled()) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
           }
         })();
       });
       try {
         const raw = (await active.query({ text: sql, rowMode: 'array' })) as unknown as pg.QueryResult<unknown[]> | pg.QueryResult<unknown[]>[];
-        if (guard.reason !== null) throw guard.error(DIALECT);
+        if (guard.isStopped()) throw guard.error(DIALECT);
         const result = Array.isArray(raw) ? raw.at(-1) : raw;
         const columns = (result?.fields ?? []).map((field) => field.name);
         const rows = (result?.rows ?? []).map((values) => {
@@ -211,8 +213,8 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
       } catch (error) {
         if (error instanceof DriverError) throw error;
         const pgError = asPgError(error);
-        if (pgError.code === '57014' || guard.reason !== null) {
-          if (guard.reason === null) guard.reason = pgError.message.includes('statement timeout') ? 'timeout' : 'cancelled';
+        if (pgError.code === '57014' || guard.isStopped()) {
+          if (!guard.isStopped()) guard.reason = pgError.message.includes('statement timeout') ? 'timeout' : 'cancelled';
           discard = true;
           throw guard.error(DIALECT, `PostgreSQL: ${pgError.message}`, error);
         }
@@ -222,7 +224,7 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
         }
         throw new DriverError('database', DIALECT, databaseMessage(pgError), { cause: error, ...(pgError.code ? { sqlState: pgError.code } : {}) });
       } finally {
-        settled = true;
+        statement.settled = true;
         guard.onStop(undefined);
         await cancelling;
       }

@@ -70,6 +70,11 @@ export class RunGuard {
     }
   }
 
+  /** A method, not a field read, so type narrowing does not assume the value cannot change across awaits. */
+  isStopped(): boolean {
+    return this.reason !== null;
+  }
+
   /** Milliseconds left before the timeout (undefined: no timeout). Never below 1. */
   remainingMs(): number | undefined {
     if (this.timeoutMs === undefined) return undefined;

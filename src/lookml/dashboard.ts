@@ -67,7 +67,9 @@ export function parseDashboardFile(text: string, path: string): DashboardFile {
     report(code, sev, firstLine(e.message), at(e.pos[0]));
   };
 
-  const docs = parseAllDocuments(text, {
+  // The yaml lexer rejects a BOM before `- `; it is not a column either, so drop it.
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const docs = parseAllDocuments(source, {
     lineCounter,
     customTags: rubyHashTags,
     prettyErrors: false,

@@ -74,6 +74,11 @@ export function isLegacyYamlPath(path: string): boolean {
 class Parser {
   readonly diagnostics: Diagnostic[] = [];
   private readonly s: Scanner;
+  /**
+   * Blocks closed by a `}` left of their key's column (on a later line). When an outer
+   * block then reaches EOF unclosed, the missing brace most likely belongs to one of these.
+   */
+  private readonly misindented: { label: string; loc: Loc; offset: number }[] = [];
 
   constructor(text: string, path: string) {
     this.s = new Scanner(text, path);
@@ -172,7 +177,9 @@ class Parser {
       return true;
     }
     if (s.atBareStart()) {
-      const before = s.save();
+      const before = s.pos;
+      const line = s.line;
+      const lineStart = s.lineStart;
       const value = s.scanBare();
       s.skipTrivia();
       const next = s.peek();
@@ -180,7 +187,9 @@ class Parser {
         out.push(this.block(key, value, vLoc, keyLoc, depth));
       } else if (next === COLON) {
         // `label:` with nothing after it: the word is the next key.
-        s.restore(before);
+        s.pos = before;
+        s.line = line;
+        s.lineStart = lineStart;
         if (!missingColon) this.error(LookmlCodes.missingValue, `Expected a value after '${key}:'`, keyLoc);
       } else {
         const bare: BareNode = { kind: 'bare', value, loc: vLoc };
@@ -214,14 +223,18 @@ class Parser {
       this.error(LookmlCodes.tooDeep, `Block '${label}' is nested more than ${MAX_DEPTH} levels deep; its content is ignored`, keyLoc);
       s.skipBalanced(LBRACE, RBRACE);
     } else {
+      const openOffset = s.pos;
       s.pos++;
       for (;;) {
         s.skipTrivia();
         if (s.eof) {
-          this.error(LookmlCodes.unclosedBlock, `Block '${label}' is not closed: add a closing '}'`, keyLoc);
+          this.reportUnclosed(label, keyLoc, openOffset);
           break;
         }
         if (s.peek() === RBRACE) {
+          if (s.line > keyLoc.line && s.pos - s.lineStart + 1 < keyLoc.column) {
+            this.misindented.push({ label, loc: keyLoc, offset: openOffset });
+          }
           s.pos++;
           break;
         }
@@ -230,6 +243,13 @@ class Parser {
     }
     const value = { kind: 'block', pairs, loc: bLoc } as const;
     return name === undefined ? { kind: 'pair', key, value, loc: keyLoc } : { kind: 'pair', key, name, value, loc: keyLoc, nameLoc };
+  }
+
+  private reportUnclosed(label: string, keyLoc: Loc, openOffset: number): void {
+    const last = this.misindented[this.misindented.length - 1];
+    const culprit = last && last.offset > openOffset ? this.misindented.pop() : undefined;
+    const which = culprit ?? { label, loc: keyLoc };
+    this.error(LookmlCodes.unclosedBlock, `Block '${which.label}' is not closed: add a closing '}'`, which.loc);
   }
 
   /** `[a, "b", c]` or a map-list `[f: "v", g: w]`; commas may lead, trail or repeat. */

@@ -124,13 +124,8 @@ export function substituteConstants(
   const value = (v: ValueNode): ValueNode => {
     if (isScalar(v)) return scalar(v);
     if (v.kind === 'list') {
-      let changed = false;
-      const items = v.items.map((i) => {
-        const n = i.kind === 'pair' ? pair(i) : scalar(i);
-        if (n !== i) changed = true;
-        return n;
-      });
-      return changed ? { ...v, items } : v;
+      const items = v.items.map((i) => (i.kind === 'pair' ? pair(i) : scalar(i)));
+      return items.some((n, i) => n !== v.items[i]) ? { ...v, items } : v;
     }
     const pairs = block(v.pairs);
     return pairs === v.pairs ? v : { ...v, pairs };
@@ -140,13 +135,8 @@ export function substituteConstants(
     return v === p.value ? p : { ...p, value: v };
   };
   const block = (pairs: readonly PairNode[]): readonly PairNode[] => {
-    let changed = false;
-    const out = pairs.map((p) => {
-      const n = pair(p);
-      if (n !== p) changed = true;
-      return n;
-    });
-    return changed ? out : pairs;
+    const out = pairs.map(pair);
+    return out.some((n, i) => n !== pairs[i]) ? out : pairs;
   };
   const pairs = block(file.pairs);
   return pairs === file.pairs ? file : { ...file, pairs };

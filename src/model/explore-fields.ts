@@ -49,7 +49,7 @@ function keysFor(ctx: ListContext, alias: string, name: string): string[] {
 function evaluate(items: readonly string[], ctx: ListContext): Set<string> {
   const include = new Set<string>();
   const exclude = new Set<string>();
-  let sawInclude = false;
+  const seen = { include: false };
   const visit = (raw: string, alias: string, negate: boolean, stack: readonly string[]): void => {
     let item = raw.trim();
     if (item.startsWith('-')) {
@@ -57,7 +57,7 @@ function evaluate(items: readonly string[], ctx: ListContext): Set<string> {
       item = item.slice(1).trim();
     }
     const target = negate ? exclude : include;
-    if (!negate) sawInclude = true;
+    if (!negate) seen.include = true;
     if (item === 'ALL_FIELDS*') {
       for (const key of ctx.all.keys()) target.add(key);
       return;
@@ -76,7 +76,7 @@ function evaluate(items: readonly string[], ctx: ListContext): Set<string> {
     for (const key of keysFor(ctx, refAlias, ref.field)) target.add(key);
   };
   for (const item of items) visit(item, ctx.defaultAlias, false, []);
-  const base = sawInclude ? include : new Set(ctx.all.keys());
+  const base = seen.include ? include : new Set(ctx.all.keys());
   for (const key of exclude) base.delete(key);
   return base;
 }
@@ -108,6 +108,20 @@ export function exploreFields(model: Model, explore: Explore): Map<string, Explo
   const out = new Map<string, ExploreField>();
   for (const [k, v] of all) if (keep.has(k)) out.set(k, v);
   return out;
+}
+
+/**
+ * The `sql_on` a `foreign_key:` join stands for: the key (a base-view field unless
+ * qualified) equals the joined view's primary key. Undefined when the joined view
+ * or its primary key is missing (the validator reports that).
+ */
+export function foreignKeySqlOn(model: Model, explore: Explore, join: Join): string | undefined {
+  if (join.foreignKey === undefined) return undefined;
+  const pk = model.views[join.view]?.fields.find((f) => f.primaryKey);
+  if (!pk) return undefined;
+  const text = scanRefs(join.foreignKey)[0]?.ref ?? join.foreignKey.trim();
+  const { view, field } = splitRef(text);
+  return `\${${view ?? baseAlias(explore)}.${field}} = \${${join.name}.${pk.name}}`;
 }
 
 /** Aliases a join's SQL (`sql_on`, `sql`, `sql_where`), `foreign_key` and `required_joins` depend on. */

@@ -12,7 +12,7 @@ import { pairsToParams } from '../lookml/plain.ts';
 import type { TimeDatatype } from '../sql/dialects/dialect.ts';
 import type { Field, FieldCategory, FilterCondition, GroupInfo } from './types.ts';
 import {
-  allPairs, body, compact, diag, isScalar, list, listItems, locsOf, nameLoc, num, str, yesNo,
+  allPairs, body, compact, diag, isScalar, lastPair, list, listItems, locsOf, nameLoc, num, str, yesNo,
 } from './ast-util.ts';
 import {
   DURATION_INTERVALS, defaultTimeframes, isDatatype, isDurationInterval, isTimeframe,
@@ -36,12 +36,13 @@ export function readFilters(pairs: readonly PairNode[], key = 'filters'): Filter
   for (const p of allPairs(pairs, key)) {
     if (p.value.kind === 'list') {
       for (const item of p.value.items) {
-        if (item.kind === 'pair' && isScalar(item.value)) out.push({ field: item.key, expression: item.value.value });
+        if (item.kind === 'pair' && isScalar(item.value)) out.push({ field: item.key, expression: item.value.value, loc: item.loc });
       }
     } else if (p.value.kind === 'block') {
+      const fieldPair = lastPair(p.value.pairs, 'field');
       const field = str(p.value.pairs, 'field');
       const value = str(p.value.pairs, 'value');
-      if (field !== undefined) out.push({ field, expression: value ?? '' });
+      if (field !== undefined) out.push({ field, expression: value ?? '', loc: fieldPair?.value.loc ?? p.loc });
     }
   }
   return out;

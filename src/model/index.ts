@@ -11,7 +11,7 @@ import type { Diagnostic, LookmlFile, PairNode } from '../lookml/ast.ts';
 import { pairsToParams } from '../lookml/plain.ts';
 import type { WeekDay } from '../sql/dialects/dialect.ts';
 import type { Explore, Manifest, Model, Params, Project, View } from './types.ts';
-import { body, diag, fileLoc, lastPair, str, yesNo } from './ast-util.ts';
+import { body, dedupeDiagnostics, diag, fileLoc, lastPair, str, yesNo } from './ast-util.ts';
 import { constantOverrides, expandConstantValues, isManifest, readManifest, substituteConstants } from './constants.ts';
 import { buildExplore } from './explores.ts';
 import { isDashboardFile, isModelFile, resolveIncludes, type FileSet } from './includes.ts';
@@ -39,19 +39,6 @@ const MODEL_STRUCTURE = new Set(['include', 'view', 'explore']);
 function modelName(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1);
   return base.slice(0, -'.model.lkml'.length);
-}
-
-/** Report each problem once, however many models or explores expose it. */
-export function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  const out: Diagnostic[] = [];
-  for (const d of list) {
-    const key = `${d.code}|${d.file}|${d.line}|${d.column}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(d);
-  }
-  return out;
 }
 
 function stripScope(name: string, path: string): string {
@@ -184,6 +171,10 @@ export function buildProject(files: readonly LookmlFile[], options: BuildOptions
   return { manifest, models, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
-export { exploreFields, resolveJoinPath, requiredJoins, type ExploreField } from './explore-fields.ts';
+export {
+  aliasViews, baseAlias, exploreFields, foreignKeySqlOn, joinDependencies, requiredJoins, resolveJoinPath,
+  type ExploreField,
+} from './explore-fields.ts';
 export { validateProject } from './validate.ts';
+export { dedupeDiagnostics } from './ast-util.ts';
 export type * from './types.ts';

@@ -20,6 +20,8 @@ export interface FilterCondition {
   readonly field: string;
   /** Looker filter expression, e.g. `"-closed"`, `">0"`, `"last 7 days"`. */
   readonly expression: string;
+  /** Where the condition's field was written (set by `buildProject`). */
+  readonly loc?: Loc;
 }
 
 export type FieldCategory = 'dimension' | 'measure' | 'filter' | 'parameter';
@@ -95,6 +97,8 @@ export interface Field {
 export interface ExploreSourceColumn {
   readonly name: string;
   readonly field?: string;
+  /** Where the column's `field:` (or, without one, its name) was written. */
+  readonly loc?: Loc;
 }
 
 export interface DerivedTable {

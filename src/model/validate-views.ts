@@ -7,7 +7,6 @@ import type { Diagnostic, Loc } from '../lookml/ast.ts';
 import type { Field, Model, Params, View } from './types.ts';
 import { scanRefs, splitRef } from './refs.ts';
 import { diag, offsetLoc } from './ast-util.ts';
-import { readFilters } from './fields.ts';
 import { ALL_TIMEFRAMES, DURATION_INTERVALS } from './timeframes.ts';
 
 export const AGGREGATE_MEASURES: ReadonlySet<string> = new Set([
@@ -194,7 +193,7 @@ function checkLocalRefs(model: Model, vi: ViewIndex, out: Diagnostic[]): void {
       const { view: v, field } = splitRef(cond.field);
       if ((v === undefined || v === view.name) && !vi.byName.has(field)) {
         out.push(
-          diag('model/unknown-reference', 'error', `Filter on unknown field "${cond.field}" in measure "${f.name}"; view "${view.name}" has no field "${field}"`, f.paramLocs?.filters ?? f.loc),
+          diag('model/unknown-reference', 'error', `Filter on unknown field "${cond.field}" in measure "${f.name}"; view "${view.name}" has no field "${field}"`, cond.loc ?? f.paramLocs?.filters ?? f.loc),
         );
       }
     }
@@ -229,13 +228,11 @@ function checkViewSql(model: Model, view: View, out: Diagnostic[]): void {
  * Circular `${}` references, following local references and `${view.field}` by view
  * name. Each cycle is reported once, at the first of its fields in definition order.
  */
-function checkCycles(model: Model, index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[]): void {
+function checkCycles(index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[]): void {
   const edges = new Map<string, { to: string; loc: Loc }[]>();
-  const fields = new Map<string, Field>();
   for (const vi of index.values()) {
     for (const f of vi.view.fields) {
       const key = `${vi.view.name}.${f.name}`;
-      fields.set(key, f);
       const list: { to: string; loc: Loc }[] = [];
       for (const r of refsIn(f.params, f.paramLocs, FIELD_SQL_KEYS, f.loc)) {
         const viewName = r.view ?? vi.view.name;
@@ -270,8 +267,6 @@ function checkCycles(model: Model, index: ReadonlyMap<string, ViewIndex>, out: D
     state.set(key, 2);
   };
   for (const key of edges.keys()) if (!state.has(key)) visit(key);
-  void model;
-  void fields;
 }
 
 /** Every check that needs one view at a time, for the non-extension views of a model. */
@@ -283,7 +278,5 @@ export function checkViews(model: Model, index: ReadonlyMap<string, ViewIndex>, 
     checkViewSql(model, vi.view, out);
   }
   const concrete = new Map([...index].filter(([, vi]) => !vi.view.extension));
-  checkCycles(model, concrete, out);
+  checkCycles(concrete, out);
 }
-
-export { readFilters };

@@ -29,7 +29,8 @@ function exploreSource(p: PairNode): NonNullable<DerivedTable['exploreSource']> 
       .filter((c) => c.name !== undefined)
       .map((c) => {
         const field = str(body(c), 'field');
-        return field === undefined ? { name: c.name! } : { name: c.name!, field };
+        const loc = lastPair(body(c), 'field')?.value.loc ?? nameLoc(c);
+        return field === undefined ? { name: c.name!, loc } : { name: c.name!, field, loc };
       }),
     derivedColumns: allPairs(b, 'derived_column')
       .filter((c) => c.name !== undefined)

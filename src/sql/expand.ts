@@ -173,6 +173,8 @@ export class Expander {
       const local = convert ? d.convertTz(base, this.s.databaseTimezone, this.s.timezone) : base;
       if (g.timeframe === 'raw') return local;
       if (form === 'filter' && isDateTimeframe(g.timeframe)) return local;
+      // yesno filters need a boolean condition, not the 'Yes'/'No' label.
+      if (form !== 'select' && g.timeframe === 'yesno') return `${wrap(local)} IS NOT NULL`;
       return d.timeframe(local, g.timeframe, { weekStartDay: this.s.weekStartDay, fiscalMonthOffset: this.s.model.fiscalMonthOffset });
     }
     if (g?.kind === 'duration' && g.interval) {
@@ -259,7 +261,7 @@ export class Expander {
     const noKey = (): void => {
       this.warnings.push(`Measure ${owner.alias}.${f.name} may be inaccurate: view '${owner.view.name}' has no primary_key, so symmetric aggregates cannot be used across the fan-out in this query.`);
     };
-    const symSum = (v: string, key: string): string => `COALESCE(${d.symmetricSum(v, key)}, 0)`;
+    const symSum = (v: string, key: string): string => d.symmetricSum(v, key);
     const symAvg = (v: string, key: string): string =>
       `${d.symmetricSum(v, key)} / NULLIF(COUNT(DISTINCT CASE WHEN ${v} IS NOT NULL THEN ${key} ELSE NULL END), 0)`;
     switch (type) {

@@ -1,0 +1,259 @@
+/**
+ * Looker-style LookML validation of a built project.
+ *
+ * Views are checked on their own (validate-views.ts); cross-view references are
+ * checked in the context of each explore that joins the view, since only there is
+ * `${users.id}` meaningful. Objects marked `extension: required` are checked only
+ * through the objects that extend them. Each problem is reported once, at the
+ * file/line/column that wrote it, even when several models or explores expose it.
+ */
+import type { Diagnostic, Loc } from '../lookml/ast.ts';
+import type { Explore, Field, Join, Model, Project } from './types.ts';
+import { scanRefs, splitRef } from './refs.ts';
+import { dedupeDiagnostics, diag, fileLoc } from './ast-util.ts';
+import { aliasViews, baseAlias, exploreFields } from './explore-fields.ts';
+import {
+  FIELD_SQL_KEYS, checkTarget, checkViews, indexView, refsIn, unknownFieldMessage,
+  type LocatedRef, type ViewIndex,
+} from './validate-views.ts';
+
+interface NotJoined {
+  readonly loc: Loc;
+  readonly ref: string;
+  readonly view: string;
+  readonly prefix: string;
+  readonly explores: string[];
+}
+
+interface ExploreContext {
+  readonly model: Model;
+  readonly explore: Explore;
+  readonly index: ReadonlyMap<string, ViewIndex>;
+  readonly aliases: ReadonlyMap<string, string>;
+  readonly out: Diagnostic[];
+  readonly notJoined: Map<string, NotJoined>;
+}
+
+function aliasIndex(ctx: ExploreContext, alias: string): ViewIndex | undefined {
+  const viewName = ctx.aliases.get(alias);
+  return viewName === undefined ? undefined : ctx.index.get(viewName);
+}
+
+/** Resolve `${alias.field}`; `source` is the field making the reference, if any. */
+function resolveQualified(ctx: ExploreContext, r: LocatedRef, source: Field | undefined, prefix = ''): void {
+  const alias = r.view!;
+  if (r.field === 'SQL_TABLE_NAME') {
+    if (!ctx.aliases.has(alias) && !ctx.model.views[alias]) {
+      ctx.out.push(diag('model/unknown-view', 'error', `${prefix}\${${r.ref}}: no view named "${alias}" is included in model "${ctx.model.name}"`, r.loc));
+    }
+    return;
+  }
+  if (ctx.aliases.has(alias)) {
+    const vi = aliasIndex(ctx, alias);
+    if (!vi) return;
+    const target = vi.byName.get(r.field);
+    if (!target) ctx.out.push(diag('model/unknown-reference', 'error', prefix + unknownFieldMessage(r.ref, r.field, vi, alias), r.loc));
+    else if (source) checkTarget(source, target, r, ctx.out);
+    return;
+  }
+  if (ctx.model.views[alias]) {
+    const key = `${r.loc.file}|${r.loc.line}|${r.loc.column}`;
+    const hit = ctx.notJoined.get(key);
+    if (hit) {
+      if (!hit.explores.includes(ctx.explore.name)) hit.explores.push(ctx.explore.name);
+    } else {
+      ctx.notJoined.set(key, { loc: r.loc, ref: r.ref, view: alias, prefix, explores: [ctx.explore.name] });
+    }
+    return;
+  }
+  ctx.out.push(
+    diag('model/unknown-reference', 'error', `${prefix}Unknown reference \${${r.ref}}: there is no view or join named "${alias}"`, r.loc),
+  );
+}
+
+/** A `field`/`alias.field` name (filters, `foreign_key`, …) that must exist in the explore. */
+function checkFieldName(ctx: ExploreContext, name: string, defaultAlias: string, loc: Loc, what: string): void {
+  const { view, field } = splitRef(name.trim());
+  const alias = view ?? defaultAlias;
+  if (!ctx.aliases.has(alias)) {
+    ctx.out.push(diag('model/unknown-field', 'error', `${what} "${name}": explore "${ctx.explore.name}" has no view or join named "${alias}"`, loc));
+    return;
+  }
+  const vi = aliasIndex(ctx, alias);
+  if (vi && !vi.byName.has(field)) {
+    ctx.out.push(diag('model/unknown-field', 'error', `${what} "${name}": ${unknownFieldMessage(name, field, vi, alias).replace(/^Unknown field \$\{[^}]*\}: /, '')}`, loc));
+  }
+}
+
+/** One item of a `fields:` list (explore or join). */
+function checkFieldListItem(ctx: ExploreContext, raw: string, defaultAlias: string, loc: Loc): void {
+  let item = raw.trim();
+  if (item.startsWith('-')) item = item.slice(1).trim();
+  if (item === 'ALL_FIELDS*') return;
+  const isSet = item.endsWith('*');
+  const { view, field } = splitRef(isSet ? item.slice(0, -1) : item);
+  const ownView = ctx.aliases.get(defaultAlias);
+  const alias = view === undefined || view === ownView ? defaultAlias : view;
+  if (!ctx.aliases.has(alias)) {
+    ctx.out.push(diag('model/unknown-field', 'error', `"${raw}" in fields: explore "${ctx.explore.name}" has no view or join named "${alias}"`, loc));
+    return;
+  }
+  const vi = aliasIndex(ctx, alias);
+  if (!vi) return;
+  if (isSet) {
+    if (!(field in vi.view.sets)) {
+      ctx.out.push(diag('model/unknown-field', 'error', `"${raw}" in fields: view "${vi.view.name}" has no set named "${field}"`, loc));
+    }
+  } else if (!vi.byName.has(field) && !vi.groups.has(field)) {
+    ctx.out.push(diag('model/unknown-field', 'error', `"${raw}" in fields: view "${vi.view.name}" has no field named "${field}"`, loc));
+  }
+}
+
+function checkFieldList(ctx: ExploreContext, items: readonly string[] | undefined, locs: Readonly<Record<string, Loc>> | undefined, fallback: Loc, defaultAlias: string): void {
+  items?.forEach((item, i) => {
+    checkFieldListItem(ctx, item, defaultAlias, locs?.[`fields[${i}]`] ?? locs?.fields ?? fallback);
+  });
+}
+
+function checkJoinNames(ctx: ExploreContext, names: readonly string[], key: string, locs: Readonly<Record<string, Loc>> | undefined, fallback: Loc): void {
+  names.forEach((name, i) => {
+    if (!ctx.explore.joins.some((j) => j.name === name)) {
+      ctx.out.push(
+        diag('model/unknown-join', 'error', `${key} names "${name}", which is not a join of explore "${ctx.explore.name}"`, locs?.[`${key}[${i}]`] ?? locs?.[key] ?? fallback),
+      );
+    }
+  });
+}
+
+function checkSql(ctx: ExploreContext, refs: readonly LocatedRef[], defaultAlias: string, prefix: string): void {
+  for (const r of refs) {
+    if (r.ref === 'TABLE') continue;
+    if (r.view === undefined) {
+      resolveQualified(ctx, { ...r, view: defaultAlias, ref: r.ref }, undefined, prefix);
+    } else {
+      resolveQualified(ctx, r, undefined, prefix);
+    }
+  }
+}
+
+function checkJoin(ctx: ExploreContext, join: Join): void {
+  const { model, explore, out } = ctx;
+  const view = model.views[join.view];
+  if (!view) {
+    out.push(
+      diag('model/unknown-view', 'error', `Join "${join.name}" in explore "${explore.name}" reads view "${join.view}", which no file included by model "${model.name}" defines; include its file or fix the join's name/from:`, join.paramLocs?.from ?? join.loc),
+    );
+  } else if (view.extension) {
+    out.push(diag('model/extension-used', 'error', `Join "${join.name}" uses view "${join.view}", which is extension: required and can only be extended`, join.paramLocs?.from ?? join.loc));
+  }
+  const prefix = `Join "${join.name}": `;
+  checkSql(ctx, refsIn(join.params, join.paramLocs, ['sql_on', 'sql', 'sql_where'], join.loc), join.name, prefix);
+  if (join.foreignKey !== undefined) {
+    const ref = scanRefs(join.foreignKey)[0]?.ref ?? join.foreignKey;
+    const loc = join.paramLocs?.foreign_key ?? join.loc;
+    checkFieldName(ctx, ref, baseAlias(explore), loc, `foreign_key of join "${join.name}"`);
+    if (view && !view.fields.some((f) => f.primaryKey)) {
+      out.push(diag('model/foreign-key-without-primary-key', 'error', `Join "${join.name}" uses foreign_key, but view "${view.name}" has no primary key to match it against; add primary_key: yes to one of its dimensions`, loc));
+    }
+  }
+  checkJoinNames(ctx, join.requiredJoins, 'required_joins', join.paramLocs, join.loc);
+  checkFieldList(ctx, join.fields, join.paramLocs, join.loc, join.name);
+}
+
+function checkExplore(ctx: ExploreContext): void {
+  const { model, explore, out } = ctx;
+  const base = model.views[explore.view];
+  const baseLoc = explore.paramLocs?.from ?? explore.paramLocs?.view_name ?? explore.loc;
+  if (!base) {
+    out.push(
+      diag('model/unknown-view', 'error', `Explore "${explore.name}" is based on view "${explore.view}", which no file included by model "${model.name}" defines; include its file or set from:/view_name:`, baseLoc),
+    );
+  } else if (base.extension) {
+    out.push(diag('model/extension-used', 'error', `Explore "${explore.name}" is based on view "${explore.view}", which is extension: required and can only be extended`, baseLoc));
+  }
+  const seen = new Set<string>([baseAlias(explore)]);
+  for (const join of explore.joins) {
+    if (seen.has(join.name)) {
+      out.push(diag('model/duplicate-join', 'error', `Explore "${explore.name}" joins "${join.name}" more than once; give the second join another name and from: ${join.view}`, join.loc));
+    }
+    seen.add(join.name);
+    checkJoin(ctx, join);
+  }
+  for (const [alias, viewName] of ctx.aliases) {
+    const vi = ctx.index.get(viewName);
+    if (!vi) continue;
+    for (const f of vi.view.fields) {
+      for (const r of refsIn(f.params, f.paramLocs, FIELD_SQL_KEYS, f.loc)) {
+        if (r.view === undefined || r.view === vi.view.name) continue;
+        resolveQualified(ctx, r, f);
+      }
+      for (const cond of f.filters) {
+        const { view } = splitRef(cond.field);
+        if (view !== undefined && view !== vi.view.name) checkFieldName(ctx, cond.field, alias, cond.loc ?? f.paramLocs?.filters ?? f.loc, `Filter of measure "${f.name}"`);
+      }
+    }
+  }
+  const alias = baseAlias(explore);
+  checkSql(ctx, refsIn(explore.params, explore.paramLocs, ['sql_always_where', 'sql_always_having'], explore.loc), alias, '');
+  checkJoinNames(ctx, explore.alwaysJoin, 'always_join', explore.paramLocs, explore.loc);
+  checkFieldList(ctx, explore.fields, explore.paramLocs, explore.loc, alias);
+  const locs = explore.paramLocs;
+  for (const c of explore.alwaysFilter) checkFieldName(ctx, c.field, alias, c.loc ?? locs?.always_filter ?? explore.loc, 'always_filter field');
+  for (const c of explore.conditionallyFilter?.filters ?? []) checkFieldName(ctx, c.field, alias, c.loc ?? locs?.conditionally_filter ?? explore.loc, 'conditionally_filter field');
+  for (const u of explore.conditionallyFilter?.unless ?? []) checkFieldName(ctx, u, alias, locs?.conditionally_filter ?? explore.loc, 'conditionally_filter unless field');
+  for (const a of explore.accessFilters) checkFieldName(ctx, a.field, alias, locs?.access_filter ?? explore.loc, 'access_filter field');
+}
+
+/** Native derived tables: their columns must be fields the source explore exposes. */
+function checkNativeDerivedTables(model: Model, out: Diagnostic[]): void {
+  for (const view of Object.values(model.views)) {
+    const es = view.derivedTable?.exploreSource;
+    if (view.extension || !es) continue;
+    const explore = model.explores[es.explore];
+    if (!explore) continue;
+    const fields = exploreFields(model, explore);
+    const loc = es.loc ?? view.loc;
+    const known = (name: string): boolean => fields.has(name) || fields.has(`${baseAlias(explore)}.${name}`);
+    for (const c of es.columns) {
+      const name = c.field ?? c.name;
+      if (!known(name)) {
+        out.push(diag('model/unknown-field', 'error', `Column "${c.name}" of explore_source "${es.explore}" in view "${view.name}": explore "${es.explore}" has no field "${name}"`, c.loc ?? loc));
+      }
+    }
+    for (const f of es.filters) {
+      if (!known(f.field)) {
+        out.push(diag('model/unknown-field', 'error', `Filter on "${f.field}" in explore_source "${es.explore}" of view "${view.name}": explore "${es.explore}" has no such field`, f.loc ?? loc));
+      }
+    }
+  }
+}
+
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}
+
+/** Every problem in the project: build diagnostics plus the checks above, sorted by position. */
+export function validateProject(project: Project): Diagnostic[] {
+  const out: Diagnostic[] = [...project.diagnostics];
+  const notJoined = new Map<string, NotJoined>();
+  for (const model of Object.values(project.models)) {
+    if (model.connection === undefined || model.connection.trim() === '') {
+      out.push(diag('model/no-connection', 'error', `Model "${model.name}" has no connection; add connection: "<name>" to ${model.file}`, fileLoc(model.file)));
+    }
+    const index = new Map(Object.values(model.views).map((v) => [v.name, indexView(v)] as const));
+    checkViews(model, index, out);
+    for (const explore of Object.values(model.explores)) {
+      if (explore.extension) continue;
+      checkExplore({ model, explore, index, aliases: aliasViews(explore), out, notJoined });
+    }
+    checkNativeDerivedTables(model, out);
+  }
+  for (const n of notJoined.values()) {
+    const list = n.explores.map((e) => `"${e}"`).join(', ');
+    const where = n.explores.length === 1 ? `explore ${list}` : `explores ${list}`;
+    out.push(
+      diag('model/view-not-joined', 'error', `${n.prefix}\${${n.ref}} references view "${n.view}", which is not joined in ${where}; add a join for "${n.view}" or reference a joined view`, n.loc),
+    );
+  }
+  return dedupeDiagnostics(out).sort(compareDiagnostics);
+}
