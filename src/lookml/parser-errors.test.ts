@@ -228,6 +228,11 @@ describe('braces', () => {
     expect(r.diagnostics).toEqual([diag('lookml/unclosed-block', "Block 'dimension: a' is not closed: add a closing '}'", 2, 3)]);
   });
 
+  it('does not blame a block whose } is merely misaligned', () => {
+    const r = parse('  view: v {\n  dimension: a {\n    type: number\n}\n');
+    expect(r.diagnostics).toEqual([diag('lookml/unclosed-block', "Block 'view: v' is not closed: add a closing '}'", 1, 3)]);
+  });
+
   it('reports an unclosed anonymous block and nested unclosed blocks', () => {
     const r = parse('a: {\n  b: x {\n    c: 1');
     expect(r.diagnostics).toEqual([

@@ -75,10 +75,13 @@ class Parser {
   readonly diagnostics: Diagnostic[] = [];
   private readonly s: Scanner;
   /**
-   * Blocks closed by a `}` left of their key's column (on a later line). When an outer
-   * block then reaches EOF unclosed, the missing brace most likely belongs to one of these.
+   * Blocks closed by a `}` on a later line that sits in the column of an enclosing block's
+   * key rather than their own. When that enclosing block then reaches EOF unclosed, the
+   * missing brace most likely belongs to the inner one.
    */
   private readonly misindented: { label: string; loc: Loc; offset: number }[] = [];
+  /** Key columns of the blocks being read, outermost first. */
+  private readonly openColumns: number[] = [];
 
   constructor(text: string, path: string) {
     this.s = new Scanner(text, path);
@@ -225,6 +228,7 @@ class Parser {
     } else {
       const openOffset = s.pos;
       s.pos++;
+      this.openColumns.push(keyLoc.column);
       for (;;) {
         s.skipTrivia();
         if (s.eof) {
@@ -232,7 +236,8 @@ class Parser {
           break;
         }
         if (s.peek() === RBRACE) {
-          if (s.line > keyLoc.line && s.pos - s.lineStart + 1 < keyLoc.column) {
+          const column = s.pos - s.lineStart + 1;
+          if (s.line > keyLoc.line && column < keyLoc.column && this.openColumns.lastIndexOf(column, -2) >= 0) {
             this.misindented.push({ label, loc: keyLoc, offset: openOffset });
           }
           s.pos++;
@@ -240,6 +245,7 @@ class Parser {
         }
         this.parsePair(pairs, depth + 1);
       }
+      this.openColumns.pop();
     }
     const value = { kind: 'block', pairs, loc: bLoc } as const;
     return name === undefined ? { kind: 'pair', key, value, loc: keyLoc } : { kind: 'pair', key, name, value, loc: keyLoc, nameLoc };

@@ -74,51 +74,79 @@ function mergeNamed(base: PairNode, over: PairNode, ctx: Ctx): PairNode {
   return { ...base, value: { ...base.value, pairs } };
 }
 
-/** `over` laid on top of `base` (see the file comment for the rules). */
+/**
+ * `over` laid on top of `base` (see the file comment for the rules). Linear in the
+ * number of pairs: generated views can have thousands of fields.
+ */
 export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[], ctx: Ctx): PairNode[] {
-  let out: PairNode[] = [...base];
-  const replaced = new Set<string>();
   const named = NAMED_CHILDREN[ctx];
   const mergedBlocks = MERGED_BLOCKS[ctx] ?? {};
+  const isNamedChild = (q: PairNode): boolean => q.name !== undefined && named.has(q.key);
+  // One slot per base pair; a replaced key's new pairs all go in its first slot.
+  const slots: PairNode[][] = base.map((q) => [q]);
+  const namedAt = new Map<string, number>();
+  const keyAt = new Map<string, number[]>();
+  base.forEach((q, i) => {
+    if (isNamedChild(q)) {
+      const k = `${q.key}\0${q.name ?? ''}`;
+      if (!namedAt.has(k)) namedAt.set(k, i);
+    } else {
+      const list = keyAt.get(q.key);
+      if (list) list.push(i);
+      else keyAt.set(q.key, [i]);
+    }
+  });
+  const firstOf = (key: string, test: (q: PairNode) => boolean): number | undefined =>
+    keyAt.get(key)?.find((i) => slots[i]!.length === 1 && test(slots[i]![0]!));
+  const replaceOne = (i: number, f: (q: PairNode) => PairNode): void => {
+    slots[i] = [f(slots[i]![0]!)];
+  };
+  const replaced = new Set<string>();
   for (const p of over) {
-    if (p.name !== undefined && named.has(p.key)) {
-      const i = out.findIndex((q) => q.key === p.key && q.name === p.name);
-      if (i === -1) out.push(p);
-      else out[i] = mergeNamed(out[i]!, p, childCtx(p.key));
+    if (isNamedChild(p)) {
+      const k = `${p.key}\0${p.name ?? ''}`;
+      const i = namedAt.get(k);
+      if (i === undefined) {
+        namedAt.set(k, slots.length);
+        slots.push([p]);
+      } else {
+        replaceOne(i, (q) => mergeNamed(q, p, childCtx(p.key)));
+      }
       continue;
     }
     if (ADDITIVE.has(p.key)) {
-      out.push(p);
+      slots.push([p]);
       continue;
     }
     const blockCtx = mergedBlocks[p.key];
-    if (blockCtx !== undefined && p.value.kind === 'block') {
-      const i = out.findIndex((q) => q.key === p.key && q.value.kind === 'block');
-      if (i === -1) out.push(p);
-      else out[i] = mergeNamed(out[i]!, p, blockCtx);
-      continue;
-    }
-    if ((ctx === 'view' || ctx === 'explore') && p.key === 'extends') {
-      const i = out.findIndex((q) => q.key === 'extends');
-      if (i === -1) out.push(p);
-      else out[i] = combineLists(out[i]!, p);
+    const combine =
+      blockCtx !== undefined && p.value.kind === 'block'
+        ? (q: PairNode) => mergeNamed(q, p, blockCtx)
+        : (ctx === 'view' || ctx === 'explore') && p.key === 'extends'
+          ? (q: PairNode) => combineLists(q, p)
+          : undefined;
+    if (combine) {
+      const i = firstOf(p.key, (q) => blockCtx === undefined || q.value.kind === 'block');
+      if (i === undefined) {
+        keyAt.set(p.key, [...(keyAt.get(p.key) ?? []), slots.length]);
+        slots.push([p]);
+      } else {
+        replaceOne(i, combine);
+      }
       continue;
     }
     if (replaced.has(p.key)) continue;
     replaced.add(p.key);
-    const group = over
-      .filter((q) => q.key === p.key && !(q.name !== undefined && named.has(q.key)))
-      .map((q) => substituteExtended(q, lastPair(base, p.key)));
-    const at = out.findIndex((q) => q.key === p.key);
-    if (at === -1) {
-      out.push(...group);
-    } else {
-      const before = out.slice(0, at);
-      const after = out.slice(at).filter((q) => q.key !== p.key);
-      out = [...before, ...group, ...after];
+    const inherited = lastPair(base, p.key);
+    const group = over.filter((q) => q.key === p.key && !isNamedChild(q)).map((q) => substituteExtended(q, inherited));
+    const at = keyAt.get(p.key) ?? [];
+    if (at.length === 0) {
+      slots.push(group);
+      continue;
     }
+    at.forEach((i, n) => (slots[i] = n === 0 ? group : []));
   }
-  return out;
+  return slots.flat();
 }
 
 export interface ResolvedObject {

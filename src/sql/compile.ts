@@ -14,7 +14,7 @@ import { fanoutOracle, type JoinNode } from './fanout.ts';
 import { isDateTimeframe, POST_SQL_MEASURES } from './kinds.ts';
 import { makeHost } from './host.ts';
 import type { CompiledField, CompiledQuery, CompileOptions, LookerQuery } from './query.ts';
-import { aliasesOf, lookupField, splitFieldName, type AliasInfo, type QueryScope } from './scope.ts';
+import { aliasesOf, baseAliasOf, lookupField, splitFieldName, type AliasInfo, type QueryScope } from './scope.ts';
 import { checkFieldsVisible } from './visibility.ts';
 
 export const DEFAULT_LIMIT = 500;
@@ -132,7 +132,7 @@ function compileAt(model: Model, query: LookerQuery, options: CompileOptions, de
   for (const [k, v] of Object.entries(options.userAttributes ?? {})) rejectControlChars(v, `user attribute '${k}'`);
   const inQuery = new Set<string>([...seen, ...filters.keys(), ...sorts.map((s) => s.name)]);
   const scope: QueryScope = {
-    model, explore, query, dialect, aliases, baseAlias: explore.name, timezone, databaseTimezone,
+    model, explore, query, dialect, aliases, baseAlias: baseAliasOf(explore), timezone, databaseTimezone,
     weekStartDay: model.weekStartDay, userAttributes: options.userAttributes ?? {}, filters,
     selected: seen, inQuery, ...(options.now !== undefined ? { now: options.now } : {}),
   };
@@ -145,11 +145,11 @@ function compileAt(model: Model, query: LookerQuery, options: CompileOptions, de
 
   const first = run(() => false);
   const joins = closeJoins(first.ex, scope);
-  const oracle = fanoutOracle(explore.name, joins.map((j) => j.node));
+  const oracle = fanoutOracle(baseAliasOf(explore), joins.map((j) => j.node));
   const second = run(oracle);
   const joinSql = closeJoins(second.ex, scope).map((j) => j.sql);
 
-  const from = `${second.ex.tableSql(aliases.get(explore.name)!.view)} AS ${explore.name}`;
+  const from = `${second.ex.tableSql(aliases.get(baseAliasOf(explore))!.view)} AS ${baseAliasOf(explore)}`;
   const fields = selected.map((s) => describe(dialect, s));
   const p = second.parts;
   const sql = assemble(dialect, second.ex.ctes, {
@@ -177,7 +177,7 @@ function rejectControlChars(value: string, what: string): void {
 
 /** `field` or `view.field` in an explore's always_filter etc. → `alias.field`. */
 function qualify(explore: Explore, name: string): string {
-  return name.includes('.') ? name : `${explore.name}.${name}`;
+  return name.includes('.') ? name : `${baseAliasOf(explore)}.${name}`;
 }
 
 interface Parts {
@@ -191,6 +191,9 @@ interface Parts {
 
 function buildParts(ex: Expander, scope: QueryScope, selected: readonly Selected[], sorts: readonly Sort[]): Parts {
   const d = scope.dialect;
+  // A field's own view is joined even when its SQL never says ${TABLE} (e.g. a count).
+  for (const s of selected) ex.used.add(s.alias.alias);
+  for (const name of scope.filters.keys()) ex.used.add(splitFieldName(name)!.alias);
   const dims = selected.filter((s) => s.field.category !== 'measure');
   const measures = selected.filter((s) => s.field.category === 'measure');
   const ordered = [...dims, ...measures];
@@ -261,7 +264,7 @@ function closeJoins(ex: Expander, scope: QueryScope): PlannedJoin[] {
   while (changed) {
     changed = false;
     for (const alias of [...ex.used]) {
-      if (alias === explore.name || planned.has(alias)) continue;
+      if (alias === baseAliasOf(explore) || planned.has(alias)) continue;
       const info = aliases.get(alias);
       if (!info?.join) throw new QueryError('query/unknown-reference', `'${alias}' is not a join of explore '${explore.name}'.`);
       const refs = new Set<string>();
@@ -269,7 +272,7 @@ function closeJoins(ex: Expander, scope: QueryScope): PlannedJoin[] {
       for (const r of info.join.requiredJoins) refs.add(r);
       refs.delete(alias);
       for (const r of refs) ex.used.add(r);
-      const parent = [...refs].filter((r) => aliases.has(r)).sort((x, y) => aliases.get(y)!.order - aliases.get(x)!.order)[0] ?? explore.name;
+      const parent = [...refs].filter((r) => aliases.has(r)).sort((x, y) => aliases.get(y)!.order - aliases.get(x)!.order)[0] ?? baseAliasOf(explore);
       planned.set(alias, { node: { alias, parent, relationship: info.join.relationship }, sql });
       changed = true;
     }
@@ -296,7 +299,7 @@ function foreignKeyOn(ex: Expander, scope: QueryScope, info: AliasInfo, fk: stri
   const pk = info.view.fields.find((f) => f.primaryKey);
   if (!pk) throw new QueryError('query/unsupported', `Join '${info.alias}' uses foreign_key but view '${info.view.name}' has no primary_key.`);
   const { view } = splitRef(fk);
-  const ref = view === undefined ? `${scope.explore.name}.${fk}` : fk;
+  const ref = view === undefined ? `${scope.baseAlias}.${fk}` : fk;
   return `${ex.sql(`\${${ref}}`, info, refs)} = ${wrap(ex.fieldSql(info, pk.name, 'ref'))}`;
 }
 
@@ -351,7 +354,7 @@ function assemble(dialect: Dialect, ctes: ReadonlyMap<string, string>, st: State
 function compileExploreSource(model: Model, view: View, outer: QueryScope, options: CompileOptions, depth: number): string {
   const es = view.derivedTable!.exploreSource!;
   const explore = findExplore(model, es.explore);
-  const fieldOf = (c: { name: string; field?: string }): string => c.field ?? `${explore.name}.${c.name}`;
+  const fieldOf = (c: { name: string; field?: string }): string => c.field ?? `${baseAliasOf(explore)}.${c.name}`;
   const filters: Record<string, string> = {};
   for (const f of es.filters) filters[qualify(explore, f.field)] = f.expression;
   for (const b of es.bindFilters) {

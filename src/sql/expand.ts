@@ -8,7 +8,8 @@ import type { FilterSqlContext } from './filters/index.ts';
 import { filterToSql, parseFilterExpression } from './filters/index.ts';
 import { QueryError } from './errors.ts';
 import { AGGREGATE_MEASURES, filterKind, isDateTimeframe } from './kinds.ts';
-import { hasLiquid, MARKER, protectRefs, renderLiquid, type LiquidHost } from './liquid.ts';
+import type { QueryHost } from './host.ts';
+import { hasLiquid, MARKER, protectRefs, renderLiquid } from './liquid.ts';
 import { fieldsOf, type AliasInfo, type QueryScope } from './scope.ts';
 
 /** Decides, once the joins are known, whether a measure of `alias` must be symmetric. */
@@ -26,7 +27,7 @@ export function wrap(sql: string): string {
 
 export interface ExpanderOptions {
   readonly scope: QueryScope;
-  readonly host: LiquidHost;
+  readonly host: QueryHost;
   readonly fanout: FanoutOracle;
   /** Compiles a native derived table's `explore_source` to SQL (the compiler itself, recursively). */
   readonly compileExploreSource: (view: View) => string;
@@ -65,12 +66,13 @@ export class Expander {
    * branches Liquid keeps are expanded (and join), and text produced from values is never scanned.
    */
   sql(text: string, owner: AliasInfo, used: Set<string> = this.used): string {
-    return this.expandWith(text, (ref) => this.ref(ref, owner, used));
+    return this.expandWith(text, owner, (ref) => this.ref(ref, owner, used));
   }
 
-  private expandWith(text: string, resolve: (ref: string) => string): string {
+  private expandWith(text: string, owner: AliasInfo, resolve: (ref: string) => string): string {
     if (!hasLiquid(text)) return replaceRefs(text, (r) => resolve(r.ref));
     const { text: guarded, refs } = protectRefs(text);
+    this.o.host.setOwner(owner.alias);
     return renderLiquid(guarded, this.o.host).replace(MARKER, (_m, i: string) => resolve(refs[Number(i)]!));
   }
 
@@ -112,7 +114,7 @@ export class Expander {
       const key = `cte:${view.name}`;
       this.enter(key);
       let body: string;
-      if (dt.sql !== undefined) body = this.derivedSql(dt.sql);
+      if (dt.sql !== undefined) body = this.derivedSql(dt.sql, this.ownerFor(view));
       else if (dt.exploreSource) body = this.o.compileExploreSource(view);
       else throw new QueryError('query/unsupported', `View '${view.name}' has a derived_table with neither sql nor explore_source.`);
       this.leave();
@@ -123,8 +125,8 @@ export class Expander {
   }
 
   /** Derived-table SQL may only point at other tables; field references have no row context there. */
-  private derivedSql(text: string): string {
-    return this.expandWith(text, (ref) => {
+  private derivedSql(text: string, owner: AliasInfo): string {
+    return this.expandWith(text, owner, (ref) => {
       const { view, field } = splitRef(ref);
       const v = view !== undefined && field === 'SQL_TABLE_NAME' ? this.s.model.views[view] : undefined;
       if (!v) throw new QueryError('query/unknown-reference', `Derived table SQL can reference other tables only as \${view.SQL_TABLE_NAME}; found \${${ref}}.`);

@@ -12,21 +12,32 @@ import { lookupField, type QueryScope } from './scope.ts';
 const UNQUOTED = /^[A-Za-z0-9_]+$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-export function makeHost(scope: QueryScope, expander: () => Expander): LiquidHost {
+/** A Liquid host that also knows which alias the SQL being rendered belongs to (for bare field names). */
+export interface QueryHost extends LiquidHost {
+  setOwner(alias: string): void;
+}
+
+export function makeHost(scope: QueryScope, expander: () => Expander): QueryHost {
   const d = scope.dialect;
   const viewNames = new Set<string>();
   for (const a of scope.aliases.values()) {
     viewNames.add(a.alias);
     viewNames.add(a.view.name);
   }
+  let owner = scope.baseAlias;
   const canonical = (name: string): string => {
-    // `{% condition view.f %}` may name the view rather than the alias it is joined as.
-    if (scope.aliases.has(name.slice(0, name.indexOf('.')))) return name;
     const dot = name.indexOf('.');
+    // A bare name means a field of the view whose SQL is being rendered.
+    if (dot === -1) return `${owner}.${name}`;
+    // `{% condition view.f %}` may name the view rather than the alias it is joined as.
+    if (scope.aliases.has(name.slice(0, dot))) return name;
     for (const a of scope.aliases.values()) if (a.view.name === name.slice(0, dot)) return `${a.alias}${name.slice(dot)}`;
     return name;
   };
   return {
+    setOwner(alias) {
+      owner = alias;
+    },
     modelName: scope.model.name,
     exploreName: scope.explore.name,
     dialectName: d.name,

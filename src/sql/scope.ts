@@ -48,6 +48,11 @@ export function fieldsOf(view: View): Map<string, Field> {
   return idx;
 }
 
+/** The base view's alias: the explore name, or the view's name with `view_name:`. */
+export function baseAliasOf(explore: Explore): string {
+  return explore.alias ?? explore.name;
+}
+
 const aliasCache = new WeakMap<Explore, Map<string, AliasInfo>>();
 
 /** Aliases of an explore (base + joins), cached per explore object. */
@@ -57,7 +62,7 @@ export function aliasesOf(model: Model, explore: Explore): Map<string, AliasInfo
   aliases = new Map();
   const base = model.views[explore.view];
   if (!base) throw new QueryError('query/unknown-explore', `Explore '${explore.name}' reads view '${explore.view}', which is not in model '${model.name}'.`);
-  aliases.set(explore.name, { alias: explore.name, view: base, order: 0 });
+  aliases.set(baseAliasOf(explore), { alias: baseAliasOf(explore), view: base, order: 0 });
   explore.joins.forEach((join, i) => {
     const view = model.views[join.view];
     if (view) aliases.set(join.name, { alias: join.name, view, join, order: i + 1 });

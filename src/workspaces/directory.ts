@@ -57,7 +57,7 @@ export async function loadProjectDir(root: string): Promise<LoadedProject> {
     }
   });
   const project = buildProject(files);
-  for (const f of files) diagnostics.push(...f.diagnostics);
+  // buildProject already carries each file's parse diagnostics.
   diagnostics.push(...project.diagnostics);
   diagnostics.sort(compareDiagnostics);
   return { project, files, dashboards, diagnostics };

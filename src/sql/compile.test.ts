@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { build } from '../model/test-util.ts';
+import type { Model } from '../model/types.ts';
+import { getDialect } from './dialects/registry.ts';
+import { QueryError } from './errors.ts';
+import { compileQuery } from './index.ts';
+import type { CompileOptions, LookerQuery } from './query.ts';
+
+const FILES = {
+  'shop.model.lkml': `
+connection: "db"
+include: "/views/*.view"
+explore: orders {
+  join: users { sql_on: \${orders.user_id} = \${users.id} ;; relationship: many_to_one }
+  join: user_facts { sql_on: \${users.id} = \${user_facts.user_id} ;; relationship: one_to_one }
+  join: order_items { sql_on: \${order_items.order_id} = \${orders.id} ;; relationship: one_to_many }
+  join: products { sql_on: \${order_items.product_id} = \${products.id} ;; relationship: many_to_one }
+}
+explore: users_only {
+  from: users
+  fields: [ALL_FIELDS*, -users_only.email]
+  sql_always_where: \${users_only.state} <> 'XX' ;;
+  always_filter: { filters: [users_only.age: ">=18"] }
+}
+explore: with_params {
+  view_name: orders
+  access_filter: { field: orders.status user_attribute: allowed_status }
+}
+`,
+  'views/orders.view.lkml': `
+view: orders {
+  sql_table_name: shop.orders ;;
+  dimension: id { primary_key: yes type: number sql: \${TABLE}.id ;; }
+  dimension: user_id { type: number sql: \${TABLE}.user_id ;; }
+  dimension: status { sql: \${TABLE}.status ;; }
+  dimension: is_big { type: yesno sql: \${TABLE}.shipping > 10 ;; }
+  dimension: shipping_tier { type: tier tiers: [0, 10, 20] style: integer sql: \${TABLE}.shipping ;; }
+  dimension_group: created { type: time timeframes: [raw, date, month, year] sql: \${TABLE}.created_at ;; }
+  dimension: user_state { sql: \${users.state} ;; }
+  measure: count { type: count drill_fields: [id] }
+  measure: total_shipping { type: sum sql: \${TABLE}.shipping ;; }
+  measure: completed_count { type: count filters: [status: "complete"] }
+  measure: shipping_per_order { type: number sql: \${total_shipping} / NULLIF(\${count}, 0) ;; }
+  measure: percent_of_orders { type: percent_of_total sql: \${count} ;; }
+  parameter: metric { type: unquoted allowed_value: { value: "shipping" } allowed_value: { value: "id" } default_value: "shipping" }
+  dimension: dynamic { type: number sql: \${TABLE}.{% parameter metric %} ;; }
+  filter: status_filter { type: string }
+  dimension: status_matches { type: yesno sql: {% condition status_filter %} \${TABLE}.status {% endcondition %} ;; }
+  dimension: liquid_state { sql: {% if users.state._in_query %}\${users.state}{% else %}'n/a'{% endif %} ;; }
+  dimension: country_attr { sql: '{{ _user_attributes['country'] }}' ;; }
+}`,
+  'views/users.view.lkml': `
+view: users {
+  dimension: id { primary_key: yes type: number }
+  dimension: state {}
+  dimension: email {}
+  dimension: age { type: number }
+  measure: count { type: count }
+  measure: average_age { type: average sql: \${age} ;; }
+}`,
+  'views/user_facts.view.lkml': `
+view: user_facts {
+  derived_table: { sql: SELECT user_id, COUNT(*) AS lifetime_orders FROM shop.orders GROUP BY 1 ;; }
+  dimension: user_id { primary_key: yes type: number }
+  dimension: lifetime_orders { type: number }
+}`,
+  'views/order_items.view.lkml': `
+view: order_items {
+  dimension: id { primary_key: yes type: number }
+  dimension: order_id { type: number }
+  dimension: product_id { type: number }
+  measure: total_price { type: sum sql: \${TABLE}.price ;; }
+  measure: count { type: count }
+}`,
+  'views/products.view.lkml': `
+view: products {
+  dimension: id { primary_key: yes type: number }
+  dimension: brand {}
+}`,
+};
+
+const project = build(FILES);
+const model: Model = project.models.shop!;
+const duckdb = getDialect('duckdb');
+const sqlOf = (q: Partial<LookerQuery>, opts: Partial<CompileOptions> = {}): string =>
+  compileQuery(model, { model: 'shop', view: 'orders', fields: [], ...q }, { dialect: duckdb, ...opts }).sql;
+const errorOf = (f: () => unknown): QueryError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof QueryError) return e;
+    throw e;
+  }
+  throw new Error('expected a QueryError');
+};
+
+describe('compileQuery', () => {
+  it('loads the fixture without errors', () => {
+    expect(project.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('compiles a simple query to Looker-shaped SQL', () => {
+    expect(sqlOf({ fields: ['orders.status', 'orders.count'] })).toBe([
+      'SELECT',
+      '    orders.status AS "orders.status",',
+      '    COUNT(*) AS "orders.count"',
+      'FROM shop.orders AS orders',
+      'GROUP BY',
+      '    1',
+      'ORDER BY',
+      '    2 DESC',
+      'LIMIT 500',
+    ].join('\n'));
+  });
+
+  it('joins only what the query needs, following sql_on to intermediate joins', () => {
+    const sql = sqlOf({ fields: ['products.brand', 'orders.count'] });
+    expect(sql).toContain('LEFT JOIN order_items AS order_items ON');
+    expect(sql).toContain('LEFT JOIN products AS products ON order_items.product_id = products.id');
+    expect(sql).not.toContain('users');
+    expect(sqlOf({ fields: ['orders.user_state'] })).toContain('LEFT JOIN users AS users ON orders.user_id = users.id');
+  });
+
+  it('uses symmetric aggregates exactly for the views the joins fan out', () => {
+    const alone = sqlOf({ fields: ['orders.count', 'orders.total_shipping'] });
+    expect(alone).toContain('COUNT(*) AS "orders.count"');
+    expect(alone).toContain('COALESCE(SUM(orders.shipping), 0)');
+    const fanned = sqlOf({ fields: ['orders.count', 'orders.total_shipping', 'order_items.total_price'] });
+    expect(fanned).toContain('COUNT(DISTINCT orders.id) AS "orders.count"');
+    expect(fanned).toContain('md5_number');
+    // The many side of the one_to_many join is at the query's grain: plain SUM.
+    expect(fanned).toContain('COALESCE(SUM(order_items.price), 0) AS "order_items.total_price"');
+    // A many_to_one join repeats the joined view's rows.
+    expect(sqlOf({ fields: ['users.count', 'orders.count'] })).toContain('COUNT(DISTINCT users.id) AS "users.count"');
+  });
+
+  it('puts dimension filters in WHERE and measure filters in HAVING, values escaped', () => {
+    const sql = sqlOf({ fields: ['orders.status', 'orders.count'], filters: { 'orders.status': "O'Brien", 'orders.count': '>5' } });
+    expect(sql).toContain(`WHERE (orders.status = 'O''Brien')`);
+    expect(sql).toContain('HAVING ((COUNT(*)) > 5)');
+  });
+
+  it('compiles filtered measures and measures built on measures', () => {
+    const sql = sqlOf({ fields: ['orders.completed_count', 'orders.shipping_per_order'] });
+    expect(sql).toContain(`COUNT(CASE WHEN (orders.status = 'complete') THEN 1 ELSE NULL END) AS "orders.completed_count"`);
+    expect(sql).toContain('(COALESCE(SUM(orders.shipping), 0)) / NULLIF((COUNT(*)), 0) AS "orders.shipping_per_order"');
+  });
+
+  it("applies Looker's default sort and explicit sorts", () => {
+    expect(sqlOf({ fields: ['orders.status', 'orders.created_month'] })).toMatch(/ORDER BY\n {4}2 DESC/);
+    expect(sqlOf({ fields: ['orders.status'] })).toMatch(/ORDER BY\n {4}1\n/);
+    expect(sqlOf({ fields: ['orders.status', 'orders.count'], sorts: ['orders.status desc', 'orders.count'] })).toMatch(/ORDER BY\n {4}1 DESC, 2\n/);
+  });
+
+  it('handles limits as Looker does', () => {
+    expect(sqlOf({ fields: ['orders.status'], limit: '10' })).toMatch(/LIMIT 10$/);
+    expect(sqlOf({ fields: ['orders.status'], limit: -1 })).not.toContain('LIMIT');
+    expect(sqlOf({ fields: ['orders.status'], limit: 0 })).toMatch(/LIMIT 0$/);
+    expect(errorOf(() => sqlOf({ fields: ['orders.status'], limit: 'ten' })).code).toBe('query/bad-limit');
+  });
+
+  it('rejects unknown explores, fields and excluded fields with clear errors', () => {
+    expect(errorOf(() => sqlOf({ view: 'nope', fields: ['orders.id'] })).message).toBe("Explore 'nope' not found in model 'shop'.");
+    const unknown = errorOf(() => sqlOf({ fields: ['orders.nope'] }));
+    expect([unknown.code, unknown.field]).toEqual(['query/unknown-field', 'orders.nope']);
+    expect(errorOf(() => sqlOf({ view: 'users_only', fields: ['users_only.email'] })).code).toBe('query/field-not-in-explore');
+    expect(errorOf(() => sqlOf({ fields: ['orders.status'], filters: { 'orders.count': '>=abc' } })).code).toBe('query/bad-filter');
+  });
+
+  it('applies explore from:, sql_always_where and always_filter', () => {
+    const sql = sqlOf({ view: 'users_only', fields: ['users_only.state', 'users_only.count'] });
+    expect(sql).toContain('FROM users AS users_only');
+    expect(sql).toContain(`(users_only.state <> 'XX')`);
+    expect(sql).toContain('(users_only.age >= 18)');
+    expect(sqlOf({ view: 'users_only', fields: ['users_only.state'], filters: { 'users_only.age': '>=21' } })).toContain('(users_only.age >= 21)');
+  });
+
+  it('renders Liquid: parameters, templated filters, _in_query and user attributes', () => {
+    expect(sqlOf({ fields: ['orders.dynamic'] })).toContain('orders.shipping AS "orders.dynamic"');
+    expect(sqlOf({ fields: ['orders.dynamic'], filters: { 'orders.metric': 'id' } })).toContain('orders.id AS "orders.dynamic"');
+    expect(errorOf(() => sqlOf({ fields: ['orders.dynamic'], filters: { 'orders.metric': 'id; DROP TABLE x' } })).code).toBe('query/bad-parameter');
+    expect(sqlOf({ fields: ['orders.status_matches'] })).toContain('CASE WHEN (1=1) THEN');
+    expect(sqlOf({ fields: ['orders.status_matches'], filters: { 'orders.status_filter': 'shipped' } })).toContain(`CASE WHEN (((orders.status) = 'shipped')) THEN 'Yes'`);
+    expect(sqlOf({ fields: ['orders.liquid_state'] })).not.toContain('JOIN');
+    expect(sqlOf({ fields: ['orders.liquid_state', 'users.state'] })).toContain('LEFT JOIN users');
+    expect(sqlOf({ fields: ['orders.country_attr'] }, { userAttributes: { country: "x' OR '1'='1" } })).toContain(`'x'' OR ''1''=''1' AS "orders.country_attr"`);
+  });
+
+  it('never expands ${} that arrives in a filter value', () => {
+    const sql = sqlOf({ fields: ['orders.status_matches'], filters: { 'orders.status_filter': '${users.email}' } });
+    expect(sql).toContain(`'\${users.email}'`);
+    expect(sql).not.toContain('JOIN');
+  });
+
+  it('enforces access filters from user attributes', () => {
+    // view_name: keeps the view's own name as the alias (from: would use the explore's).
+    const q = { view: 'with_params', fields: ['orders.status'] };
+    expect(errorOf(() => sqlOf(q)).code).toBe('query/missing-user-attribute');
+    expect(sqlOf(q, { userAttributes: { allowed_status: 'complete,shipped' } })).toContain(`orders.status IN ('complete', 'shipped')`);
+  });
+
+  it('emits derived tables as CTEs', () => {
+    const sql = sqlOf({ fields: ['user_facts.lifetime_orders', 'orders.count'] });
+    expect(sql.startsWith('WITH user_facts AS (SELECT user_id, COUNT(*) AS lifetime_orders FROM shop.orders GROUP BY 1)\nSELECT')).toBe(true);
+    expect(sql).toContain('LEFT JOIN user_facts AS user_facts ON users.id = user_facts.user_id');
+  });
+
+  it('compiles tiers, yesno and dimension-group members', () => {
+    const sql = sqlOf({ fields: ['orders.shipping_tier', 'orders.is_big', 'orders.created_date'], filters: { 'orders.created_year': '2024', 'orders.is_big': 'no' } });
+    expect(sql).toContain(`WHEN orders.shipping < 10 THEN '0 to 9'`);
+    expect(sql).toContain(`CASE WHEN (orders.shipping > 10) THEN 'Yes' ELSE 'No' END AS "orders.is_big"`);
+    expect(sql).toContain(`>= TIMESTAMP '2024-01-01 00:00:00'`);
+    expect(sql).toContain(`< TIMESTAMP '2025-01-01 00:00:00'`);
+  });
+
+  it('converts time zones for dimension groups when the query asks for one', () => {
+    const sql = sqlOf({ fields: ['orders.created_date'], query_timezone: 'America/New_York' });
+    expect(sql).toContain('America/New_York');
+    expect(errorOf(() => sqlOf({ fields: ['orders.created_date'], query_timezone: 'Mars/Base' })).code).toBe('query/bad-timezone');
+  });
+
+  it('marks post-SQL measures and builds a totals statement', () => {
+    const c = compileQuery(model, { model: 'shop', view: 'orders', fields: ['orders.status', 'orders.percent_of_orders'], total: true }, { dialect: duckdb });
+    expect(c.fields.find((f) => f.name === 'orders.percent_of_orders')?.postSql).toEqual({ kind: 'percent_of_total', of: 'count' });
+    expect(c.totalsSql).toBeUndefined();
+    const t = compileQuery(model, { model: 'shop', view: 'orders', fields: ['orders.status', 'orders.count'], total: true }, { dialect: duckdb });
+    expect(t.totalsSql).toBe('SELECT\n    COUNT(*) AS "orders.count"\nFROM shop.orders AS orders');
+  });
+
+  it('is deterministic: the same query gives byte-identical SQL', () => {
+    const q = { fields: ['users.state', 'orders.count', 'order_items.total_price', 'products.brand'], filters: { 'orders.created_date': 'last 7 days', 'users.state': 'CA,NY' } };
+    expect(sqlOf(q)).toBe(sqlOf(q));
+  });
+});
