@@ -59,6 +59,8 @@ export interface RunResult {
   readonly directRows: number;
   /** Which data set: the project's demo generator, or the bench's own `range()` tables. */
   readonly data: string;
+  /** Result fingerprints of Overlook's SQL and (when it compiled) Malloy's SQL for the same query. */
+  readonly check: { readonly overlook: string; readonly malloy?: string };
 }
 
 export interface TaskFailure {

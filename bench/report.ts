@@ -127,6 +127,8 @@ function runSection(run: RunResult | TaskFailure): string[] {
     `| Same SQL, \`runAndReadAll\` + \`getRowObjectsJson\` | ${formatMs(run.directMs.p50)} | ${formatMs(run.directMs.p99)} | ${run.directMs.n} |`,
     '',
     `Ratio of medians: ${(run.overlookMs.p50 / run.directMs.p50).toFixed(2)}× (Overlook / direct).`,
+    '',
+    `Same answer check (section 2's SQL run once): Overlook ${run.check.overlook}; Malloy ${run.check.malloy ?? 'n/a (did not compile)'}.`,
   );
   return L;
 }

@@ -35,10 +35,10 @@ function writeSynthetic(): void {
   }
 }
 
-function runWorker(task: TaskName, arg: string): TaskResult | TaskFailure {
+function runWorker(task: TaskName, ...args: string[]): TaskResult | TaskFailure {
   log(`${task}…`);
   const started = performance.now();
-  const child = spawnSync(process.execPath, [...process.execArgv, join(BENCH_DIR, 'worker.ts'), task, arg], {
+  const child = spawnSync(process.execPath, [...process.execArgv, join(BENCH_DIR, 'worker.ts'), task, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -79,7 +79,13 @@ async function main(): Promise<void> {
   const parsePeer = expect<ParsePeerResult>(runWorker('parse-peer', SYNTHETIC_DIR), 'parse-peer');
   const compileOverlook = expect<CompileResult>(runWorker('compile-overlook', database), 'compile-overlook');
   const compileMalloy = expect<CompileResult>(runWorker('compile-malloy', database), 'compile-malloy');
-  const run = expect<RunResult>(runWorker('run-duckdb', database), 'run-duckdb');
+  const malloySqlFile = join(OUT_DIR, 'malloy.sql');
+  rmSync(malloySqlFile, { force: true });
+  if (!('error' in compileMalloy)) writeFileSync(malloySqlFile, compileMalloy.sql);
+  const run = expect<RunResult>(
+    runWorker('run-duckdb', database, ...('error' in compileMalloy ? [] : [malloySqlFile])),
+    'run-duckdb',
+  );
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const report = renderReport(
     { parseOverlook, parsePeer, compileOverlook, compileMalloy, run },

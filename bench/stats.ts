@@ -42,13 +42,25 @@ export function timeSync(fn: () => unknown, iterations: number, warmup: number):
   return samples;
 }
 
-export async function timeAsync(fn: () => Promise<unknown>, iterations: number, warmup: number): Promise<number[]> {
+/**
+ * Like `timeSync` for async calls. With `budgetMs`, stops early once the timed calls have
+ * taken that long (but never before `minIterations`), so a slow peer cannot blow the run's time limit.
+ */
+export async function timeAsync(
+  fn: () => Promise<unknown>,
+  iterations: number,
+  warmup: number,
+  budget?: { readonly budgetMs: number; readonly minIterations: number },
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];
+  const deadline = budget ? performance.now() + budget.budgetMs : Number.POSITIVE_INFINITY;
   for (let i = 0; i < iterations; i++) {
     const start = performance.now();
     await fn();
-    samples.push(performance.now() - start);
+    const end = performance.now();
+    samples.push(end - start);
+    if (budget && end > deadline && samples.length >= budget.minIterations) break;
   }
   return samples;
 }

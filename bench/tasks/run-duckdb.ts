@@ -4,6 +4,7 @@
  * alternate between the two so drift (other load, cache warmth) hits both alike.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { createDuckDBDriver } from '../../src/connections/duckdb.ts';
 import { getDialect } from '../../src/sql/dialects/registry.ts';
 import { compileQuery } from '../../src/sql/index.ts';
@@ -15,7 +16,14 @@ import { loadThelook } from './compile.ts';
 const RUN_WARMUP = 5;
 const RUN_ITERATIONS = 40;
 
-export async function runDuckDB(databasePath: string): Promise<RunResult> {
+/** Row count and summed `total_sale_price` of a result: enough to tell two compilers' SQL agree. */
+async function fingerprint(conn: DuckDBConnection, sql: string, column: string): Promise<string> {
+  const rows = (await conn.runAndReadAll(sql)).getRowObjectsJson();
+  const total = rows.reduce((sum, row) => sum + Number(row[column]), 0);
+  return `${rows.length} rows, Σ total_sale_price ${total.toFixed(2)}`;
+}
+
+export async function runDuckDB(databasePath: string, malloySql?: string): Promise<RunResult> {
   const model = loadThelook();
   const options = { dialect: getDialect('duckdb') };
   const driver = createDuckDBDriver({ path: databasePath, readOnly: true, maxConnections: 1 });
@@ -31,6 +39,10 @@ export async function runDuckDB(databasePath: string): Promise<RunResult> {
     const sql = compileQuery(model, LOOKER_QUERY, options).sql;
     const counted = await direct.runAndReadAll('SELECT count(*)::INTEGER AS n FROM order_items');
     const orderItems = Number(counted.getRowObjectsJson()[0]?.n);
+    const check = {
+      overlook: await fingerprint(direct, sql, 'order_items.total_sale_price'),
+      ...(malloySql === undefined ? {} : { malloy: await fingerprint(direct, malloySql, 'total_sale_price') }),
+    };
     const overlook = async (): Promise<number> => (await driver.run(compileQuery(model, LOOKER_QUERY, options).sql)).rows.length;
     const plain = async (): Promise<number> => (await direct.runAndReadAll(sql)).getRowObjectsJson().length;
     const overlookMs: number[] = [];
@@ -62,6 +74,7 @@ export async function runDuckDB(databasePath: string): Promise<RunResult> {
       rows,
       directRows,
       data: 'demo database (src/connections/demo-data.ts)',
+      check,
     };
   } finally {
     direct.closeSync();

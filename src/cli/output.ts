@@ -6,8 +6,9 @@ type Row = Readonly<Record<string, unknown>>;
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '∅';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v as string | number | boolean);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
 }
 
 export function formatTable(headers: readonly string[], keys: readonly string[], rows: readonly Row[]): string {
@@ -20,7 +21,7 @@ export function formatTable(headers: readonly string[], keys: readonly string[],
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean);
+  const s = cell(v);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

@@ -339,10 +339,10 @@ SELECT id::INTEGER AS id, order_id, user_id,
   1 + floor(pow(r_product, 1.2) * ${DEMO_SIZES.products})::INTEGER AS product_id,
   status, created_at, shipped_at, delivered_at, returned_at, r_discount, r_discount_size, r_stocked
 FROM (${items})`,
-    // Stock for every sold item (received 1–120 days before the sale) plus never-sold stock.
+    // Stock for every sold item (received 1–120 days before the sale, not before 2022) plus never-sold stock.
     `CREATE OR REPLACE TEMP TABLE _stock AS
 SELECT i.id AS order_item_id, 0 AS extra, i.product_id,
-  i.created_at - secs(86400 + i.r_stocked * 119 * 86400) AS created_at,
+  greatest(${START}, i.created_at - secs(86400 + i.r_stocked * 119 * 86400)) AS created_at,
   CASE WHEN i.status <> 'Cancelled' THEN i.created_at END AS sold_at
 FROM _items i
 UNION ALL

@@ -121,7 +121,10 @@ export function locsOf(pairs: readonly PairNode[]): Record<string, Loc> {
 
 /** Drop `undefined` members so results stay minimal, plain JSON. */
 export function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const src = o as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in src) if (src[k] !== undefined) out[k] = src[k];
+  return out as T;
 }
 
 /** Report each problem once, however many models or explores expose it. */

@@ -128,6 +128,8 @@ function expandGroup(view: string, def: PairNode, fiscalMonthOffset: number, dia
   const convertTz = yesNo(b, 'convert_tz') ?? true;
   const out: Field[] = [];
   const seen = new Set<string>();
+  // Members differ only in name, type, sql and group info: read the block once.
+  const common = baseField(view, group, 'dimension', kind, b, def);
   if (kind === 'duration') {
     const p = allPairs(b, 'intervals').at(-1);
     const intervals = p ? listItems(p.value) : undefined;
@@ -144,8 +146,7 @@ function expandGroup(view: string, def: PairNode, fiscalMonthOffset: number, dia
       if (seen.has(interval)) continue;
       seen.add(interval);
       const info: GroupInfo = compact<GroupInfo>({ name: group, kind: 'duration', interval, datatype, convertTz, sqlStart, sqlEnd });
-      const f = baseField(view, `${interval}s_${group}`, 'dimension', `duration_${interval}`, b, def);
-      out.push({ ...f, group: info });
+      out.push({ ...common, name: `${interval}s_${group}`, type: `duration_${interval}`, group: info });
     }
     return out;
   }
@@ -169,8 +170,7 @@ function expandGroup(view: string, def: PairNode, fiscalMonthOffset: number, dia
     if (seen.has(timeframe)) continue;
     seen.add(timeframe);
     const info: GroupInfo = { name: group, kind: 'time', timeframe, datatype, convertTz };
-    const f = baseField(view, `${group}_${timeframe}`, 'dimension', `date_${timeframe}`, b, def);
-    out.push({ ...f, sql, group: info });
+    out.push({ ...common, name: `${group}_${timeframe}`, type: `date_${timeframe}`, sql, group: info });
   }
   return out;
 }

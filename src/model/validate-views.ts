@@ -69,6 +69,18 @@ export function refsIn(
   return out;
 }
 
+const fieldRefCache = new WeakMap<Field, LocatedRef[]>();
+
+/** The `${…}` references of a field's SQL parameters (computed once per field). */
+export function fieldRefs(f: Field): LocatedRef[] {
+  let refs = fieldRefCache.get(f);
+  if (!refs) {
+    refs = refsIn(f.params, f.paramLocs, FIELD_SQL_KEYS, f.loc);
+    fieldRefCache.set(f, refs);
+  }
+  return refs;
+}
+
 export interface ViewIndex {
   readonly view: View;
   readonly byName: ReadonlyMap<string, Field>;
@@ -167,7 +179,7 @@ function isLocal(r: LocatedRef, view: View): boolean {
 function checkLocalRefs(model: Model, vi: ViewIndex, out: Diagnostic[]): void {
   const view = vi.view;
   for (const f of view.fields) {
-    for (const r of refsIn(f.params, f.paramLocs, FIELD_SQL_KEYS, f.loc)) {
+    for (const r of fieldRefs(f)) {
       if (r.ref === 'TABLE') continue;
       if (r.ref === 'EXTENDED') {
         out.push(
@@ -234,7 +246,7 @@ function checkCycles(index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[]): 
     for (const f of vi.view.fields) {
       const key = `${vi.view.name}.${f.name}`;
       const list: { to: string; loc: Loc }[] = [];
-      for (const r of refsIn(f.params, f.paramLocs, FIELD_SQL_KEYS, f.loc)) {
+      for (const r of fieldRefs(f)) {
         const viewName = r.view ?? vi.view.name;
         if (index.get(viewName)?.byName.has(r.field)) list.push({ to: `${viewName}.${r.field}`, loc: r.loc });
       }

@@ -13,7 +13,7 @@ import { scanRefs, splitRef } from './refs.ts';
 import { dedupeDiagnostics, diag, fileLoc } from './ast-util.ts';
 import { aliasViews, baseAlias, exploreFields } from './explore-fields.ts';
 import {
-  FIELD_SQL_KEYS, checkTarget, checkViews, indexView, refsIn, unknownFieldMessage,
+  checkTarget, checkViews, fieldRefs, indexView, refsIn, unknownFieldMessage,
   type LocatedRef, type ViewIndex,
 } from './validate-views.ts';
 
@@ -183,7 +183,7 @@ function checkExplore(ctx: ExploreContext): void {
     const vi = ctx.index.get(viewName);
     if (!vi) continue;
     for (const f of vi.view.fields) {
-      for (const r of refsIn(f.params, f.paramLocs, FIELD_SQL_KEYS, f.loc)) {
+      for (const r of fieldRefs(f)) {
         if (r.view === undefined || r.view === vi.view.name) continue;
         resolveQualified(ctx, r, f);
       }

@@ -168,11 +168,17 @@ function compileAt(model: Model, query: LookerQuery, options: CompileOptions, de
   };
 }
 
-// Control characters have no meaning in filter values and would collide with internal markers.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+/** Control characters (other than tab and newlines) have no meaning in filter values and would collide with internal markers. */
+function hasControlChars(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13) return true;
+  }
+  return false;
+}
 
 function rejectControlChars(value: string, what: string): void {
-  if (CONTROL.test(value)) throw new QueryError('query/bad-filter', `The ${what} contains control characters; remove them.`);
+  if (hasControlChars(value)) throw new QueryError('query/bad-filter', `The ${what} contains control characters; remove them.`);
 }
 
 /** `field` or `view.field` in an explore's always_filter etc. → `alias.field`. */

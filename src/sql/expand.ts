@@ -9,7 +9,7 @@ import { filterToSql, parseFilterExpression } from './filters/index.ts';
 import { QueryError } from './errors.ts';
 import { AGGREGATE_MEASURES, filterKind, isDateTimeframe } from './kinds.ts';
 import type { QueryHost } from './host.ts';
-import { hasLiquid, MARKER, protectRefs, renderLiquid } from './liquid.ts';
+import { hasLiquid, protectRefs, renderLiquid, replaceMarkers } from './liquid.ts';
 import { fieldsOf, type AliasInfo, type QueryScope } from './scope.ts';
 
 /** Decides, once the joins are known, whether a measure of `alias` must be symmetric. */
@@ -73,7 +73,7 @@ export class Expander {
     if (!hasLiquid(text)) return replaceRefs(text, (r) => resolve(r.ref));
     const { text: guarded, refs } = protectRefs(text);
     this.o.host.setOwner(owner.alias);
-    return renderLiquid(guarded, this.o.host).replace(MARKER, (_m, i: string) => resolve(refs[Number(i)]!));
+    return replaceMarkers(renderLiquid(guarded, this.o.host), (i) => resolve(refs[i]!));
   }
 
   private ref(ref: string, owner: AliasInfo, used: Set<string>): string {

@@ -109,7 +109,7 @@ function conditionTag(endName: string) {
       for (;;) {
         const next = remain.shift();
         if (!next) throw new QueryError('query/liquid', `Liquid tag {% ${token.name} ${this.field} %} is not closed with {% ${endName} %}.`);
-        if ('name' in next && (next as TagToken).name === endName) return;
+        if ('name' in next && next.name === endName) return;
         this.templates.push(parser.parseToken(next, remain));
       }
     }
@@ -161,7 +161,23 @@ function parse(text: string): Template[] {
 }
 
 /** Marks the place of the i-th `${}` reference while Liquid renders (control chars never occur in LookML). */
-export const MARKER = /\u0002(\d+)\u0003/g;
+const OPEN = '\u0002';
+const CLOSE = '\u0003';
+
+/** Replace every marker in `text` with `resolve(index)`. */
+export function replaceMarkers(text: string, resolve: (index: number) => string): string {
+  let out = '';
+  let last = 0;
+  let i = text.indexOf(OPEN);
+  while (i !== -1) {
+    const end = text.indexOf(CLOSE, i + 1);
+    if (end === -1) break;
+    out += text.slice(last, i) + resolve(Number(text.slice(i + 1, end)));
+    last = end + 1;
+    i = text.indexOf(OPEN, last);
+  }
+  return out + text.slice(last);
+}
 
 const protectedCache = new Map<string, { text: string; refs: string[] }>();
 
@@ -170,7 +186,7 @@ export function protectRefs(text: string): { text: string; refs: readonly string
   let hit = protectedCache.get(text);
   if (!hit) {
     const refs: string[] = [];
-    const marked = replaceRefs(text, (r) => `\u0002${refs.push(r.ref) - 1}\u0003`);
+    const marked = replaceRefs(text, (r) => `${OPEN}${refs.push(r.ref) - 1}${CLOSE}`);
     if (protectedCache.size >= MAX_PARSED) protectedCache.clear();
     hit = { text: marked, refs };
     protectedCache.set(text, hit);

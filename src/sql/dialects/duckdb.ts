@@ -41,7 +41,7 @@ export const duckdbDialect: Dialect = {
   cast: (x, to) => (to === 'number' ? `CAST(${x} AS DOUBLE)` : baseDialect.cast(x, to)),
   toTimestamp: (x, datatype) => {
     switch (datatype) {
-      case 'epoch': return `make_timestamp(CAST(ROUND(${x} * 1000000) AS BIGINT))`;
+      case 'epoch': return `make_timestamp(CAST(ROUND(CAST(${x} AS DOUBLE) * 1000000) AS BIGINT))`;
       case 'yyyymmdd': return `CAST(strptime(CAST(${x} AS VARCHAR), '%Y%m%d') AS TIMESTAMP)`;
       default: return `CAST(${x} AS TIMESTAMP)`;
     }

@@ -25,26 +25,26 @@ export type DatePart =
 /** What a dialect supplies so `timeframeSql`/`durationSql` can assemble the rest. */
 export interface TimeParts {
   /** Format a timestamp as text; `tokens` come from the patterns below. */
-  format(expr: string, tokens: readonly FormatToken[]): string;
+  readonly format: (expr: string, tokens: readonly FormatToken[]) => string;
   /** An integer date part. */
-  extract(expr: string, part: DatePart): string;
-  truncate(expr: string, unit: TimeUnit, weekStart: WeekDay): string;
+  readonly extract: (expr: string, part: DatePart) => string;
+  readonly truncate: (expr: string, unit: TimeUnit, weekStart: WeekDay) => string;
   /** `expr + count unit` where `count` is an integer SQL expression (may be negative). */
-  addUnits(expr: string, unit: AddUnit, count: string): string;
+  readonly addUnits: (expr: string, unit: AddUnit, count: string) => string;
   /** A DATE value of the timestamp. */
-  toDate(expr: string): string;
+  readonly toDate: (expr: string) => string;
   /** English day name, `Monday`. */
-  dayName(expr: string): string;
+  readonly dayName: (expr: string) => string;
   /** English month name, `January`. */
-  monthName(expr: string): string;
+  readonly monthName: (expr: string) => string;
   /** Integer → text. */
-  intToText(expr: string): string;
-  concat(parts: readonly string[]): string;
-  mod(a: string, b: string): string;
+  readonly intToText: (expr: string) => string;
+  readonly concat: (parts: readonly string[]) => string;
+  readonly mod: (a: string, b: string) => string;
   /** Exact microseconds from `start` to `end` (negative when end is earlier). */
-  diffMicros(start: string, end: string): string;
+  readonly diffMicros: (start: string, end: string) => string;
   /** `a / b` truncated toward zero as an integer; `b` is a positive integer literal. */
-  divTrunc(a: string, b: string): string;
+  readonly divTrunc: (a: string, b: string) => string;
 }
 
 const P = {
@@ -136,7 +136,7 @@ export function timeframeSql(t: TimeParts, x: string, tf: Timeframe, opts: Timef
     case 'fiscal_quarter': return quarterText(fiscal());
     case 'fiscal_quarter_of_year': return t.concat(["'Q'", t.intToText(t.extract(fiscal(), 'quarter'))]);
     case 'fiscal_month_num': return t.extract(fiscal(), 'month');
-    default: throw new Error(`Unknown timeframe: ${String(tf)}`);
+    default: throw new Error(`Unknown timeframe: ${tf as string}`);
   }
 }
 
@@ -149,8 +149,7 @@ export function timeframeSql(t: TimeParts, x: string, tf: Timeframe, opts: Timef
 export function durationSql(t: TimeParts, start: string, end: string, unit: TimeUnit): string {
   const micros = FIXED_UNIT_MICROS[unit];
   if (micros !== undefined) {
-    const diff = t.diffMicros(start, end);
-    return micros === 1 ? diff : t.divTrunc(diff, String(micros));
+    return t.divTrunc(t.diffMicros(start, end), String(micros));
   }
   const months = monthsSql(t, start, end);
   if (unit === 'month') return months;
