@@ -88,7 +88,7 @@ describe('demo dataset', () => {
       traffic_source: 'Organic', created_at: '2022-04-08 01:16:38',
     }]);
     expect((await duck.run('SELECT SUM(sale_price) AS revenue, COUNT(returned_at) AS returned FROM order_items')).rows)
-      .toEqual([{ revenue: 6709982.73, returned: 11084 }]);
+      .toEqual([{ revenue: 6709982.73, returned: 11018 }]);
   });
 
   it('contains hostile strings and natural NULLs', async () => {
@@ -100,7 +100,7 @@ describe('demo dataset', () => {
       (SELECT count(*) FROM order_items WHERE returned_at IS NULL) AS not_returned,
       (SELECT count(*) FROM order_items WHERE shipped_at IS NULL) AS not_shipped,
       (SELECT count(*) FROM inventory_items WHERE sold_at IS NULL) AS unsold`);
-    expect(nulls.rows).toEqual([{ not_returned: 0, not_shipped: 0, unsold: 0 }]);
+    expect(nulls.rows).toEqual([{ not_returned: 101183, not_shipped: 39518, unsold: 46694 }]);
   });
 
   it.each(Object.entries(INVARIANTS))('invariant: %s', async (_name, sql) => {

@@ -12,7 +12,7 @@ export { DEMO_SIZES, DEMO_TABLES } from './demo-sql.ts';
 export type { DemoTable } from './demo-sql.ts';
 
 /** Bump whenever the generated data changes: cached files of another version are rebuilt. */
-export const DEMO_GENERATOR_VERSION = 1;
+export const DEMO_GENERATOR_VERSION = 2;
 export const DEMO_DEFAULT_SEED = 20_220_101;
 /** `demo/thelook.duckdb` in the package (gitignored, built on demand). */
 export const DEFAULT_DEMO_DATABASE = fileURLToPath(new URL('../../demo/thelook.duckdb', import.meta.url));

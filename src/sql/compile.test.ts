@@ -48,6 +48,9 @@ view: orders {
   dimension: status_matches { type: yesno sql: {% condition status_filter %} \${TABLE}.status {% endcondition %} ;; }
   dimension: liquid_state { sql: {% if users.state._in_query %}\${users.state}{% else %}'n/a'{% endif %} ;; }
   dimension: country_attr { sql: '{{ _user_attributes['country'] }}' ;; }
+  filter: period { type: date }
+  dimension: period_start { type: date sql: {% date_start period %} ;; }
+  dimension: period_end { type: date sql: {% date_end period %} ;; }
 }`,
   'views/users.view.lkml': `
 view: users {
@@ -184,6 +187,13 @@ describe('compileQuery', () => {
     expect(sqlOf({ fields: ['orders.liquid_state'] })).not.toContain('JOIN');
     expect(sqlOf({ fields: ['orders.liquid_state', 'users.state'] })).toContain('LEFT JOIN users');
     expect(sqlOf({ fields: ['orders.country_attr'] }, { userAttributes: { country: "x' OR '1'='1" } })).toContain(`'x'' OR ''1''=''1' AS "orders.country_attr"`);
+  });
+
+  it('renders {% date_start %} and {% date_end %} from a date filter', () => {
+    const sql = sqlOf({ fields: ['orders.period_start', 'orders.period_end'], filters: { 'orders.period': '2024-01-01 to 2024-02-01' } });
+    expect(sql).toContain(`TIMESTAMP '2024-01-01 00:00:00' AS "orders.period_start"`);
+    expect(sql).toContain(`TIMESTAMP '2024-02-01 00:00:00' AS "orders.period_end"`);
+    expect(sqlOf({ fields: ['orders.period_start'] })).toContain('NULL AS "orders.period_start"');
   });
 
   it('never expands ${} that arrives in a filter value', () => {

@@ -2,7 +2,8 @@
  * The Liquid host for one query: what `{% condition %}`, `{% parameter %}`, `_in_query` and
  * friends see. Values become SQL only through the dialect's literal functions or the filter compiler.
  */
-import { filterToSql, parseFilterExpression } from './filters/index.ts';
+import { dateBoundSql, filterToSql, parseFilterExpression } from './filters/index.ts';
+import type { FilterNode } from './filters/index.ts';
 import { QueryError } from './errors.ts';
 import type { Expander } from './expand.ts';
 import { filterKind } from './kinds.ts';
@@ -34,6 +35,16 @@ export function makeHost(scope: QueryScope, expander: () => Expander): QueryHost
     for (const a of scope.aliases.values()) if (a.view.name === name.slice(0, dot)) return `${a.alias}${name.slice(dot)}`;
     return name;
   };
+  /** The query's filter on a field, parsed with the field's grammar; undefined when not filtered. */
+  const parsedFilter = (name: string): FilterNode | undefined => {
+    const fieldName = canonical(name);
+    const value = scope.filters.get(fieldName);
+    if (value === undefined) return undefined;
+    const { field } = lookupField(scope, fieldName);
+    const parsed = parseFilterExpression(filterKind(field), value);
+    if (!parsed.ok) throw new QueryError('query/bad-filter', `Invalid filter on ${fieldName}: ${parsed.message}`, fieldName);
+    return parsed.node;
+  };
   return {
     setOwner(alias) {
       owner = alias;
@@ -48,13 +59,8 @@ export function makeHost(scope: QueryScope, expander: () => Expander): QueryHost
     isSelected: (f) => scope.selected.has(canonical(f)),
     isInQuery: (f) => scope.inQuery.has(canonical(f)),
     conditionSql(name, sql) {
-      const fieldName = canonical(name);
-      const value = scope.filters.get(fieldName);
-      if (value === undefined) return '1=1';
-      const { field } = lookupField(scope, fieldName);
-      const parsed = parseFilterExpression(filterKind(field), value);
-      if (!parsed.ok) throw new QueryError('query/bad-filter', `Invalid filter on ${fieldName}: ${parsed.message}`, fieldName);
-      return filterToSql(parsed.node, sql, expander().filterCtx);
+      const parsed = parsedFilter(name);
+      return parsed ? filterToSql(parsed, sql, expander().filterCtx) : '1=1';
     },
     parameterValue(name) {
       const fieldName = canonical(name);
@@ -77,8 +83,9 @@ export function makeHost(scope: QueryScope, expander: () => Expander): QueryHost
           return d.stringLiteral(value);
       }
     },
-    dateBound() {
-      return 'NULL';
+    dateBound(name, which) {
+      const parsed = parsedFilter(name);
+      return parsed ? dateBoundSql(parsed, which, expander().filterCtx) : 'NULL';
     },
   };
 }

@@ -25,4 +25,4 @@ export interface FilterSqlContext {
 
 export type { FilterNode, FilterParseResult } from './types.ts';
 export { parseFilterExpression } from './parse.ts';
-export { filterToSql } from './to-sql.ts';
+export { dateBoundSql, filterToSql } from './to-sql.ts';

@@ -100,6 +100,16 @@ function likePattern(op: 'contains' | 'starts_with' | 'ends_with', value: string
   return `%${v}`;
 }
 
+/**
+ * `{% date_start f %}` / `{% date_end f %}`: the SQL of a date filter's lower or upper bound,
+ * or `NULL` when the filter is not a single date range or that side is open (as in Looker).
+ */
+export function dateBoundSql(node: FilterNode, which: 'start' | 'end', ctx: FilterSqlContext): string {
+  if (node.type !== 'date_range') return 'NULL';
+  const m = which === 'start' ? node.start : node.end;
+  return m ? moment(m, ctx) : 'NULL';
+}
+
 function moment(m: DateMoment, ctx: FilterSqlContext): string {
   const d = ctx.dialect;
   if (m.type === 'absolute') return d.timestampLiteral(m.local);
