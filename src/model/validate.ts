@@ -17,12 +17,18 @@ import {
   type LocatedRef, type ViewIndex,
 } from './validate-views.ts';
 
-interface NotJoined {
+/**
+ * What went wrong with one `${alias.field}` across every explore that sees it.
+ * Only the most specific problem is reported: a missing field in a view that is
+ * there, else a view that is not joined (naming the explores), else no such view.
+ */
+interface RefProblem {
   readonly loc: Loc;
   readonly ref: string;
-  readonly view: string;
   readonly prefix: string;
-  readonly explores: string[];
+  missingField?: string;
+  notJoined?: { readonly view: string; readonly explores: string[] };
+  noView?: string;
 }
 
 interface ExploreContext {
@@ -31,12 +37,22 @@ interface ExploreContext {
   readonly index: ReadonlyMap<string, ViewIndex>;
   readonly aliases: ReadonlyMap<string, string>;
   readonly out: Diagnostic[];
-  readonly notJoined: Map<string, NotJoined>;
+  readonly problems: Map<string, RefProblem>;
 }
 
 function aliasIndex(ctx: ExploreContext, alias: string): ViewIndex | undefined {
   const viewName = ctx.aliases.get(alias);
   return viewName === undefined ? undefined : ctx.index.get(viewName);
+}
+
+function problemAt(ctx: ExploreContext, r: LocatedRef, prefix: string): RefProblem {
+  const key = `${r.loc.file}|${r.loc.line}|${r.loc.column}`;
+  let p = ctx.problems.get(key);
+  if (!p) {
+    p = { loc: r.loc, ref: r.ref, prefix };
+    ctx.problems.set(key, p);
+  }
+  return p;
 }
 
 /** Resolve `${alias.field}`; `source` is the field making the reference, if any. */
@@ -52,23 +68,34 @@ function resolveQualified(ctx: ExploreContext, r: LocatedRef, source: Field | un
     const vi = aliasIndex(ctx, alias);
     if (!vi) return;
     const target = vi.byName.get(r.field);
-    if (!target) ctx.out.push(diag('model/unknown-reference', 'error', prefix + unknownFieldMessage(r.ref, r.field, vi, alias), r.loc));
+    if (!target) problemAt(ctx, r, prefix).missingField ??= prefix + unknownFieldMessage(r.ref, r.field, vi, alias);
     else if (source) checkTarget(source, target, r, ctx.out);
     return;
   }
+  const p = problemAt(ctx, r, prefix);
   if (ctx.model.views[alias]) {
-    const key = `${r.loc.file}|${r.loc.line}|${r.loc.column}`;
-    const hit = ctx.notJoined.get(key);
-    if (hit) {
-      if (!hit.explores.includes(ctx.explore.name)) hit.explores.push(ctx.explore.name);
-    } else {
-      ctx.notJoined.set(key, { loc: r.loc, ref: r.ref, view: alias, prefix, explores: [ctx.explore.name] });
-    }
+    p.notJoined ??= { view: alias, explores: [] };
+    if (!p.notJoined.explores.includes(ctx.explore.name)) p.notJoined.explores.push(ctx.explore.name);
     return;
   }
-  ctx.out.push(
-    diag('model/unknown-reference', 'error', `${prefix}Unknown reference \${${r.ref}}: there is no view or join named "${alias}"`, r.loc),
-  );
+  p.noView ??= `${prefix}Unknown reference \${${r.ref}}: there is no view or join named "${alias}"`;
+}
+
+function reportRefProblems(problems: ReadonlyMap<string, RefProblem>, out: Diagnostic[]): void {
+  for (const p of problems.values()) {
+    if (p.missingField !== undefined) {
+      out.push(diag('model/unknown-reference', 'error', p.missingField, p.loc));
+    } else if (p.notJoined) {
+      const { view, explores } = p.notJoined;
+      const list = explores.map((e) => `"${e}"`).join(', ');
+      const where = explores.length === 1 ? `explore ${list}` : `explores ${list}`;
+      out.push(
+        diag('model/view-not-joined', 'error', `${p.prefix}\${${p.ref}} references view "${view}", which is not joined in ${where}; add a join for "${view}" or reference a joined view`, p.loc),
+      );
+    } else if (p.noView !== undefined) {
+      out.push(diag('model/unknown-reference', 'error', p.noView, p.loc));
+    }
+  }
 }
 
 /** A `field`/`alias.field` name (filters, `foreign_key`, …) that must exist in the explore. */
@@ -235,7 +262,7 @@ function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 /** Every problem in the project: build diagnostics plus the checks above, sorted by position. */
 export function validateProject(project: Project): Diagnostic[] {
   const out: Diagnostic[] = [...project.diagnostics];
-  const notJoined = new Map<string, NotJoined>();
+  const problems = new Map<string, RefProblem>();
   for (const model of Object.values(project.models)) {
     if (model.connection === undefined || model.connection.trim() === '') {
       out.push(diag('model/no-connection', 'error', `Model "${model.name}" has no connection; add connection: "<name>" to ${model.file}`, fileLoc(model.file)));
@@ -244,16 +271,10 @@ export function validateProject(project: Project): Diagnostic[] {
     checkViews(model, index, out);
     for (const explore of Object.values(model.explores)) {
       if (explore.extension) continue;
-      checkExplore({ model, explore, index, aliases: aliasViews(explore), out, notJoined });
+      checkExplore({ model, explore, index, aliases: aliasViews(explore), out, problems });
     }
     checkNativeDerivedTables(model, out);
   }
-  for (const n of notJoined.values()) {
-    const list = n.explores.map((e) => `"${e}"`).join(', ');
-    const where = n.explores.length === 1 ? `explore ${list}` : `explores ${list}`;
-    out.push(
-      diag('model/view-not-joined', 'error', `${n.prefix}\${${n.ref}} references view "${n.view}", which is not joined in ${where}; add a join for "${n.view}" or reference a joined view`, n.loc),
-    );
-  }
+  reportRefProblems(problems, out);
   return dedupeDiagnostics(out).sort(compareDiagnostics);
 }

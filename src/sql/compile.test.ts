@@ -237,6 +237,15 @@ describe('compileQuery', () => {
     expect(t.totalsSql).toBe('SELECT\n    COUNT(*) AS "orders.count"\nFROM shop.orders AS orders');
   });
 
+  it('limits pivoted queries by distinct rows and pivot columns', () => {
+    const sql = sqlOf({ fields: ['orders.status', 'orders.created_year', 'orders.count'], pivots: ['orders.created_year'], limit: 5, column_limit: 3 });
+    expect(sql.split('\n')[0]).toBe('SELECT "orders.status", "orders.created_year", "orders.count"');
+    expect(sql).toContain('DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank');
+    expect(sql).toContain('AS z___pivot_col_rank');
+    expect(sql).toContain('WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 3');
+    expect(errorOf(() => sqlOf({ fields: ['orders.status', 'orders.count'], pivots: ['orders.created_year'] })).code).toBe('query/unknown-field');
+  });
+
   it('is deterministic: the same query gives byte-identical SQL', () => {
     const q = { fields: ['users.state', 'orders.count', 'order_items.total_price', 'products.brand'], filters: { 'orders.created_date': 'last 7 days', 'users.state': 'CA,NY' } };
     expect(sqlOf(q)).toBe(sqlOf(q));

@@ -18,6 +18,8 @@ import { aliasesOf, baseAliasOf, lookupField, splitFieldName, type AliasInfo, ty
 import { checkFieldsVisible } from './visibility.ts';
 
 export const DEFAULT_LIMIT = 500;
+/** Looker's default number of pivot columns. */
+export const DEFAULT_COLUMN_LIMIT = 50;
 const MAX_NESTING = 8;
 
 interface Selected {
@@ -154,12 +156,12 @@ function compileAt(model: Model, query: LookerQuery, options: CompileOptions, de
   const p = second.parts;
   const sql = assemble(dialect, second.ex.ctes, {
     select: p.select, from, joins: joinSql, where: p.where, groupBy: p.groupBy, having: p.having,
-    orderBy: p.orderBy, limit, pivotCount: pivots.size,
+    orderBy: p.orderBy, limit, ...(p.pivot ? { pivot: { ...p.pivot, columnLimit: parseColumnLimit(query.column_limit) } } : {}),
   });
   let totalsSql: string | undefined;
   if (query.total && p.measureSelect.length > 0) {
     totalsSql = assemble(dialect, second.ex.ctes, {
-      select: p.measureSelect, from, joins: joinSql, where: p.where, groupBy: 0, having: [], orderBy: [], limit: null, pivotCount: 0,
+      select: p.measureSelect, from, joins: joinSql, where: p.where, groupBy: 0, having: [], orderBy: [], limit: null,
     });
   }
   return {
@@ -187,6 +189,8 @@ function qualify(explore: Explore, name: string): string {
 }
 
 interface Parts {
+  /** With pivots: window ORDER BY lists ranking the non-pivot rows and the pivot columns. */
+  readonly pivot?: { readonly rowOrder: readonly string[]; readonly pivotOrder: readonly string[]; readonly columns: readonly string[] };
   readonly select: string[];
   readonly measureSelect: string[];
   readonly where: string[];
@@ -243,7 +247,20 @@ function buildParts(ex: Expander, scope: QueryScope, selected: readonly Selected
     const target = obf !== undefined ? ex.fieldSql(sel.alias, obf.includes('.') ? obf.slice(obf.indexOf('.') + 1) : obf, 'select') : String(position.get(s.name));
     orderBy.push(`${target}${s.desc ? ' DESC' : ''}`);
   }
-  return { select, measureSelect, where, having, groupBy: measures.length > 0 || dims.length > 0 ? dims.length : 0, orderBy };
+  let pivot: Parts['pivot'];
+  const pivoted = dims.filter((s) => s.isPivot);
+  if (pivoted.length > 0) {
+    // Looker limits a pivoted query to `limit` distinct rows and `column_limit` distinct pivot values.
+    const expr = (s: Selected): string => ex.fieldSql(s.alias, s.field.name, 'select');
+    const rowDims = dims.filter((s) => !s.isPivot);
+    const rowOrder = effective
+      .map((s) => ({ s, sel: rowDims.find((o) => o.name === s.name) }))
+      .filter((x) => x.sel !== undefined)
+      .map((x) => `${expr(x.sel!)}${x.s.desc ? ' DESC' : ''}`);
+    for (const r of rowDims) if (!effective.some((s) => s.name === r.name)) rowOrder.push(expr(r));
+    pivot = { rowOrder, pivotOrder: pivoted.map(expr), columns: ordered.map((s) => d.quoteIdentifier(columnAlias(d, s.name))) };
+  }
+  return { select, measureSelect, where, having, groupBy: measures.length > 0 || dims.length > 0 ? dims.length : 0, orderBy, ...(pivot ? { pivot } : {}) };
 }
 
 /** Looker's default sort: the first date-like dimension descending, else the first measure descending, else the first dimension. */
@@ -335,7 +352,7 @@ interface Statement {
   readonly having: readonly string[];
   readonly orderBy: readonly string[];
   readonly limit: number | null;
-  readonly pivotCount: number;
+  readonly pivot?: { readonly rowOrder: readonly string[]; readonly pivotOrder: readonly string[]; readonly columns: readonly string[]; readonly columnLimit: number };
 }
 
 function assemble(dialect: Dialect, ctes: ReadonlyMap<string, string>, st: Statement): string {
@@ -351,9 +368,38 @@ function assemble(dialect: Dialect, ctes: ReadonlyMap<string, string>, st: State
   if (st.groupBy > 0) lines.push('GROUP BY', `    ${Array.from({ length: st.groupBy }, (_, i) => i + 1).join(',')}`);
   if (st.having.length > 0) lines.push(`HAVING ${cond(st.having)}`);
   if (st.orderBy.length > 0) lines.push('ORDER BY', `    ${st.orderBy.join(', ')}`);
+  if (st.pivot) return pivotStatement(dialect, lines, st, st.pivot);
   const lim = dialect.limitClause(st.limit);
   if (lim) lines.push(lim);
   return lines.join('\n');
+}
+
+/** Ranks rows and pivot values with window functions over the grouped result, then keeps the top of each. */
+function pivotStatement(dialect: Dialect, lines: string[], st: Statement, p: NonNullable<Statement['pivot']>): string {
+  const selectAt = lines.indexOf('SELECT') + 1;
+  const rowRank = p.rowOrder.length > 0 ? `DENSE_RANK() OVER (ORDER BY ${p.rowOrder.join(', ')})` : '1';
+  lines[selectAt] = `${lines[selectAt]!},
+    ${rowRank} AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY ${p.pivotOrder.join(', ')}) AS z___pivot_col_rank`;
+  const orderAt = lines.indexOf('ORDER BY');
+  const inner = (orderAt === -1 ? lines : lines.slice(0, orderAt)).join('\n');
+  const head = lines[0]!.startsWith('WITH ') ? lines[0]! : undefined;
+  const body = head ? inner.slice(head.length + 1) : inner;
+  const keep = [st.limit !== null ? `z___min_rank <= ${st.limit}` : undefined, `z___pivot_col_rank <= ${p.columnLimit}`].filter((x) => x !== undefined);
+  return [
+    ...(head ? [head] : []),
+    `SELECT ${p.columns.join(', ')}`,
+    `FROM (${body}) AS ${dialect.quoteIdentifier('z___pivoted')}`,
+    `WHERE ${keep.join(' AND ')}`,
+    'ORDER BY z___min_rank, z___pivot_col_rank',
+  ].join('\n');
+}
+
+export function parseColumnLimit(limit: LookerQuery['column_limit']): number {
+  if (limit === undefined || limit === null || limit === '') return DEFAULT_COLUMN_LIMIT;
+  const s = String(limit).trim();
+  if (!/^\d+$/.test(s) || Number(s) < 1) throw new QueryError('query/bad-limit', `Invalid column_limit '${s}': use a positive whole number.`);
+  return Number(s);
 }
 
 /** A native derived table: compile its explore_source query and expose the named columns. */
