@@ -126,7 +126,7 @@ describe('PostgreSQL driver', () => {
         single.run('SELECT pg_backend_pid() AS pid FROM pg_sleep(0.3)'),
       ]);
       expect(performance.now() - started).toBeGreaterThanOrEqual(600);
-      expect(a?.rows[0]?.pid).toBe(b?.rows[0]?.pid);
+      expect(a.rows[0]?.pid).toBe(b.rows[0]?.pid);
     } finally {
       await single.close();
     }

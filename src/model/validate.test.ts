@@ -124,7 +124,6 @@ describe('validateProject', () => {
       ['model/unknown-reference', 'm.model.lkml', ...pos(model, '${ghost.id}')],
       ['model/view-not-joined', 'orders.view.lkml', ...pos(orders, '${users.name}')],
       ['model/unknown-reference', 'orders.view.lkml', ...pos(orders, '${users.nickname}')],
-      ['model/view-not-joined', 'orders.view.lkml', ...pos(orders, '${users.nickname}')],
     ]);
     expect(diags[0]!.message).toBe('Join "users": Unknown reference ${ghost.id}: there is no view or join named "ghost"');
     expect(diags[1]!.message).toBe(

@@ -3,10 +3,14 @@
  * few spellings Looker users write (`bigquery`, `postgresql`) resolve to the canonical one.
  */
 import type { Dialect } from './dialect.ts';
+import { bigqueryDialect } from './bigquery.ts';
 import { duckdbDialect } from './duckdb.ts';
 import { postgresDialect } from './postgres.ts';
+import { redshiftDialect } from './redshift.ts';
+import { snowflakeDialect } from './snowflake.ts';
+import { trinoDialect } from './trino.ts';
 
-const DIALECTS: readonly Dialect[] = [duckdbDialect, postgresDialect];
+const DIALECTS: readonly Dialect[] = [bigqueryDialect, duckdbDialect, postgresDialect, redshiftDialect, snowflakeDialect, trinoDialect];
 
 const ALIASES: Readonly<Record<string, string>> = {
   postgresql: 'postgres',
