@@ -59,12 +59,17 @@ export function parseSort(text: string): Sort {
   return { name, desc: dir === 'desc' };
 }
 
+/** Constructing Intl.DateTimeFormat is slow; a zone checked once stays valid. */
+const knownTimezones = new Set<string>(['UTC']);
+
 function checkTimezone(tz: string): string {
+  if (knownTimezones.has(tz)) return tz;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
   } catch {
     throw new QueryError('query/bad-timezone', `Unknown time zone '${tz}': use an IANA name such as 'UTC' or 'America/New_York'.`);
   }
+  if (knownTimezones.size < 1000) knownTimezones.add(tz);
   return tz;
 }
 
