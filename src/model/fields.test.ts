@@ -153,6 +153,7 @@ describe('fields', () => {
       ],
       else: 'unknown',
     });
+    expect(f('size').sql).toBeUndefined();
     expect(f('amount').params.custom_key).toBe('kept');
     expect([f('p90').percentile, f('untyped').type, f('untyped').category]).toEqual([90, 'string', 'measure']);
     expect([f('status_filter').category, f('status_filter').sql]).toEqual(['filter', undefined]);

@@ -5,7 +5,8 @@
  * `type: time` members are `<group>_<timeframe>` with type `date_<timeframe>`;
  * `type: duration` members are `<interval>s_<group>` with type `duration_<interval>`
  * (the interval is a prefix there, unlike timeframes). A dimension or time group
- * without `sql` reads the column of its own name, as Looker does.
+ * without `sql` reads the column of its own name, as Looker does (not `case:`,
+ * `location` or `distance` dimensions, which are built from other parameters).
  */
 import type { Diagnostic, PairNode } from '../lookml/ast.ts';
 import { pairsToParams } from '../lookml/plain.ts';
@@ -25,6 +26,9 @@ const FIELD_KEYS: Readonly<Record<string, FieldCategory>> = {
   filter: 'filter',
   parameter: 'parameter',
 };
+
+/** Dimensions computed from other parameters (`sql_latitude`…), never from a column of their name. */
+const NO_COLUMN_TYPES: ReadonlySet<string> = new Set(['location', 'distance']);
 
 export function isFieldKey(key: string): boolean {
   return key in FIELD_KEYS;
@@ -196,7 +200,8 @@ export function buildFields(
     const b = body(p);
     const type = str(b, 'type') ?? 'string';
     const f = baseField(view, p.name, category, type, b, p);
-    fields.push(category === 'dimension' && f.sql === undefined ? { ...f, sql: `\${TABLE}.${p.name}` } : f);
+    const readsColumn = category === 'dimension' && f.sql === undefined && !f.caseWhen && !NO_COLUMN_TYPES.has(type);
+    fields.push(readsColumn ? { ...f, sql: `\${TABLE}.${p.name}` } : f);
   }
   const byName = new Map<string, Field>();
   const unique: Field[] = [];

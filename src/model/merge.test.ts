@@ -166,6 +166,16 @@ describe('refinements', () => {
     expect(name.label).toBe('R1 name');
     expect(name.description).toBe('r2');
     expect(name.loc).toEqual({ file: 'views/v.view.lkml', line: 6, column: 14 });
+    expect(name.params).toEqual({
+      label: 'R1 name',
+      sql: 'UPPER(${TABLE}.name)',
+      link: [
+        { label: 'a', url: 'https://a' },
+        { label: 'b', url: 'https://b' },
+      ],
+      description: 'r2',
+    });
+    expect(leaf.params).toEqual({ label: 'R1', sql_table_name: 's.leaf', extends: ['mid'] });
     expect(leaf.fields.map((f) => f.name)).toEqual(['id', 'name', 'count', 'mid_only', 'added', 'model_level']);
   });
 

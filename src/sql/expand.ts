@@ -268,10 +268,11 @@ export class Expander {
       `${d.symmetricSum(v, key)} / NULLIF(COUNT(DISTINCT CASE WHEN ${v} IS NOT NULL THEN ${key} ELSE NULL END), 0)`;
     switch (type) {
       case 'count': {
-        if (symmetric) {
+        // A joined view's rows can be missing (outer joins) or repeated: count its keys, as Looker does.
+        if (symmetric || owner.alias !== this.s.baseAlias) {
           const key = pk();
           if (key !== undefined) return `COUNT(DISTINCT ${guard(key)})`;
-          noKey();
+          if (symmetric) noKey();
         }
         return cond ? `COUNT(${guard('1')})` : 'COUNT(*)';
       }

@@ -51,7 +51,8 @@ export const bigqueryTimeParts: TimeParts = {
   // DAYOFWEEK is 1 = Sunday … 7 = Saturday; shift to ISO (Monday = 1 … Sunday = 7).
   extract: (x, part) => (part === 'isodow' ? `(MOD(EXTRACT(DAYOFWEEK FROM ${x}) + 5, 7) + 1)` : `EXTRACT(${PART[part]} FROM ${x})`),
   truncate: (x, unit, weekStart) => `DATETIME_TRUNC(${x}, ${truncPart(unit, weekStart)})`,
-  addUnits: (x, unit, count) => `DATETIME_ADD(${x}, INTERVAL (${count}) ${unit.toUpperCase()})`,
+  addUnits: (x, unit, count) =>
+    `DATETIME_ADD(${x}, INTERVAL ${/^-?\d+$/.test(count) ? count : `(${count})`} ${unit.toUpperCase()})`,
   toDate: (x) => `DATE(${x})`,
   dayName: (x) => `FORMAT_DATETIME('%A', ${x})`,
   monthName: (x) => `FORMAT_DATETIME('%B', ${x})`,

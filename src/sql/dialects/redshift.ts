@@ -7,16 +7,20 @@ import type { Dialect } from './dialect.ts';
 import { baseDialect, baseTimeParts, intervalTruncate, makeLike, timeMethods } from './base.ts';
 import { backslashStringLiteral } from './literals.ts';
 import { pgSymmetricSum } from './postgres.ts';
+import { dayNameCase, monthNameCase } from './timeframes.ts';
 import type { TimeParts } from './timeframes.ts';
 
 const addUnits: TimeParts['addUnits'] = (x, unit, count) => `DATEADD(${unit}, ${count}, ${x})`;
 
+// EXTRACT(DOW) is 0 = Sunday … 6 = Saturday; shift to ISO (Monday = 1 … Sunday = 7).
+const extract: TimeParts['extract'] = (x, part) =>
+  part === 'isodow' ? `(MOD(CAST(EXTRACT(DOW FROM ${x}) AS INTEGER) + 6, 7) + 1)` : baseTimeParts.extract(x, part);
+
 export const redshiftTimeParts: TimeParts = {
   ...baseTimeParts,
-  extract: (x, part) =>
-    part === 'isodow'
-      ? `(MOD(CAST(EXTRACT(DOW FROM ${x}) AS INTEGER) + 6, 7) + 1)`
-      : baseTimeParts.extract(x, part),
+  extract,
+  dayName: (x) => dayNameCase(extract(x, 'isodow')),
+  monthName: (x) => monthNameCase(extract(x, 'month')),
   truncate: (x, unit, weekStart) => intervalTruncate(x, unit, weekStart, (e, u) => `DATE_TRUNC('${u}', ${e})`, addUnits),
   addUnits,
   diffMicros: (s, e) => `DATEDIFF(microsecond, ${s}, ${e})`,

@@ -23,7 +23,8 @@ export const snowflakeTimeParts: TimeParts = {
     part === 'millisecond' ? `FLOOR(EXTRACT(NANOSECOND FROM ${x}) / 1000000)` : `${PART_FN[part]}(${x})`,
   truncate: (x, unit, weekStart) => {
     if (unit !== 'week') return `DATE_TRUNC('${unit.toUpperCase()}', ${x})`;
-    const back = `MOD(DAYOFWEEKISO(${x}) + ${7 - isoDayNumber(weekStart)}, 7)`;
+    const shift = 7 - isoDayNumber(weekStart);
+    const back = `MOD(DAYOFWEEKISO(${x})${shift === 0 ? '' : ` + ${shift}`}, 7)`;
     return `DATEADD(DAY, -${back}, DATE_TRUNC('DAY', ${x}))`;
   },
   addUnits: (x, unit, count) => `DATEADD(${unit.toUpperCase()}, ${count}, ${x})`,

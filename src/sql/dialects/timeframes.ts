@@ -122,7 +122,11 @@ export function timeframeSql(t: TimeParts, x: string, tf: Timeframe, opts: Timef
     case 'microsecond': return t.format(x, P.microsecond);
     case 'time_of_day': return t.format(x, P.timeOfDay);
     case 'day_of_week': return t.dayName(x);
-    case 'day_of_week_index': return t.mod(`${t.extract(x, 'isodow')} + ${7 - isoDayNumber(opts.weekStartDay)}`, '7');
+    case 'day_of_week_index': {
+      // ISO day + (7 - start) makes the start day ≡ 0 (mod 7).
+      const shift = 7 - isoDayNumber(opts.weekStartDay);
+      return t.mod(shift === 0 ? t.extract(x, 'isodow') : `${t.extract(x, 'isodow')} + ${shift}`, '7');
+    }
     case 'day_of_month': return t.extract(x, 'day');
     case 'day_of_year': return t.extract(x, 'dayofyear');
     case 'week_of_year': return t.extract(x, 'isoweek');
