@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 import type { Diagnostic, LookmlFile } from '../lookml/ast.ts';
 import { parseDashboardFile, type LookmlDashboard } from '../lookml/dashboard.ts';
 import { parseLookml } from '../lookml/index.ts';
-import { buildProject } from '../model/index.ts';
+import { buildProject, validateProject } from '../model/index.ts';
 import type { Project } from '../model/types.ts';
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
@@ -56,9 +56,9 @@ export async function loadProjectDir(root: string): Promise<LoadedProject> {
       files.push(parseLookml(text, path));
     }
   });
-  const project = buildProject(files);
-  // buildProject already carries each file's parse diagnostics.
-  diagnostics.push(...project.diagnostics);
+  const project = buildProject(files, { otherPaths: dashboards.map((d) => d.loc.file) });
+  // validateProject includes the build's diagnostics (and so each file's parse diagnostics).
+  diagnostics.push(...validateProject(project));
   diagnostics.sort(compareDiagnostics);
   return { project, files, dashboards, diagnostics };
 }

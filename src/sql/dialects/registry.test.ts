@@ -79,6 +79,11 @@ function fuzzStrings(count: number): string[] {
   return out;
 }
 
+function hasControlChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
 const VALUES = [...HOSTILE_STRINGS, ...fuzzStrings(500)];
 
 describe('registry', () => {
@@ -125,7 +130,7 @@ describe.each(dialectNames())('%s escaping', (name) => {
       const lex = lexer(sql);
       const read = readQuoted(lex.body, "'", lex);
       expect({ value: read.value, rest: lex.body.slice(read.end) }).toEqual({ value, rest: '' });
-      if (name === 'bigquery_standard_sql') expect(sql).not.toMatch(/[\n\r\u0000-\u001f]/);
+      if (name === 'bigquery_standard_sql') expect(hasControlChar(sql)).toBe(false);
     }
   });
 
