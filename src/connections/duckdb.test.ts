@@ -137,6 +137,16 @@ describe('DuckDB driver on a file', () => {
     await missing.close();
   });
 
+  it('interrupts running statements on close', async () => {
+    const closing = createDuckDBDriver({ path: ':memory:' });
+    const running = failure(closing.run(ENDLESS));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await closing.close();
+    const error = await running;
+    expect(error.kind).toBe('connection');
+    expect(error.message).toBe('The DuckDB driver was closed while the query ran');
+  });
+
   it('rejects runs after close', async () => {
     const closed = createDuckDBDriver({ path: ':memory:' });
     await closed.run('SELECT 1');

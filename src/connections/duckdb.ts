@@ -73,6 +73,8 @@ class ConnectionPool {
   private instance: Promise<DuckDBInstance> | undefined;
   private readonly idle: DuckDBConnection[] = [];
   private readonly waiters: Waiter[] = [];
+  /** Connections lent to runs; close() interrupts their statements. */
+  private readonly busy = new Set<DuckDBConnection>();
   private open = 0;
   private closed = false;
 
@@ -96,7 +98,17 @@ class ConnectionPool {
     return conn;
   }
 
+  isClosed(): boolean {
+    return this.closed;
+  }
+
   async acquire(guard: RunGuard): Promise<DuckDBConnection> {
+    const conn = await this.take(guard);
+    this.busy.add(conn);
+    return conn;
+  }
+
+  private async take(guard: RunGuard): Promise<DuckDBConnection> {
     if (this.closed) throw new DriverError('connection', DIALECT, 'The DuckDB driver is closed');
     const ready = this.idle.pop();
     if (ready) return ready;
@@ -122,6 +134,7 @@ class ConnectionPool {
   }
 
   release(conn: DuckDBConnection): void {
+    this.busy.delete(conn);
     const waiter = this.waiters.shift();
     if (waiter) waiter.resolve(conn);
     else if (this.closed) conn.closeSync();
@@ -134,6 +147,7 @@ class ConnectionPool {
       waiter.reject(new DriverError('connection', DIALECT, 'The DuckDB driver was closed'));
     }
     for (const conn of this.idle.splice(0)) conn.closeSync();
+    for (const conn of this.busy) conn.interrupt();
     if (this.instance) {
       const instance = await this.instance.catch(() => undefined);
       instance?.closeSync();
@@ -156,6 +170,7 @@ export function createDuckDBDriver(options: DuckDBDriverOptions): Driver {
         });
         const reader = await conn.runAndReadAll(sql).catch((error: unknown) => {
           if (guard.isStopped()) throw guard.error(DIALECT, `DuckDB: ${errorMessage(error)}`, error);
+          if (pool.isClosed()) throw new DriverError('connection', DIALECT, 'The DuckDB driver was closed while the query ran', { cause: error });
           throw new DriverError('database', DIALECT, errorMessage(error), { cause: error });
         });
         // The deadline passed while the last chunk arrived: still a timeout, for predictability.

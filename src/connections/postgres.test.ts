@@ -132,6 +132,18 @@ describe('PostgreSQL driver', () => {
     }
   });
 
+  it('cancels running statements on close instead of waiting for them', async () => {
+    const closing = createPostgresDriver({ connectionString: url });
+    const running = failure(closing.run('SELECT pg_sleep(30)'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = performance.now();
+    await closing.close();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const error = await running;
+    expect(error.kind).toBe('cancelled');
+    expect(error.message).toBe('Query was cancelled (PostgreSQL: canceling statement due to user request)');
+  });
+
   it('reports an unreachable server as a connection error', async () => {
     const nowhere = createPostgresDriver({ host: '127.0.0.1', port: 1, database: 'postgres', user: 'postgres' });
     try {

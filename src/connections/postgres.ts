@@ -139,6 +139,8 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
     'SELECT pg_backend_pid() AS pid',
   ].join('; ');
   const backendPids = new WeakMap<PoolClient, number>();
+  /** Runs in progress; close() cancels their statements instead of waiting for them. */
+  const running = new Set<RunGuard>();
   const sessionTimeouts = new WeakMap<PoolClient, number>();
 
   async function prepare(client: PoolClient, timeoutMs: number): Promise<number> {
@@ -172,6 +174,7 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
 
   async function run(sql: string, runOptions?: RunOptions): Promise<QueryResult> {
     const guard = new RunGuard(runOptions, options.defaultTimeoutMs, TIMEOUT_BACKSTOP_MS);
+    running.add(guard);
     let client: PoolClient | undefined;
     // A client whose statement was cancelled is discarded, so a late cancel can hit no other query.
     let discard = false;
@@ -229,6 +232,7 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
         await cancelling;
       }
     } finally {
+      running.delete(guard);
       guard.dispose();
       client?.release(discard);
     }
@@ -237,6 +241,9 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
   return {
     dialect: DIALECT,
     run,
-    close: () => pool.end(),
+    close: async () => {
+      for (const guard of running) guard.stop('cancelled');
+      await pool.end();
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { validateProject } from '../model/index.ts';
 import { build } from '../model/test-util.ts';
 import { SHOP_FILES as FILES } from './test-fixture.ts';
 import type { Model } from '../model/types.ts';
@@ -24,7 +25,7 @@ const errorOf = (f: () => unknown): QueryError => {
 
 describe('compileQuery', () => {
   it('loads the fixture without errors', () => {
-    expect(project.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(validateProject(project)).toEqual([]);
   });
 
   it('compiles a simple query to Looker-shaped SQL', () => {

@@ -21,6 +21,7 @@ explore: users_only {
 explore: with_params {
   view_name: orders
   access_filter: { field: orders.status user_attribute: allowed_status }
+  join: users { sql_on: \${orders.user_id} = \${users.id} ;; relationship: many_to_one }
 }
 `,
   'views/orders.view.lkml': `

@@ -39,8 +39,7 @@ export const baseTimeParts: TimeParts = {
       ? `MOD(CAST(FLOOR(EXTRACT(MILLISECOND FROM ${x})) AS INTEGER), 1000)`
       : `CAST(EXTRACT(${EXTRACT_FIELD[part]} FROM ${x}) AS INTEGER)`,
   truncate: (x, unit, weekStart) => intervalTruncate(x, unit, weekStart, (e, u) => `DATE_TRUNC('${u}', ${e})`, baseTimeParts.addUnits),
-  addUnits: (x, unit, count) =>
-    /^-?\d+$/.test(count) ? `(${x} + INTERVAL '${count} ${unit}')` : `(${x} + (${count}) * INTERVAL '1 ${unit}')`,
+  addUnits: (x, unit, count) => `(${x} + (${count}) * INTERVAL '1 ${unit}')`,
   toDate: (x) => `CAST(${x} AS DATE)`,
   dayName: (x) => dayNameCase(baseTimeParts.extract(x, 'isodow')),
   monthName: (x) => monthNameCase(baseTimeParts.extract(x, 'month')),

@@ -62,7 +62,11 @@ export interface Dialect {
   // ---- names and literals ----
   /** Quote an identifier (table, column or alias). Always quotes; escapes the quote char. */
   quoteIdentifier(name: string): string;
-  /** A string literal that is safe for any input (quotes, backslashes, NUL, unicode). */
+  /**
+   * A string literal that is safe for any input (quotes, backslashes, newlines, unicode).
+   * Values no database text can carry faithfully — NUL, unpaired UTF-16 surrogates — throw
+   * `SqlLiteralError` (literals.ts); `quoteIdentifier` does the same.
+   */
   stringLiteral(value: string): string;
   /** A numeric literal; the caller guarantees `value` is a finite decimal string like `-12.5`. */
   numberLiteral(value: string): string;
@@ -83,11 +87,18 @@ export interface Dialect {
   now(tz: string): string;
   /** Truncate a local timestamp to `unit` (weeks start on `weekStart`). Result is a timestamp. */
   truncate(expr: string, unit: TimeUnit, weekStart: WeekDay): string;
-  /** `expr + n unit` (n may be negative). Result is a timestamp. */
+  /** `expr + n unit` (n an integer, may be negative). Result is a timestamp. Trino cannot add microseconds (throws). */
   addInterval(expr: string, unit: TimeUnit, n: number): string;
-  /** The SELECT expression of one timeframe, values as Looker returns them (see base.ts). */
+  /**
+   * The SELECT expression of one timeframe, values as Looker returns them. `date` and `week`
+   * are DATE values (drivers render `YYYY-MM-DD`); the other shapes are listed on
+   * `timeframeSql` in timeframes.ts.
+   */
   timeframe(expr: string, timeframe: Timeframe, opts: TimeframeOptions): string;
-  /** Whole `unit`s from start to end, floored toward zero as Looker does (`type: duration`). */
+  /**
+   * Whole `unit`s elapsed from start to end, truncated toward zero (negative when end is
+   * earlier), as Looker's `type: duration` floors them. Months/quarters/years are calendar months.
+   */
   durationBetween(start: string, end: string, unit: TimeUnit): string;
 
   // ---- aggregates ----

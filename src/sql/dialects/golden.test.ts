@@ -188,8 +188,8 @@ describe('golden SQL', () => {
 
   it('truncate: week starting sunday', () => {
     expect(golden((d) => d.truncate('x', 'week', 'sunday'))).toEqual({
-      duckdb: "(date_trunc('week', (x + INTERVAL '1 day')) + INTERVAL '-1 day')",
-      postgres: "(DATE_TRUNC('week', (x + INTERVAL '1 day')) + INTERVAL '-1 day')",
+      duckdb: "(date_trunc('week', (x + (1) * INTERVAL '1 day')) + (-1) * INTERVAL '1 day')",
+      postgres: "(DATE_TRUNC('week', (x + (1) * INTERVAL '1 day')) + (-1) * INTERVAL '1 day')",
       bigquery: 'DATETIME_TRUNC(x, WEEK(SUNDAY))',
       snowflake: "DATEADD(DAY, -MOD(DAYOFWEEKISO(x), 7), DATE_TRUNC('DAY', x))",
       redshift: "DATEADD(day, -1, DATE_TRUNC('week', DATEADD(day, 1, x)))",
@@ -221,8 +221,8 @@ describe('golden SQL', () => {
 
   it('addInterval: quarter', () => {
     expect(golden((d) => d.addInterval('x', 'quarter', -1))).toEqual({
-      duckdb: "(x + INTERVAL '-3 month')",
-      postgres: "(x + INTERVAL '-3 month')",
+      duckdb: "(x + (-3) * INTERVAL '1 month')",
+      postgres: "(x + (-3) * INTERVAL '1 month')",
       bigquery: 'DATETIME_ADD(x, INTERVAL -3 MONTH)',
       snowflake: 'DATEADD(MONTH, -3, x)',
       redshift: 'DATEADD(month, -3, x)',
@@ -232,8 +232,8 @@ describe('golden SQL', () => {
 
   it('addInterval: hours', () => {
     expect(golden((d) => d.addInterval('x', 'hour', 36))).toEqual({
-      duckdb: "(x + INTERVAL '36 hour')",
-      postgres: "(x + INTERVAL '36 hour')",
+      duckdb: "(x + (36) * INTERVAL '1 hour')",
+      postgres: "(x + (36) * INTERVAL '1 hour')",
       bigquery: 'DATETIME_ADD(x, INTERVAL 36 HOUR)',
       snowflake: 'DATEADD(HOUR, 36, x)',
       redshift: 'DATEADD(hour, 36, x)',
@@ -265,8 +265,8 @@ describe('golden SQL', () => {
 
   it('timeframe: week', () => {
     expect(golden((d) => d.timeframe('x', 'week', OPTS))).toEqual({
-      duckdb: "CAST((date_trunc('week', (x + INTERVAL '1 day')) + INTERVAL '-1 day') AS DATE)",
-      postgres: "CAST((DATE_TRUNC('week', (x + INTERVAL '1 day')) + INTERVAL '-1 day') AS DATE)",
+      duckdb: "CAST((date_trunc('week', (x + (1) * INTERVAL '1 day')) + (-1) * INTERVAL '1 day') AS DATE)",
+      postgres: "CAST((DATE_TRUNC('week', (x + (1) * INTERVAL '1 day')) + (-1) * INTERVAL '1 day') AS DATE)",
       bigquery: 'DATE(DATETIME_TRUNC(x, WEEK(SUNDAY)))',
       snowflake: "CAST(DATEADD(DAY, -MOD(DAYOFWEEKISO(x), 7), DATE_TRUNC('DAY', x)) AS DATE)",
       redshift: "CAST(DATEADD(day, -1, DATE_TRUNC('week', DATEADD(day, 1, x))) AS DATE)",
@@ -430,8 +430,8 @@ describe('golden SQL', () => {
 
   it('timeframe: fiscal_year', () => {
     expect(golden((d) => d.timeframe('x', 'fiscal_year', OPTS))).toEqual({
-      duckdb: "year((x + INTERVAL '-3 month'))",
-      postgres: "CAST(EXTRACT(YEAR FROM (x + INTERVAL '-3 month')) AS INTEGER)",
+      duckdb: "year((x + (-3) * INTERVAL '1 month'))",
+      postgres: "CAST(EXTRACT(YEAR FROM (x + (-3) * INTERVAL '1 month')) AS INTEGER)",
       bigquery: 'EXTRACT(YEAR FROM DATETIME_ADD(x, INTERVAL -3 MONTH))',
       snowflake: 'YEAR(DATEADD(MONTH, -3, x))',
       redshift: 'CAST(EXTRACT(YEAR FROM DATEADD(month, -3, x)) AS INTEGER)',
@@ -441,8 +441,8 @@ describe('golden SQL', () => {
 
   it('timeframe: fiscal_quarter', () => {
     expect(golden((d) => d.timeframe('x', 'fiscal_quarter', OPTS))).toEqual({
-      duckdb: "(CAST(year((x + INTERVAL '-3 month')) AS VARCHAR) || '-Q' || CAST(quarter((x + INTERVAL '-3 month')) AS VARCHAR))",
-      postgres: "(CAST(CAST(EXTRACT(YEAR FROM (x + INTERVAL '-3 month')) AS INTEGER) AS VARCHAR) || '-Q' || CAST(CAST(EXTRACT(QUARTER FROM (x + INTERVAL '-3 month')) AS INTEGER) AS VARCHAR))",
+      duckdb: "(CAST(year((x + (-3) * INTERVAL '1 month')) AS VARCHAR) || '-Q' || CAST(quarter((x + (-3) * INTERVAL '1 month')) AS VARCHAR))",
+      postgres: "(CAST(CAST(EXTRACT(YEAR FROM (x + (-3) * INTERVAL '1 month')) AS INTEGER) AS VARCHAR) || '-Q' || CAST(CAST(EXTRACT(QUARTER FROM (x + (-3) * INTERVAL '1 month')) AS INTEGER) AS VARCHAR))",
       bigquery: "CONCAT(CAST(EXTRACT(YEAR FROM DATETIME_ADD(x, INTERVAL -3 MONTH)) AS STRING), '-Q', CAST(EXTRACT(QUARTER FROM DATETIME_ADD(x, INTERVAL -3 MONTH)) AS STRING))",
       snowflake: "(CAST(YEAR(DATEADD(MONTH, -3, x)) AS VARCHAR) || '-Q' || CAST(QUARTER(DATEADD(MONTH, -3, x)) AS VARCHAR))",
       redshift: "(CAST(CAST(EXTRACT(YEAR FROM DATEADD(month, -3, x)) AS INTEGER) AS VARCHAR) || '-Q' || CAST(CAST(EXTRACT(QUARTER FROM DATEADD(month, -3, x)) AS INTEGER) AS VARCHAR))",
@@ -452,8 +452,8 @@ describe('golden SQL', () => {
 
   it('timeframe: fiscal_month_num', () => {
     expect(golden((d) => d.timeframe('x', 'fiscal_month_num', OPTS))).toEqual({
-      duckdb: "month((x + INTERVAL '-3 month'))",
-      postgres: "CAST(EXTRACT(MONTH FROM (x + INTERVAL '-3 month')) AS INTEGER)",
+      duckdb: "month((x + (-3) * INTERVAL '1 month'))",
+      postgres: "CAST(EXTRACT(MONTH FROM (x + (-3) * INTERVAL '1 month')) AS INTEGER)",
       bigquery: 'EXTRACT(MONTH FROM DATETIME_ADD(x, INTERVAL -3 MONTH))',
       snowflake: 'MONTH(DATEADD(MONTH, -3, x))',
       redshift: 'CAST(EXTRACT(MONTH FROM DATEADD(month, -3, x)) AS INTEGER)',
