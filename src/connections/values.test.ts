@@ -14,7 +14,7 @@ describe('integerValue', () => {
 });
 
 describe('decimalValue', () => {
-  it('returns a number when the number prints back as the same decimal', () => {
+  it('returns a number for ordinary decimals', () => {
     expect(decimalValue('12.50')).toBe(12.5);
     expect(decimalValue('0.10000000000000000')).toBe(0.1);
     expect(decimalValue('-0.00')).toBe(0);
@@ -24,11 +24,15 @@ describe('decimalValue', () => {
     expect(decimalValue('100000000000000000000000')).toBe(1e23);
   });
 
-  it('keeps the canonical decimal string when a number would change the value', () => {
+  it('rounds long fractions to the nearest double, as JSON clients read them', () => {
+    expect(decimalValue('0.12345678901234567890')).toBe(0.12345678901234568);
+    expect(decimalValue('-45.1234567890123456')).toBe(-45.123456789012344);
+    expect(decimalValue('59.5653251011207926')).toBe(59.56532510112079);
+  });
+
+  it('keeps the canonical decimal string when a number would change the integer part', () => {
     expect(decimalValue('12345678901234567.89')).toBe('12345678901234567.89');
-    expect(decimalValue('0.12345678901234567890')).toBe('0.1234567890123456789');
     expect(decimalValue('9007199254740993')).toBe('9007199254740993');
-    expect(decimalValue('-45.1234567890123456')).toBe('-45.1234567890123456');
   });
 
   it('passes through values that are not plain decimals', () => {

@@ -3,10 +3,10 @@
  * the same data (see driver.ts):
  *
  * - Integers (any width): a JS number when `Number.isSafeInteger`, else the exact decimal string.
- * - Exact decimals (DECIMAL / NUMERIC): a JS number when that number prints back as exactly the
- *   same decimal value (trailing fractional zeros ignored: `12.50` → `12.5`, `0.1` → `0.1`),
- *   else the exact decimal string (`12345678901234567.89`, `0.1000000000000000055511`).
- *   NaN/Infinity stay strings.
+ * - Exact decimals (DECIMAL / NUMERIC): a JS number, as Looker's JSON gives them (averages and
+ *   ratios come back from PostgreSQL as long NUMERICs; every JSON client reads them as doubles
+ *   anyway). Only when the integer part is beyond 2^53 and a number would change it is the exact
+ *   decimal string kept (`12345678901234567.89`). NaN/Infinity stay strings.
  * - Floating point: a JS number; NaN and ±Infinity (not representable in JSON) as strings.
  * - Dates `YYYY-MM-DD`, timestamps `YYYY-MM-DD HH:MM:SS[.fraction]` with the fraction only when
  *   non-zero, zone-aware timestamps rendered in UTC in the same format.
@@ -57,12 +57,13 @@ export function plainNumberString(value: number): string {
   return `${sign}${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
 }
 
-/** An exact decimal as text (`-12.50`): a number when that is lossless, else the text. */
+/** An exact decimal as text (`-12.50`): a number, unless that would change its integer part. */
 export function decimalValue(text: string): number | string {
   const canonical = canonicalDecimal(text);
   if (canonical === null) return text;
   const num = Number(canonical);
   if (!Number.isFinite(num)) return canonical;
+  if (Math.abs(num) <= Number.MAX_SAFE_INTEGER) return num;
   return canonicalDecimal(plainNumberString(num)) === canonical ? num : canonical;
 }
 
