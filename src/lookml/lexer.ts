@@ -275,14 +275,17 @@ export class Scanner {
   scanString(): StringScan {
     const src = this.src;
     const len = this.len;
-    const open = this.save();
-    const start = this.pos + 1;
+    // The opening position, kept in locals rather than a `save()` object: strings are hot.
+    const openPos = this.pos;
+    const openLine = this.line;
+    const openLineStart = this.lineStart;
+    const start = openPos + 1;
     let p = start;
     let escapes = false;
     while (p < len) {
       const c = src.charCodeAt(p);
       if (c === QUOTE) {
-        if (this.line > open.line && this.keyPrefixBefore(p)) break;
+        if (this.line > openLine && this.keyPrefixBefore(p)) break;
         this.pos = p + 1;
         return { value: decodeString(src, start, p, escapes), closed: true };
       }
@@ -303,7 +306,9 @@ export class Scanner {
       }
     }
     // Not closed: keep the first line only, minus a trailing ` }` that closes the block.
-    this.restore(open);
+    this.pos = openPos;
+    this.line = openLine;
+    this.lineStart = openLineStart;
     const firstNl = src.indexOf('\n', start);
     let end = firstNl < 0 ? len : firstNl;
     for (;;) {
@@ -335,8 +340,8 @@ export class Scanner {
     }
     this.pos = p;
     if (src.charCodeAt(p) === QUOTE && this.isLoneString(p)) return null;
-    const valueLoc = this.loc();
-    const startState = this.save();
+    const startLine = this.line;
+    const startLineStart = this.lineStart;
     const start = p;
     let end = this.nextDoubleSemi(p);
     let cut = -1;
@@ -349,23 +354,29 @@ export class Scanner {
       nl = src.indexOf('\n', nl + 1);
     }
     if (cut < 0 && end >= 0) {
-      this.advanceTo(end + 2);
       const value = normalizeNewlines(src.slice(start, end).trim());
-      return { value, loc: value === '' ? this.locOf(end, startState) : valueLoc, terminated: true };
+      // An empty value is located at its `;;`.
+      const loc = value === '' ? this.locAt(end) : { file: this.file, line: startLine, column: start - startLineStart + 1 };
+      this.advanceTo(end + 2);
+      return { value, loc, terminated: true };
     }
     // No `;;` before LookML resumes (or before EOF): stop before the closing braces too.
     end = this.backOffClosingLines(cut < 0 ? len : cut, start);
-    this.restore(startState);
     this.advanceTo(end);
-    return { value: normalizeNewlines(src.slice(start, end).trim()), loc: valueLoc, terminated: false };
+    const loc = { file: this.file, line: startLine, column: start - startLineStart + 1 };
+    return { value: normalizeNewlines(src.slice(start, end).trim()), loc, terminated: false };
   }
 
-  private locOf(offset: number, from: ScanState): Loc {
-    const here = this.save();
-    this.restore(from);
+  /** The location of `offset`, at or after the cursor (the cursor does not move). */
+  private locAt(offset: number): Loc {
+    const pos = this.pos;
+    const line = this.line;
+    const lineStart = this.lineStart;
     this.advanceTo(offset);
     const loc = this.loc();
-    this.restore(here);
+    this.pos = pos;
+    this.line = line;
+    this.lineStart = lineStart;
     return loc;
   }
 

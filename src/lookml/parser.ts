@@ -158,7 +158,8 @@ class Parser {
       // `html: "<b>x</b>"`: a plain string, read below.
     }
     s.skipTrivia();
-    const vLoc = s.loc();
+    // Locations are taken only where they are kept: every object allocated here then
+    // outlives the parse, which lets V8 allocate them straight into the old generation.
     const c = s.peek();
     if (c === LBRACE) {
       out.push(this.block(key, undefined, undefined, keyLoc, depth));
@@ -172,14 +173,15 @@ class Parser {
       const str = this.string();
       s.skipTrivia();
       if (s.peek() === LBRACE) {
-        this.error(LookmlCodes.quotedBlockName, `Block names are not quoted: write ${key}: ${str.value} {`, vLoc);
-        out.push(this.block(key, str.value, vLoc, keyLoc, depth));
+        this.error(LookmlCodes.quotedBlockName, `Block names are not quoted: write ${key}: ${str.value} {`, str.loc);
+        out.push(this.block(key, str.value, str.loc, keyLoc, depth));
       } else {
         out.push({ kind: 'pair', key, value: str, loc: keyLoc });
       }
       return true;
     }
     if (s.atBareStart()) {
+      const vLoc = s.loc();
       const before = s.pos;
       const line = s.line;
       const lineStart = s.lineStart;
@@ -204,7 +206,7 @@ class Parser {
       if (!missingColon) this.error(LookmlCodes.missingValue, `Expected a value after '${key}:'`, keyLoc);
       return true;
     }
-    this.error(LookmlCodes.unexpectedToken, `Unexpected ${s.describeToken()} after '${key}:': expected a value`, vLoc);
+    this.error(LookmlCodes.unexpectedToken, `Unexpected ${s.describeToken()} after '${key}:': expected a value`, s.loc());
     return false;
   }
 
@@ -285,19 +287,21 @@ class Parser {
         this.error(LookmlCodes.unclosedList, "List not closed: add a closing ']'", loc);
         break;
       }
-      const itemLoc = s.loc();
       let item: ScalarNode | PairNode | null;
+      let itemLoc: Loc;
       if (c === LBRACE) {
-        this.error(LookmlCodes.blockInList, 'A list cannot contain blocks: list items are values such as [a, "b"] or field: "value"', itemLoc);
+        this.error(LookmlCodes.blockInList, 'A list cannot contain blocks: list items are values such as [a, "b"] or field: "value"', s.loc());
         s.skipBalanced(LBRACE, RBRACE);
         continue;
       } else if (c === LBRACKET) {
-        this.error(LookmlCodes.unexpectedToken, "Unexpected '[': lists cannot contain lists", itemLoc);
+        this.error(LookmlCodes.unexpectedToken, "Unexpected '[': lists cannot contain lists", s.loc());
         s.skipBalanced(LBRACKET, RBRACKET);
         continue;
       } else if (c === QUOTE) {
         item = this.string();
+        itemLoc = item.loc;
       } else if (s.atBareStart()) {
+        itemLoc = s.loc();
         const value = s.scanBare();
         s.skipTrivia();
         if (s.peek() === COLON) {
@@ -307,7 +311,7 @@ class Parser {
           item = { kind: 'bare', value, loc: itemLoc };
         }
       } else {
-        this.error(LookmlCodes.unexpectedToken, `Unexpected ${s.describeToken()} in a list`, itemLoc);
+        this.error(LookmlCodes.unexpectedToken, `Unexpected ${s.describeToken()} in a list`, s.loc());
         s.pos++;
         continue;
       }
@@ -322,11 +326,13 @@ class Parser {
   private mapItem(key: string, keyLoc: Loc, depth: number): PairNode | null {
     const s = this.s;
     s.skipTrivia();
-    const vLoc = s.loc();
     const c = s.peek();
     if (c === QUOTE) return { kind: 'pair', key, value: this.string(), loc: keyLoc };
     if (c === LBRACKET && depth < MAX_DEPTH) return { kind: 'pair', key, value: this.list(depth + 1), loc: keyLoc };
-    if (s.atBareStart()) return { kind: 'pair', key, value: { kind: 'bare', value: s.scanBare(), loc: vLoc }, loc: keyLoc };
+    if (s.atBareStart()) {
+      const vLoc = s.loc();
+      return { kind: 'pair', key, value: { kind: 'bare', value: s.scanBare(), loc: vLoc }, loc: keyLoc };
+    }
     this.error(LookmlCodes.missingValue, `Expected a value after '${key}:'`, keyLoc);
     return null;
   }

@@ -141,7 +141,7 @@ engine.registerTag('parameter', valueTag((host, arg) => host.parameterValue(arg)
 engine.registerTag('date_start', valueTag((host, arg) => host.dateBound(arg, 'start')));
 engine.registerTag('date_end', valueTag((host, arg) => host.dateBound(arg, 'end')));
 // Values Overlook hands to templates are already quote-safe (see QuotedMapDrop), so quoting must not double them again.
-engine.registerFilter('sql_quote', (v: unknown) => `'${String(v ?? '')}'`);
+engine.registerFilter('sql_quote', (v: unknown) => `'${typeof v === 'string' || typeof v === 'number' ? String(v) : ''}'`);
 
 /** Parsed templates by source text; LookML strings are few and reused across queries. */
 const parsed = new Map<string, Template[]>();
