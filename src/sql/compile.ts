@@ -423,11 +423,16 @@ function compileExploreSource(model: Model, view: View, outer: QueryScope, optio
   }
   const inner = compileAt(model, {
     model: model.name, view: explore.name, fields: es.columns.map(fieldOf), filters,
-    sorts: es.sorts.map((s) => `${s.field}${s.desc ? ' desc' : ''}`), limit: es.limit ?? -1,
+    // NDT sorts may name a column (`sorts: [lifetime_amount: desc]`) or a field of the source explore.
+    sorts: es.sorts.map((s) => {
+      const col = es.columns.find((c) => c.name === s.field);
+      return `${col ? fieldOf(col) : qualify(explore, s.field)}${s.desc ? ' desc' : ''}`;
+    }),
+    limit: es.limit ?? -1,
     ...(outer.query.query_timezone ? { query_timezone: outer.query.query_timezone } : {}),
   }, options, depth + 1);
   const d = options.dialect;
-  const cols = es.columns.map((c, i) => `${inner.fields.find((f) => f.name === fieldOf(c))?.alias ?? inner.fields[i]!.alias} AS ${c.name}`);
+  const cols = es.columns.map((c, i) => `${d.quoteIdentifier(inner.fields.find((f) => f.name === fieldOf(c))?.alias ?? inner.fields[i]!.alias)} AS ${c.name}`);
   let sql = `SELECT ${cols.join(', ')} FROM (${inner.sql}) AS ${d.quoteIdentifier(`${view.name}_source`)}`;
   if (es.derivedColumns.length > 0) {
     const derived = es.derivedColumns.map((c) => `(${c.sql}) AS ${c.name}`);
