@@ -172,6 +172,24 @@ describe('compileQuery', () => {
     expect(errorOf(() => sqlOf({ fields: ['orders.status', 'orders.count'], pivots: ['orders.created_year'] })).code).toBe('query/unknown-field');
   });
 
+  it('applies conditionally_filter unless a listed field is filtered, and sql_always_having', () => {
+    const extra = build(FILES).models.extra!;
+    const sql = (q: Partial<LookerQuery>): string => compileQuery(extra, { model: 'extra', view: 'cond_orders', fields: ['cond_orders.status'], ...q }, { dialect: duckdb }).sql;
+    expect(sql({})).toContain(">= TIMESTAMP '2024-01-01 00:00:00'");
+    expect(sql({ filters: { 'cond_orders.id': '1' } })).not.toContain('TIMESTAMP');
+    expect(sql({})).toContain('HAVING (COUNT(*)) > 0');
+  });
+
+  it('joins by foreign_key, cross joins, and required_joins', () => {
+    const extra = build(FILES).models.extra!;
+    const sql = (fields: string[]): string => compileQuery(extra, { model: 'extra', view: 'cond_orders', fields, filters: { 'cond_orders.id': '>0' } }, { dialect: duckdb }).sql;
+    expect(sql(['users.state'])).toContain('LEFT JOIN users AS users ON cond_orders.user_id = users.id');
+    expect(sql(['products.brand'])).toContain('CROSS JOIN products AS products');
+    const required = sql(['order_items.count']);
+    expect(required).toContain('LEFT JOIN users AS users');
+    expect(required.indexOf('JOIN users')).toBeLessThan(required.indexOf('JOIN order_items'));
+  });
+
   it('is deterministic: the same query gives byte-identical SQL', () => {
     const q = { fields: ['users.state', 'orders.count', 'order_items.total_price', 'products.brand'], filters: { 'orders.created_date': 'last 7 days', 'users.state': 'CA,NY' } };
     expect(sqlOf(q)).toBe(sqlOf(q));

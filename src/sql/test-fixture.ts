@@ -24,6 +24,18 @@ explore: with_params {
   join: users { sql_on: \${orders.user_id} = \${users.id} ;; relationship: many_to_one }
 }
 `,
+  'extra.model.lkml': `
+connection: "db"
+include: "/views/*.view"
+explore: cond_orders {
+  from: orders
+  conditionally_filter: { filters: [cond_orders.created_date: "2024"] unless: [cond_orders.id, cond_orders.status] }
+  sql_always_having: \${cond_orders.count} > 0 ;;
+  join: users { foreign_key: user_id relationship: many_to_one }
+  join: products { type: cross relationship: many_to_many }
+  join: order_items { sql_on: \${order_items.order_id} = \${cond_orders.id} ;; relationship: one_to_many required_joins: [users] }
+}
+`,
   'views/orders.view.lkml': `
 view: orders {
   sql_table_name: shop.orders ;;
