@@ -9,6 +9,8 @@ if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
   exit 3
 fi
 DIR=${PGTEST_DIR:-/tmp/overlook-pgtest}
+# The postgres user may not be able to enter the caller's directory; run from /.
+cd /
 PORT=${PGTEST_PORT:-54329}
 if [ "$(id -u)" = 0 ]; then AS="runuser -u postgres --"; else AS=""; fi
 case "${1:-}" in
