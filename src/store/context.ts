@@ -1,0 +1,73 @@
+/**
+ * What every repository shares: the Kysely handle (the store's, or a transaction's), the
+ * dialect, the clock, and the error type repositories throw.
+ */
+import type { Kysely } from 'kysely';
+import type { StoreDialect } from './migrations.ts';
+import type { Database } from './schema.ts';
+
+export interface StoreContext {
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  readonly now: () => Date;
+}
+
+/**
+ * A request the store refused, for the HTTP layer to map: `not_found` → 404, `conflict` → 409
+ * (a unique name/email/client_id taken), `invalid` → 422 (`field` names the offending input).
+ * Lookups of a missing row return `null` instead of throwing.
+ */
+export type StoreErrorCode = 'not_found' | 'conflict' | 'invalid';
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  readonly code: StoreErrorCode;
+  readonly field: string | undefined;
+
+  constructor(code: StoreErrorCode, message: string, field?: string) {
+    super(message);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/** Runs `fn` in a transaction, or inside the caller's when the context already is one. */
+export async function inTransaction<T>(ctx: StoreContext, fn: (tx: StoreContext) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return fn(ctx);
+  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+}
+
+export function nowIso(ctx: StoreContext): string {
+  return ctx.now().toISOString();
+}
+
+const ID_PATTERN = /^[1-9][0-9]{0,14}$/;
+
+/**
+ * API ids are strings of integers; anything else ("abc", "1.5", "../x", "0", 16+ digits) can
+ * name no row, so it yields null and the caller answers "not found" instead of a DB error.
+ */
+export function parseId(id: string): number | null {
+  return ID_PATTERN.test(id) ? Number(id) : null;
+}
+
+export function idString(id: number): string {
+  return String(id);
+}
+
+/** True for a unique/primary-key violation on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  const code = error.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Runs `fn`, turning a unique violation into a `conflict` StoreError about `field`. */
+export async function mapConflict<T>(field: string, message: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new StoreError('conflict', message, field);
+    throw error;
+  }
+}

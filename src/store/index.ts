@@ -1,0 +1,106 @@
+/**
+ * The metadata store: `openStore()` opens and migrates the DB and returns typed repositories
+ * that take and return plain data (see `types.ts`). Errors the caller can act on are
+ * `StoreError`s (`code`: not_found | conflict | invalid, plus the offending `field`).
+ */
+import type { Kysely } from 'kysely';
+import { attributesRepository } from './attributes.ts';
+import type { AttributesRepository } from './attributes.ts';
+import type { StoreContext } from './context.ts';
+import { credentialsRepository } from './credentials.ts';
+import type { CredentialsRepository } from './credentials.ts';
+import type { StoreDialect } from './migrations.ts';
+import { openDatabase } from './open.ts';
+import type { OpenStoreOptions } from './open.ts';
+import { rolesRepository } from './roles.ts';
+import type { RolesRepository } from './roles.ts';
+import type { Database } from './schema.ts';
+import { settingsRepository } from './settings.ts';
+import type { SettingsRepository } from './settings.ts';
+import { tokensRepository } from './tokens.ts';
+import type { TokensRepository } from './tokens.ts';
+import { usersRepository } from './users.ts';
+import type { UsersRepository } from './users.ts';
+
+export interface StoreRepositories {
+  readonly users: UsersRepository;
+  readonly credentials: CredentialsRepository;
+  readonly tokens: TokensRepository;
+  readonly roles: RolesRepository;
+  readonly attributes: AttributesRepository;
+  readonly settings: SettingsRepository;
+}
+
+export interface StoreTransaction extends StoreRepositories {
+  /** The transaction's handle, for queries of later issues' tables. */
+  readonly db: Kysely<Database>;
+}
+
+export interface Store extends StoreRepositories {
+  /** Typed query builder over the metadata DB, for tables later issues add. */
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  readonly now: () => Date;
+  /**
+   * Runs `fn` in one transaction: every repository call through `tx` commits or rolls back
+   * together (repositories' own transactions join it). Inside, use only `tx`: on SQLite the
+   * store's single connection is busy with the transaction, so a call through the outer
+   * store would wait for it forever. Do slow work (password hashing) before, not inside.
+   */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Closes the DB (pool or file). The store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+function repositories(ctx: StoreContext): StoreRepositories {
+  return {
+    users: usersRepository(ctx),
+    credentials: credentialsRepository(ctx),
+    tokens: tokensRepository(ctx),
+    roles: rolesRepository(ctx),
+    attributes: attributesRepository(ctx),
+    settings: settingsRepository(ctx),
+  };
+}
+
+/**
+ * Opens `<dataDir>/overlook.db` (SQLite) or, when `databaseUrl` is set, PostgreSQL, and runs
+ * pending migrations (safe when several processes open the same DB at once).
+ */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const { db, dialect } = await openDatabase(options);
+  const now = options.now ?? (() => new Date());
+  const ctx: StoreContext = { db, dialect, now };
+  return {
+    ...repositories(ctx),
+    db,
+    dialect,
+    now,
+    transaction: (fn) => db.transaction().execute((trx) => {
+      const txCtx: StoreContext = { db: trx, dialect, now };
+      return fn({ ...repositories(txCtx), db: trx });
+    }),
+    close: () => db.destroy(),
+  };
+}
+
+export type { OpenStoreOptions } from './open.ts';
+export { SQLITE_FILE } from './open.ts';
+export type { StoreDialect } from './migrations.ts';
+export { StoreError } from './context.ts';
+export type { StoreErrorCode } from './context.ts';
+export type { Database } from './schema.ts';
+export type * from './types.ts';
+export { WORKSPACE_IDS } from './types.ts';
+export { ADMIN_ROLE_ID, ALL_PERMISSIONS, USER_ATTRIBUTE_TYPES } from './builtins.ts';
+export { DEFAULT_TOKEN_TTL_SECONDS, isWorkspaceId } from './tokens.ts';
+export type { AttributesRepository } from './attributes.ts';
+export type { CreateApi3Options, CredentialsRepository, VerifiedLogin } from './credentials.ts';
+export { normalizeEmail } from './credentials.ts';
+export type { RolesRepository } from './roles.ts';
+export type { SettingsRepository } from './settings.ts';
+export type { TokensRepository } from './tokens.ts';
+export type { UsersRepository } from './users.ts';
+export {
+  hashPassword, hashToken, passwordNeedsRehash, randomClientId, randomClientSecret, randomToken, verifyPassword,
+} from './secrets.ts';

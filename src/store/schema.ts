@@ -1,0 +1,157 @@
+/**
+ * Table types of the metadata DB, as Kysely sees them.
+ *
+ * Conventions shared by both dialects (SQLite and PostgreSQL run the same migrations):
+ * - Ids are integers in the DB (autoincrement / identity; never reused after a delete) and
+ *   strings of those integers everywhere outside `src/store`, as Looker's API has them ("1").
+ * - Timestamps are ISO-8601 UTC text written by `Date.toISOString()` (fixed width, so text
+ *   order is time order and `expires_at > now` works identically on both dialects without
+ *   per-driver date parsing).
+ * - Booleans are `boolean` columns: PostgreSQL returns true/false, SQLite stores and returns
+ *   1/0 (the SQLite wrapper in `open.ts` turns bound booleans into 1/0). Read them with `bool()`.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** A boolean column: SQLite hands back 0/1, PostgreSQL true/false. */
+export type Bool = ColumnType<boolean | number, boolean, boolean>;
+export type GeneratedBool = ColumnType<boolean | number, boolean | undefined, boolean>;
+
+export interface UsersTable {
+  id: Generated<number>;
+  first_name: string | null;
+  last_name: string | null;
+  is_disabled: GeneratedBool;
+  locale: string | null;
+  created_at: string;
+  /** Folder ids are strings in Looker (LookML dashboards live in folder "lookml"). */
+  home_folder_id: string | null;
+  personal_folder_id: string | null;
+  /** The interactive UI's sticky Development Mode choice (DESIGN rule 6); never read for API tokens. */
+  ui_dev_mode: GeneratedBool;
+  embed_external_user_id: string | null;
+  embed_external_group_id: string | null;
+}
+
+export interface CredentialsEmailTable {
+  user_id: number;
+  email: string;
+  /** `normalizeEmail(email)`; unique, so emails are unique case-insensitively on both dialects. */
+  email_key: string;
+  password_hash: string | null;
+  forced_password_reset_at_next_login: GeneratedBool;
+  created_at: string;
+  logged_in_at: string | null;
+}
+
+export interface CredentialsApi3Table {
+  id: Generated<number>;
+  user_id: number;
+  client_id: string;
+  client_secret_hash: string;
+  purpose: string | null;
+  is_disabled: GeneratedBool;
+  created_at: string;
+  logged_in_at: string | null;
+}
+
+export interface AccessTokensTable {
+  /** `hashToken(raw)`; the raw token is never stored. */
+  token_hash: string;
+  /** The user the token acts as. */
+  user_id: number;
+  /** For a sudo token: the admin who asked for it. */
+  sudo_user_id: number | null;
+  api3_credential_id: number | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  workspace_id: ColumnType<string, string | undefined, string>;
+  updated_at: string;
+}
+
+export interface PermissionSetsTable {
+  id: Generated<number>;
+  name: string;
+  built_in: GeneratedBool;
+  all_access: GeneratedBool;
+}
+
+export interface PermissionSetPermissionsTable {
+  permission_set_id: number;
+  permission: string;
+}
+
+export interface ModelSetsTable {
+  id: Generated<number>;
+  name: string;
+  built_in: GeneratedBool;
+  all_access: GeneratedBool;
+}
+
+export interface ModelSetModelsTable {
+  model_set_id: number;
+  model: string;
+}
+
+export interface RolesTable {
+  id: Generated<number>;
+  name: string;
+  permission_set_id: number;
+  model_set_id: number;
+}
+
+export interface UserRolesTable {
+  user_id: number;
+  role_id: number;
+}
+
+export interface UserAttributesTable {
+  id: Generated<number>;
+  name: string;
+  label: string;
+  type: string;
+  default_value: string | null;
+  value_is_hidden: GeneratedBool;
+  user_can_view: GeneratedBool;
+  user_can_edit: GeneratedBool;
+  hidden_value_domain_whitelist: string | null;
+  /** Values come from the user record (email, first_name, …), not from user_attribute_values. */
+  is_system: GeneratedBool;
+  is_permanent: GeneratedBool;
+}
+
+export interface UserAttributeValuesTable {
+  user_id: number;
+  user_attribute_id: number;
+  value: string;
+}
+
+export interface MetadataTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  credentials_email: CredentialsEmailTable;
+  credentials_api3: CredentialsApi3Table;
+  access_tokens: AccessTokensTable;
+  sessions: SessionsTable;
+  permission_sets: PermissionSetsTable;
+  permission_set_permissions: PermissionSetPermissionsTable;
+  model_sets: ModelSetsTable;
+  model_set_models: ModelSetModelsTable;
+  roles: RolesTable;
+  user_roles: UserRolesTable;
+  user_attributes: UserAttributesTable;
+  user_attribute_values: UserAttributeValuesTable;
+  metadata: MetadataTable;
+}
+
+export function bool(value: boolean | number): boolean {
+  return value === true || value === 1;
+}

@@ -1,0 +1,182 @@
+/**
+ * API access tokens and the session each one carries.
+ *
+ * A token is 256 random bits handed out once; the DB keeps only its SHA-256. Its session row
+ * holds the workspace choice (`production` | `dev`) for that token alone: every new token,
+ * sudo tokens included, starts in production (DESIGN rules 4 and 5), whatever the user's
+ * other tokens or the UI's dev-mode preference (`users.ui_dev_mode`) say.
+ */
+import { StoreError, idString, inTransaction, nowIso, parseId } from './context.ts';
+import type { StoreContext } from './context.ts';
+import { hashToken, randomToken } from './secrets.ts';
+import { WORKSPACE_IDS } from './types.ts';
+import type { IssueTokenInput, IssuedToken, Session, TokenRecord, WorkspaceId } from './types.ts';
+
+export interface TokensRepository {
+  /** Token + production session in one transaction. Throws not_found (user, sudoer, credential) or invalid (ttl). */
+  issueToken(input: IssueTokenInput): Promise<IssuedToken>;
+  /** The live token (not expired, not revoked, user enabled) with its workspace; null otherwise. */
+  findToken(raw: string): Promise<TokenRecord | null>;
+  findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
+  /** true when a live token was revoked. */
+  revokeToken(raw: string): Promise<boolean>;
+  /** Revokes every live token acting as the user; returns how many. */
+  revokeUserTokens(userId: string): Promise<number>;
+  /** The live token's session; null when the token is unknown, expired or revoked. */
+  getSession(tokenHash: string): Promise<Session | null>;
+  /** Throws invalid (field `workspace_id`) for anything but production/dev; null when the token is not live. */
+  setWorkspace(tokenHash: string, workspaceId: string): Promise<Session | null>;
+  /** Deletes expired and revoked tokens with their sessions; returns how many. */
+  deleteDeadTokens(): Promise<number>;
+}
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+const MAX_TOKEN_TTL_SECONDS = 366 * 24 * 3600;
+
+export function isWorkspaceId(value: unknown): value is WorkspaceId {
+  return typeof value === 'string' && (WORKSPACE_IDS as readonly string[]).includes(value);
+}
+
+function workspace(value: string): WorkspaceId {
+  // The CHECK constraint admits nothing else; this narrows the type for callers.
+  return value === 'dev' ? 'dev' : 'production';
+}
+
+export function tokensRepository(ctx: StoreContext): TokensRepository {
+  function liveTokens(now: string) {
+    return ctx.db.selectFrom('access_tokens')
+      .innerJoin('sessions', 'sessions.token_hash', 'access_tokens.token_hash')
+      .innerJoin('users', 'users.id', 'access_tokens.user_id')
+      .where('access_tokens.revoked_at', 'is', null)
+      .where('access_tokens.expires_at', '>', now)
+      .where('users.is_disabled', '=', false);
+  }
+
+  async function findByHash(tokenHash: string): Promise<TokenRecord | null> {
+    const row = await liveTokens(nowIso(ctx))
+      .where('access_tokens.token_hash', '=', tokenHash)
+      .select([
+        'access_tokens.token_hash', 'access_tokens.user_id', 'access_tokens.sudo_user_id',
+        'access_tokens.api3_credential_id', 'access_tokens.created_at', 'access_tokens.expires_at',
+        'sessions.workspace_id', 'sessions.updated_at',
+      ])
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      token_hash: row.token_hash,
+      user_id: idString(row.user_id),
+      sudo_user_id: row.sudo_user_id === null ? null : idString(row.sudo_user_id),
+      api3_credential_id: row.api3_credential_id === null ? null : idString(row.api3_credential_id),
+      created_at: row.created_at,
+      expires_at: row.expires_at,
+      workspace_id: workspace(row.workspace_id),
+      session_updated_at: row.updated_at,
+    };
+  }
+
+  async function getSession(tokenHash: string): Promise<Session | null> {
+    const row = await liveTokens(nowIso(ctx))
+      .where('access_tokens.token_hash', '=', tokenHash)
+      .select([
+        'access_tokens.token_hash', 'access_tokens.user_id', 'access_tokens.sudo_user_id',
+        'access_tokens.expires_at', 'sessions.workspace_id', 'sessions.updated_at',
+      ])
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      token_hash: row.token_hash,
+      user_id: idString(row.user_id),
+      sudo_user_id: row.sudo_user_id === null ? null : idString(row.sudo_user_id),
+      workspace_id: workspace(row.workspace_id),
+      updated_at: row.updated_at,
+      expires_at: row.expires_at,
+    };
+  }
+
+  return {
+    async issueToken(input) {
+      const ttl = input.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+      if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_TTL_SECONDS) {
+        throw new StoreError('invalid', `ttlSeconds must be an integer from 1 to ${MAX_TOKEN_TTL_SECONDS}`, 'ttlSeconds');
+      }
+      const userId = parseId(input.userId);
+      const sudoUserId = input.sudoByUserId === undefined ? null : parseId(input.sudoByUserId);
+      const credentialId = input.credentialId === undefined ? null : parseId(input.credentialId);
+      const raw = randomToken();
+      const tokenHash = hashToken(raw);
+      const now = ctx.now();
+      const expiresAt = new Date(now.getTime() + ttl * 1000).toISOString();
+      await inTransaction(ctx, async (tx) => {
+        const users = [userId, sudoUserId].filter((id): id is number => id !== null);
+        const found = users.length === 0 ? [] : await tx.db.selectFrom('users').select('id')
+          .where('id', 'in', users).execute();
+        if (userId === null || !found.some((row) => row.id === userId)) {
+          throw new StoreError('not_found', 'User not found', 'userId');
+        }
+        if (input.sudoByUserId !== undefined && (sudoUserId === null || !found.some((row) => row.id === sudoUserId))) {
+          throw new StoreError('not_found', 'Sudo user not found', 'sudoByUserId');
+        }
+        if (input.credentialId !== undefined) {
+          const credential = credentialId === null ? undefined : await tx.db.selectFrom('credentials_api3')
+            .select('id').where('id', '=', credentialId).where('user_id', '=', userId).executeTakeFirst();
+          if (!credential) throw new StoreError('not_found', 'API credential not found', 'credentialId');
+        }
+        await tx.db.insertInto('access_tokens').values({
+          token_hash: tokenHash, user_id: userId, sudo_user_id: sudoUserId, api3_credential_id: credentialId,
+          created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null,
+        }).execute();
+        // Rule 4: a new token's session is production, never inherited from anything.
+        await tx.db.insertInto('sessions').values({
+          token_hash: tokenHash, workspace_id: 'production', updated_at: now.toISOString(),
+        }).execute();
+      });
+      return { access_token: raw, token_hash: tokenHash, expires_in: ttl, expires_at: expiresAt };
+    },
+
+    findToken: (raw) => findByHash(hashToken(raw)),
+    findTokenByHash: findByHash,
+
+    async revokeToken(raw) {
+      const now = nowIso(ctx);
+      const result = await ctx.db.updateTable('access_tokens').set({ revoked_at: now })
+        .where('token_hash', '=', hashToken(raw)).where('revoked_at', 'is', null).where('expires_at', '>', now)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async revokeUserTokens(userId) {
+      const id = parseId(userId);
+      if (id === null) return 0;
+      const now = nowIso(ctx);
+      const result = await ctx.db.updateTable('access_tokens').set({ revoked_at: now })
+        .where('user_id', '=', id).where('revoked_at', 'is', null).where('expires_at', '>', now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    getSession,
+
+    async setWorkspace(tokenHash, workspaceId) {
+      if (!isWorkspaceId(workspaceId)) {
+        throw new StoreError('invalid', 'workspace_id must be "production" or "dev"', 'workspace_id');
+      }
+      const now = nowIso(ctx);
+      const result = await ctx.db.updateTable('sessions').set({ workspace_id: workspaceId, updated_at: now })
+        .where('token_hash', '=', tokenHash)
+        .where((eb) => eb.exists(eb.selectFrom('access_tokens').select('access_tokens.token_hash')
+          .where('access_tokens.token_hash', '=', tokenHash)
+          .where('access_tokens.revoked_at', 'is', null)
+          .where('access_tokens.expires_at', '>', now)))
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return null;
+      return getSession(tokenHash);
+    },
+
+    async deleteDeadTokens() {
+      const result = await ctx.db.deleteFrom('access_tokens')
+        .where((eb) => eb.or([eb('expires_at', '<=', nowIso(ctx)), eb('revoked_at', 'is not', null)]))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
