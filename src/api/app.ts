@@ -1,0 +1,184 @@
+// The Looker API 4.0 HTTP foundation: Fastify configured for Looker's wire conventions (auth header
+// forms, error shapes, `fields=`, slash/encoding tolerance), with route plugins added on top.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { AuthContext } from './auth-context.ts';
+import { tokenFromAuthorization } from './auth-context.ts';
+import { registerCoreRoutes } from './core-routes.ts';
+import { ApiError, validationFailed } from './errors.ts';
+import { handleClientError, installErrorHandling, RouteIndex, sendApiError, toApiError } from './error-handler.ts';
+import { applyFields, parseFields } from './fields.ts';
+import type { FieldSelection } from './fields.ts';
+import type { OasSchema } from './spec.ts';
+import { assertSupportedSchema, validateValue } from './schema-validate.ts';
+
+/** What the HTTP layer needs from the rest of Overlook (the metadata store implements it). */
+export interface ApiDeps {
+  /** Resolve a raw access token to its caller; null when unknown, expired or revoked. */
+  authenticate(rawToken: string): Promise<AuthContext | null>;
+  /** Called by `startServer` after the HTTP server has drained (close DB pools, etc.). */
+  close?(): Promise<void> | void;
+}
+
+export interface AppOptions {
+  /** Fastify/pino logger; off by default (tests). `true` = info level JSON logs. */
+  logger?: boolean | Record<string, unknown>;
+  /** Max request body in bytes (default 1 MiB); larger → 413. */
+  bodyLimit?: number;
+  /** Public base URL (no `/api/4.0`), reported by /versions; default: derived from the request. */
+  publicUrl?: string;
+  /** Route modules registered after the core (one per Looker API tag), each in its own Fastify scope. */
+  plugins?: readonly RoutePlugin[];
+}
+
+/** A route module: registers its routes (usually with `registerLookerRoute`) on the scope it is given. */
+export type RoutePlugin = (app: FastifyInstance) => void | Promise<void>;
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+// Secrets can travel in the query string (`POST /login?client_id=…&client_secret=…`): never log them.
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:client_secret|access_token|password)=)[^&]*/gi, '$1[REDACTED]');
+}
+
+function loggerOption(logger: AppOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === undefined || logger === false) return false;
+  const base = logger === true ? {} : logger;
+  return {
+    level: 'info',
+    ...base,
+    serializers: {
+      req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({
+        method: req.method, url: redactUrl(req.url), host: req.hostname, remoteAddress: req.ip,
+      }),
+      ...(typeof base.serializers === 'object' ? base.serializers : {}),
+    },
+  };
+}
+
+// Strict form decoding: a malformed percent-escape is a client error, not a silently mangled value.
+function parseForm(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    let key: string, value: string;
+    try {
+      key = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
+      value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+    } catch {
+      throw new ApiError('malformed_form');
+    }
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+const fieldSelections = new WeakMap<object, FieldSelection>();
+
+export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const routes = new RouteIndex();
+  const app = Fastify({
+    logger: loggerOption(options.logger),
+    bodyLimit,
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: {
+      // The SDK turns a trailing slash in base_url into `//api/4.0/...`.
+      ignoreDuplicateSlashes: true,
+      ignoreTrailingSlash: true,
+      // Branch names are path params and may be long. (`;` is not a delimiter by default in
+      // Fastify 5, so it stays inside path params too — tested.)
+      maxParamLength: 1000,
+    },
+    // Requests arriving on kept-alive sockets while closing are served, not answered with
+    // Fastify's non-Looker 503 body; close() still waits for them.
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      void sendApiError(request, reply, toApiError(error, { bodyLimit }));
+    },
+    clientErrorHandler: handleClientError,
+  });
+
+  app.decorate('lookerRegistry', new Map());
+  app.decorateRequest('auth', null);
+  app.addHook('onRoute', (route) => {
+    routes.add(route.method, route.url);
+  });
+  installErrorHandling(app, { bodyLimit }, routes);
+  void app.register(formbody, { parser: parseForm });
+
+  app.setValidatorCompiler(({ schema, httpPart, method, url }) => {
+    const s = schema as OasSchema;
+    assertSupportedSchema(s, `${method} ${url} ${httpPart}`);
+    const isBody = httpPart === 'body';
+    const bodyRequired = s['x-overlook-body-required'] === true;
+    return (data: unknown) => {
+      if (isBody && (data === null || data === undefined)) {
+        return bodyRequired ? { error: new ApiError('body_required') } : { value: undefined };
+      }
+      const { value, issues } = validateValue(s, data, { mode: 'request', coerce: !isBody });
+      if (issues.length === 0) return { value };
+      return { error: validationFailed(issues.map((i) => ({ field: i.path === '' ? 'body' : i.path, code: i.code, message: i.message }))) };
+    };
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.is404 || request.routeOptions.config.lookerAuth === false) return;
+    const token = tokenFromAuthorization(request.headers.authorization);
+    const auth = token === null ? null : await deps.authenticate(token);
+    if (auth === null) throw new ApiError('unauthorized');
+    request.auth = auth;
+  });
+
+  // Parse `fields=` before the handler runs so a malformed list fails before any side effect.
+  app.addHook('preHandler', (request, _reply, done) => {
+    const fields = (request.query as Record<string, unknown> | undefined)?.fields;
+    if (request.routeOptions.config.lookerFields === true && typeof fields === 'string') {
+      const selection = parseFields(fields);
+      if (selection !== null) fieldSelections.set(request, selection);
+    }
+    done();
+  });
+
+  app.addHook('preSerialization', (request, reply, payload: unknown, done) => {
+    const selection = fieldSelections.get(request);
+    done(null, selection === undefined || reply.statusCode >= 300 ? payload : applyFields(payload, selection));
+  });
+
+  // During close(), Node only reaps sockets idle at that moment; a keep-alive socket whose request
+  // was in flight would otherwise hold close() open until the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+
+  // 204/202-without-body must carry no JSON content type: the SDK would JSON.parse('') and fail.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    if (reply.statusCode === 204 || (reply.statusCode === 202 && (payload === null || payload === undefined || payload === ''))) {
+      reply.removeHeader('content-type');
+      return null;
+    }
+    return payload;
+  });
+
+  registerCoreRoutes(app, options.publicUrl);
+  for (const plugin of options.plugins ?? []) {
+    void app.register(async (scope) => {
+      await plugin(scope);
+    });
+  }
+  return app;
+}
