@@ -17,7 +17,7 @@ describe('Looker spec access', () => {
     vi.stubEnv('OVERLOOK_LOOKER_SPEC', '/nonexistent/Looker.4.0.oas.json');
     const fresh = await import('./spec.ts');
     expect(() => fresh.lookerSpec()).toThrow(
-      'Looker API spec not found at /nonexistent/Looker.4.0.oas.json. Overlook needs Looker.4.0.oas.json from ../shared/looker-api/ next to the project root (or set OVERLOOK_LOOKER_SPEC to its path).',
+      'Looker API spec not found at /nonexistent/Looker.4.0.oas.json. Overlook needs Looker.4.0.oas.json from vendor/looker-api/ in the project (or set OVERLOOK_LOOKER_SPEC to its path).',
     );
   });
 });

@@ -58,9 +58,9 @@ export interface SpecOperation {
   operation: OasOperation;
 }
 
-// The spec sits beside the project checkout (`<root>/../shared/looker-api/`); CI clones the project with
-// `shared/` next to it, so the relative location holds there too. OVERLOOK_LOOKER_SPEC overrides it.
-const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../../shared/looker-api/Looker.4.0.oas.json', import.meta.url));
+// Looker's spec (MIT, see vendor/looker-api/LICENSE and SOURCE.md) ships with Overlook, so a server
+// started anywhere has the schemas its routes validate against. OVERLOOK_LOOKER_SPEC overrides it.
+const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../vendor/looker-api/Looker.4.0.oas.json', import.meta.url));
 
 let cached: { doc: OasDocument; byId: Map<string, SpecOperation> } | undefined;
 
@@ -74,7 +74,7 @@ function load(): { doc: OasDocument; byId: Map<string, SpecOperation> } {
   if (!existsSync(file)) {
     throw new Error(
       `Looker API spec not found at ${file}. Overlook needs Looker.4.0.oas.json from ` +
-        `../shared/looker-api/ next to the project root (or set OVERLOOK_LOOKER_SPEC to its path).`,
+        `vendor/looker-api/ in the project (or set OVERLOOK_LOOKER_SPEC to its path).`,
     );
   }
   const doc = JSON.parse(readFileSync(file, 'utf8')) as OasDocument;
