@@ -11,6 +11,8 @@ export interface AuthContext {
   /** The real (admin) user when this token was obtained through `POST /login/{user_id}`. */
   sudoUserId?: string;
   permissions: ReadonlySet<string>;
+  /** The token's API session workspace (`production` | `dev`), read with the token itself. */
+  workspaceId?: string;
 }
 
 declare module 'fastify' {

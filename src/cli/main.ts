@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runSqlCommand } from './sql.ts';
 import { runValidateCommand } from './validate.ts';
 import { runDemoCommand } from './demo.ts';
+import { serve } from './serve.ts';
 
 const program = new Command();
 program
@@ -45,6 +46,29 @@ program
   .option('--format <format>', 'with --run: table, json or csv', 'table')
   .action(async (dir: string, opts: Record<string, string | boolean | undefined>) => {
     process.exitCode = await runSqlCommand(dir, opts);
+  });
+
+const portOption = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('use a port number from 0 to 65535');
+  return n;
+};
+
+program
+  .command('serve')
+  .description('Run the Looker API 4.0 server (API at /api/4.0). First start creates an admin and writes <data-dir>/looker.ini.')
+  .option('--port <port>', 'port to listen on (env OVERLOOK_PORT)', portOption, Number(process.env.OVERLOOK_PORT ?? 19999))
+  .option('--host <host>', 'interface to listen on (0.0.0.0 for all)', '127.0.0.1')
+  .option('--data-dir <dir>', 'data folder: metadata DB, looker.ini (env OVERLOOK_DATA_DIR)', process.env.OVERLOOK_DATA_DIR ?? '.overlook')
+  .option('--public-url <url>', 'URL clients reach the server at, when behind a proxy')
+  .option('--log', 'structured JSON request logs on stdout')
+  .action(async (opts: { port: number; host: string; dataDir: string; publicUrl?: string; log?: boolean }) => {
+    await serve({
+      port: opts.port, host: opts.host, dataDir: opts.dataDir,
+      ...(process.env.OVERLOOK_DATABASE_URL ? { databaseUrl: process.env.OVERLOOK_DATABASE_URL } : {}),
+      ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+      logger: opts.log ?? false,
+    });
   });
 
 program

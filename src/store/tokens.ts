@@ -20,6 +20,7 @@ export interface TokensRepository {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
   /** true when a live token was revoked. */
   revokeToken(raw: string): Promise<boolean>;
+  revokeTokenByHash(tokenHash: string): Promise<boolean>;
   /** Revokes every live token acting as the user; returns how many. */
   revokeUserTokens(userId: string): Promise<number>;
   /** The live token's session; null when the token is unknown, expired or revoked. */
@@ -50,6 +51,14 @@ export function tokensRepository(ctx: StoreContext): TokensRepository {
       .where('access_tokens.revoked_at', 'is', null)
       .where('access_tokens.expires_at', '>', now)
       .where('users.is_disabled', '=', false);
+  }
+
+  async function revokeByHash(tokenHash: string): Promise<boolean> {
+    const now = nowIso(ctx);
+    const result = await ctx.db.updateTable('access_tokens').set({ revoked_at: now })
+      .where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).where('expires_at', '>', now)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async function findByHash(tokenHash: string): Promise<TokenRecord | null> {
@@ -136,13 +145,8 @@ export function tokensRepository(ctx: StoreContext): TokensRepository {
     findToken: (raw) => findByHash(hashToken(raw)),
     findTokenByHash: findByHash,
 
-    async revokeToken(raw) {
-      const now = nowIso(ctx);
-      const result = await ctx.db.updateTable('access_tokens').set({ revoked_at: now })
-        .where('token_hash', '=', hashToken(raw)).where('revoked_at', 'is', null).where('expires_at', '>', now)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+    revokeToken: (raw) => revokeByHash(hashToken(raw)),
+    revokeTokenByHash: revokeByHash,
 
     async revokeUserTokens(userId) {
       const id = parseId(userId);

@@ -1,0 +1,72 @@
+/**
+ * The composition of Overlook's Looker API: the store behind authentication and every route
+ * plugin. `serve` and the end-to-end tests build the server through this one function.
+ */
+import type { Store } from '../store/index.ts';
+import type { ApiDeps, RoutePlugin } from './app.ts';
+import type { AuthContext } from './auth-context.ts';
+import { registerAuthRoutes, type AuthRouteOptions } from './routes/auth.ts';
+import { registerRoleRoutes } from './routes/roles.ts';
+import { registerSessionRoutes } from './routes/session.ts';
+import { registerUserRoutes } from './routes/users.ts';
+
+export interface LookerApiOptions extends AuthRouteOptions {
+  readonly publicUrl?: string;
+  /** How long a user's permissions are reused before the roles are read again (ms). */
+  readonly permissionCacheMs?: number;
+}
+
+export interface LookerApi {
+  readonly deps: ApiDeps;
+  readonly plugins: RoutePlugin[];
+}
+
+export function lookerApi(store: Store, options: LookerApiOptions = {}): LookerApi {
+  // Permissions change rarely and are not part of the per-token state, so a short cache saves a
+  // query per request; this node drops an entry at once when it changes that user's roles.
+  const ttl = options.permissionCacheMs ?? 2000;
+  const permissionCache = new Map<string, { at: number; permissions: ReadonlySet<string> }>();
+  const permissionsOf = async (userId: string): Promise<ReadonlySet<string>> => {
+    const hit = permissionCache.get(userId);
+    if (hit && Date.now() - hit.at < ttl) return hit.permissions;
+    const permissions = await store.roles.userPermissions(userId);
+    if (permissionCache.size > 10_000) permissionCache.clear();
+    permissionCache.set(userId, { at: Date.now(), permissions });
+    return permissions;
+  };
+  const forget = (userId: string): void => {
+    permissionCache.delete(userId);
+  };
+
+  const deps: ApiDeps = {
+    // The token row carries its session's workspace: one query, never a stale workspace.
+    async authenticate(raw): Promise<AuthContext | null> {
+      const rec = await store.tokens.findToken(raw);
+      if (!rec) return null;
+      return {
+        userId: rec.user_id,
+        tokenHash: rec.token_hash,
+        ...(rec.sudo_user_id !== null ? { sudoUserId: rec.sudo_user_id } : {}),
+        permissions: await permissionsOf(rec.user_id),
+        workspaceId: rec.workspace_id,
+      };
+    },
+    close: () => store.close(),
+  };
+
+  const plugins: RoutePlugin[] = [
+    (app) => {
+      registerAuthRoutes(app, store, options);
+    },
+    (app) => {
+      registerSessionRoutes(app, store);
+    },
+    (app) => {
+      registerUserRoutes(app, store, options.publicUrl, forget);
+    },
+    (app) => {
+      registerRoleRoutes(app, store, options.publicUrl);
+    },
+  ];
+  return { deps, plugins };
+}

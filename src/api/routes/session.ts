@@ -1,0 +1,78 @@
+/**
+ * The per-token API session: `GET /session`, `PATCH /session` (switch this token between the
+ * production and dev workspaces), and `GET /workspaces[/{id}]`.
+ *
+ * The workspace lives in the metadata DB with the token (read with it on every request), so a
+ * switch is seen at once by this and every other node, and survives restarts.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Store, WorkspaceId } from '../../store/index.ts';
+import { requireAuth, requirePermission, type AuthContext } from '../auth-context.ts';
+import { ApiError, validationFailed } from '../errors.ts';
+import { registerLookerRoute } from '../route.ts';
+import { found, store as call } from './store-errors.ts';
+
+export interface ApiSession {
+  can: Record<string, boolean>;
+  workspace_id: string;
+  sudo_user_id: string | null;
+}
+
+export interface Workspace {
+  can: Record<string, boolean>;
+  id: string;
+  projects: unknown[];
+}
+
+const WORKSPACES: readonly WorkspaceId[] = ['production', 'dev'];
+
+function sessionJson(auth: AuthContext, workspaceId: string): ApiSession {
+  return {
+    can: { view: true, update: true },
+    workspace_id: workspaceId,
+    sudo_user_id: auth.sudoUserId ?? null,
+  };
+}
+
+export function registerSessionRoutes(app: FastifyInstance, store: Store): void {
+  registerLookerRoute(app, {
+    operationId: 'session',
+    handler: (request) => {
+      const auth = requireAuth(request);
+      return sessionJson(auth, auth.workspaceId ?? 'production');
+    },
+  });
+
+  registerLookerRoute<{ Body: { workspace_id?: unknown } }>(app, {
+    operationId: 'update_session',
+    handler: async (request) => {
+      const auth = requireAuth(request);
+      const ws = request.body.workspace_id;
+      if (ws !== 'production' && ws !== 'dev') {
+        throw validationFailed([{ field: 'workspace_id', code: 'invalid', message: `Workspace must be "production" or "dev", got ${JSON.stringify(ws ?? null)}.` }]);
+      }
+      // Entering dev needs the develop permission; going back to production never does.
+      if (ws === 'dev') requirePermission(request, 'develop');
+      const session = found(await call(() => store.tokens.setWorkspace(auth.tokenHash, ws)));
+      return sessionJson(auth, session.workspace_id);
+    },
+  });
+
+  registerLookerRoute(app, {
+    operationId: 'all_workspaces',
+    handler: (request) => {
+      requireAuth(request);
+      return WORKSPACES.map((id): Workspace => ({ can: {}, id, projects: [] }));
+    },
+  });
+
+  registerLookerRoute<{ Params: { workspace_id: string } }>(app, {
+    operationId: 'workspace',
+    handler: (request) => {
+      requireAuth(request);
+      const id = request.params.workspace_id;
+      if (id !== 'production' && id !== 'dev') throw new ApiError('not_found');
+      return { can: {}, id, projects: [] } satisfies Workspace;
+    },
+  });
+}
