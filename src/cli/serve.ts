@@ -4,9 +4,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { lookerApi } from '../api/looker-api.ts';
+import { lookerApi, type LookerApiOptions } from '../api/looker-api.ts';
 import { startServer, type RunningServer } from '../api/server.ts';
-import { bootstrapAdmin } from '../auth/bootstrap.ts';
+import { bootstrapAdmin, type BootstrapEnv } from '../auth/bootstrap.ts';
 import { openStore } from '../store/index.ts';
 
 export interface ServeOptions {
@@ -17,6 +17,10 @@ export interface ServeOptions {
   readonly publicUrl?: string;
   readonly logger?: boolean;
   readonly handleSignals?: boolean;
+  /** OVERLOOK_ADMIN_* values for the first start (default: the process environment). */
+  readonly adminEnv?: BootstrapEnv;
+  /** Extra API options (token lifetime, login throttling) — for tests and tuning. */
+  readonly api?: LookerApiOptions;
   /** Where to print what the operator must know (admin credentials on first start). */
   readonly log?: (line: string) => void;
 }
@@ -27,14 +31,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   await mkdir(dataDir, { recursive: true });
   const store = await openStore({ dataDir, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) });
   try {
-    const api = lookerApi(store, options.publicUrl ? { publicUrl: options.publicUrl } : {});
+    const api = lookerApi(store, { ...options.api, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
     const server = await startServer({
       port: options.port, host: options.host, deps: api.deps, plugins: api.plugins,
       logger: options.logger ?? false, handleSignals: options.handleSignals ?? true,
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     });
     const base = options.publicUrl ?? server.url;
-    const boot = await bootstrapAdmin(store, dataDir, base, process.env);
+    const boot = await bootstrapAdmin(store, dataDir, base, options.adminEnv ?? process.env);
     log(`Overlook is listening on ${server.url} (API at ${server.url}/api/4.0, metadata in ${options.databaseUrl ? 'PostgreSQL' : dataDir})`);
     if (boot.created) {
       log('First start: created the admin user.');

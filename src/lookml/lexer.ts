@@ -7,6 +7,7 @@
  * view files, and the loader must stay an order of magnitude faster than `lookml-parser`.
  */
 import type { Loc } from './ast.ts';
+import { internSlice } from './intern.ts';
 
 export const TAB = 9;
 export const LF = 10;
@@ -234,7 +235,7 @@ export class Scanner {
     let p = start + 1;
     while (p < this.len && isIdentPart(src.charCodeAt(p))) p++;
     this.pos = p;
-    return src.slice(start, p);
+    return internSlice(src, start, p);
   }
 
   /** Whether a bare scalar can start at the cursor. */
@@ -263,7 +264,7 @@ export class Scanner {
       }
     }
     this.pos = p;
-    return src.slice(start, p);
+    return internSlice(src, start, p);
   }
 
   /**

@@ -23,25 +23,55 @@ export function allPairs(pairs: readonly PairNode[], key: string): PairNode[] {
   return pairs.filter((p) => p.key === key);
 }
 
-/** The scalar text of `key`, if present and scalar. */
-export function str(pairs: readonly PairNode[], key: string): string | undefined {
-  const p = lastPair(pairs, key);
+/**
+ * The last pair of each key, for blocks that many one-value readers query (fields read
+ * some thirty keys): one pass over the block instead of one scan per key.
+ */
+export function lastByKey(pairs: readonly PairNode[]): Map<string, PairNode> {
+  const out = new Map<string, PairNode>();
+  for (const p of pairs) out.set(p.key, p);
+  return out;
+}
+
+/** The text of a scalar-valued pair. */
+export function scalarText(p: PairNode | undefined): string | undefined {
   return p && isScalar(p.value) ? p.value.value : undefined;
 }
 
+/** The scalar text of `key` in a `lastByKey` index. */
+export function textAt(at: ReadonlyMap<string, PairNode>, key: string): string | undefined {
+  return scalarText(at.get(key));
+}
+
 /** `yes`/`no` (also `true`/`false`) as a boolean; anything else is undefined. */
-export function yesNo(pairs: readonly PairNode[], key: string): boolean | undefined {
-  const v = str(pairs, key)?.trim().toLowerCase();
-  if (v === 'yes' || v === 'true') return true;
-  if (v === 'no' || v === 'false') return false;
+export function yesNoText(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  // The common spellings first: trimming and lower-casing allocate.
+  if (v === 'yes') return true;
+  if (v === 'no') return false;
+  const w = v.trim().toLowerCase();
+  if (w === 'yes' || w === 'true') return true;
+  if (w === 'no' || w === 'false') return false;
   return undefined;
 }
 
-export function num(pairs: readonly PairNode[], key: string): number | undefined {
-  const v = str(pairs, key);
+export function numText(v: string | undefined): number | undefined {
   if (v === undefined || v.trim() === '') return undefined;
   const n = Number(v);
   return Number.isFinite(n) ? n : undefined;
+}
+
+/** The scalar text of `key`, if present and scalar. */
+export function str(pairs: readonly PairNode[], key: string): string | undefined {
+  return scalarText(lastPair(pairs, key));
+}
+
+export function yesNo(pairs: readonly PairNode[], key: string): boolean | undefined {
+  return yesNoText(str(pairs, key));
+}
+
+export function num(pairs: readonly PairNode[], key: string): number | undefined {
+  return numText(str(pairs, key));
 }
 
 /** The scalar items of a list value (a lone scalar counts as a one-item list). */
@@ -51,10 +81,25 @@ export function listItems(value: ValueNode): ScalarNode[] {
   return [];
 }
 
-export function list(pairs: readonly PairNode[], key: string): string[] | undefined {
-  const p = lastPair(pairs, key);
-  return p ? listItems(p.value).map((i) => i.value) : undefined;
+/** The texts of a pair's list value (see `listItems`). */
+export function listText(p: PairNode | undefined): string[] | undefined {
+  if (!p) return undefined;
+  const v = p.value;
+  if (isScalar(v)) return [v.value];
+  const out: string[] = [];
+  if (v.kind === 'list') for (const i of v.items) if (i.kind !== 'pair') out.push(i.value);
+  return out;
 }
+
+export function list(pairs: readonly PairNode[], key: string): string[] | undefined {
+  return listText(lastPair(pairs, key));
+}
+
+/**
+ * One shared empty list for the many IR members that are usually empty (a field's
+ * `filters`, `tags`, …): frozen, so sharing it is safe.
+ */
+export const EMPTY: readonly never[] = Object.freeze([]);
 
 /** The body of a block-valued pair (empty for anything else). */
 export function body(p: PairNode | undefined): readonly PairNode[] {
@@ -72,12 +117,14 @@ export function nameLoc(p: PairNode): Loc {
  * string make the column approximate, which is acceptable for diagnostics.
  */
 export function offsetLoc(node: ScalarNode, offset: number): Loc {
-  const before = node.value.slice(0, offset);
-  const nl = before.lastIndexOf('\n');
+  const text = node.value;
+  // Searched in place rather than on a copy of the text before `offset`: validation
+  // locates every `${…}` of every field.
+  const nl = offset === 0 ? -1 : text.lastIndexOf('\n', offset - 1);
   const shift = node.kind === 'string' ? 1 : 0;
   if (nl === -1) return { file: node.loc.file, line: node.loc.line, column: node.loc.column + shift + offset };
   let lines = 0;
-  for (const ch of before) if (ch === '\n') lines++;
+  for (let i = 0; i <= nl; i++) if (text.charCodeAt(i) === 10) lines++;
   return { file: node.loc.file, line: node.loc.line + lines, column: offset - nl };
 }
 
@@ -113,8 +160,9 @@ export function normalizePath(path: string): string {
 export function locsOf(pairs: readonly PairNode[]): Record<string, Loc> {
   const out: Record<string, Loc> = {};
   for (const p of pairs) {
-    out[p.key] = p.value.loc;
-    if (p.value.kind === 'list') p.value.items.forEach((item, i) => (out[`${p.key}[${i}]`] = item.loc));
+    const v = p.value;
+    out[p.key] = v.loc;
+    if (v.kind === 'list') for (let i = 0; i < v.items.length; i++) out[`${p.key}[${i}]`] = v.items[i]!.loc;
   }
   return out;
 }

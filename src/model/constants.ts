@@ -98,46 +98,72 @@ export function expandConstantValues(manifest: Manifest): Record<string, string>
   return done;
 }
 
+interface Substitution {
+  readonly constants: Readonly<Record<string, string>>;
+  readonly diagnostics: Diagnostic[];
+}
+
 /** A copy of `file` with every `@{NAME}` replaced; unknown names are reported and left as written. */
 export function substituteConstants(
   file: LookmlFile,
   constants: Readonly<Record<string, string>>,
   diagnostics: Diagnostic[],
 ): LookmlFile {
-  const scalar = (node: ScalarNode): ScalarNode => {
-    if (!node.value.includes('@{')) return node;
-    const value = node.value.replace(CONSTANT_RE, (m, name: string, offset: number) => {
-      const v = constants[name];
-      if (v !== undefined) return v;
-      diagnostics.push(
-        diag(
-          'model/unknown-constant',
-          'error',
-          `Unknown constant "@{${name}}": declare it in manifest.lkml with constant: ${name} { value: "…" }`,
-          offsetLoc(node, offset),
-        ),
-      );
-      return m;
-    });
-    return value === node.value ? node : { ...node, value };
-  };
-  const value = (v: ValueNode): ValueNode => {
-    if (isScalar(v)) return scalar(v);
-    if (v.kind === 'list') {
-      const items = v.items.map((i) => (i.kind === 'pair' ? pair(i) : scalar(i)));
-      return items.some((n, i) => n !== v.items[i]) ? { ...v, items } : v;
-    }
-    const pairs = block(v.pairs);
-    return pairs === v.pairs ? v : { ...v, pairs };
-  };
-  const pair = (p: PairNode): PairNode => {
-    const v = value(p.value);
-    return v === p.value ? p : { ...p, value: v };
-  };
-  const block = (pairs: readonly PairNode[]): readonly PairNode[] => {
-    const out = pairs.map(pair);
-    return out.some((n, i) => n !== pairs[i]) ? out : pairs;
-  };
-  const pairs = block(file.pairs);
+  const pairs = substitutePairs(file.pairs, { constants, diagnostics });
   return pairs === file.pairs ? file : { ...file, pairs };
+}
+
+/*
+ * Copy-on-write: a node is copied only when something below it changed, so the common
+ * file without constants costs one walk and no allocation.
+ */
+
+function substitutePairs(pairs: readonly PairNode[], sub: Substitution): readonly PairNode[] {
+  let out: PairNode[] | undefined;
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i]!;
+    const q = substitutePair(p, sub);
+    if (q !== p && !out) out = pairs.slice(0, i);
+    if (out) out.push(q);
+  }
+  return out ?? pairs;
+}
+
+function substitutePair(p: PairNode, sub: Substitution): PairNode {
+  const v = substituteValue(p.value, sub);
+  return v === p.value ? p : { ...p, value: v };
+}
+
+function substituteValue(v: ValueNode, sub: Substitution): ValueNode {
+  if (isScalar(v)) return substituteScalar(v, sub);
+  if (v.kind === 'block') {
+    const pairs = substitutePairs(v.pairs, sub);
+    return pairs === v.pairs ? v : { ...v, pairs };
+  }
+  let items: (ScalarNode | PairNode)[] | undefined;
+  for (let i = 0; i < v.items.length; i++) {
+    const item = v.items[i]!;
+    const next = item.kind === 'pair' ? substitutePair(item, sub) : substituteScalar(item, sub);
+    if (next !== item && !items) items = v.items.slice(0, i);
+    if (items) items.push(next);
+  }
+  return items ? { ...v, items } : v;
+}
+
+function substituteScalar(node: ScalarNode, sub: Substitution): ScalarNode {
+  if (!node.value.includes('@{')) return node;
+  const value = node.value.replace(CONSTANT_RE, (m, name: string, offset: number) => {
+    const v = sub.constants[name];
+    if (v !== undefined) return v;
+    sub.diagnostics.push(
+      diag(
+        'model/unknown-constant',
+        'error',
+        `Unknown constant "@{${name}}": declare it in manifest.lkml with constant: ${name} { value: "…" }`,
+        offsetLoc(node, offset),
+      ),
+    );
+    return m;
+  });
+  return value === node.value ? node : { ...node, value };
 }

@@ -74,6 +74,23 @@ function mergeNamed(base: PairNode, over: PairNode, ctx: Ctx): PairNode {
   return { ...base, value: { ...base.value, pairs } };
 }
 
+function isNamedChild(q: PairNode, named: ReadonlySet<string>): boolean {
+  return q.name !== undefined && named.has(q.key);
+}
+
+/** Slot of each named child (`dimension: id`), by key then name. */
+type NamedSlots = Map<string, Map<string, number>>;
+
+function namedSlot(at: NamedSlots, q: PairNode): number | undefined {
+  return at.get(q.key)?.get(q.name ?? '');
+}
+
+function setNamedSlot(at: NamedSlots, q: PairNode, slot: number): void {
+  let byName = at.get(q.key);
+  if (!byName) at.set(q.key, (byName = new Map<string, number>()));
+  byName.set(q.name ?? '', slot);
+}
+
 /**
  * `over` laid on top of `base` (see the file comment for the rules). Linear in the
  * number of pairs: generated views can have thousands of fields.
@@ -81,36 +98,30 @@ function mergeNamed(base: PairNode, over: PairNode, ctx: Ctx): PairNode {
 export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[], ctx: Ctx): PairNode[] {
   const named = NAMED_CHILDREN[ctx];
   const mergedBlocks = MERGED_BLOCKS[ctx] ?? {};
-  const isNamedChild = (q: PairNode): boolean => q.name !== undefined && named.has(q.key);
   // One slot per base pair; a replaced key's new pairs all go in its first slot.
-  const slots: PairNode[][] = base.map((q) => [q]);
-  const namedAt = new Map<string, number>();
+  const slots: PairNode[][] = [];
+  const namedAt: NamedSlots = new Map();
   const keyAt = new Map<string, number[]>();
-  base.forEach((q, i) => {
-    if (isNamedChild(q)) {
-      const k = `${q.key}\0${q.name ?? ''}`;
-      if (!namedAt.has(k)) namedAt.set(k, i);
+  for (let i = 0; i < base.length; i++) {
+    const q = base[i]!;
+    slots.push([q]);
+    if (isNamedChild(q, named)) {
+      if (namedSlot(namedAt, q) === undefined) setNamedSlot(namedAt, q, i);
     } else {
       const list = keyAt.get(q.key);
       if (list) list.push(i);
       else keyAt.set(q.key, [i]);
     }
-  });
-  const firstOf = (key: string, test: (q: PairNode) => boolean): number | undefined =>
-    keyAt.get(key)?.find((i) => slots[i]!.length === 1 && test(slots[i]![0]!));
-  const replaceOne = (i: number, f: (q: PairNode) => PairNode): void => {
-    slots[i] = [f(slots[i]![0]!)];
-  };
+  }
   const replaced = new Set<string>();
   for (const p of over) {
-    if (isNamedChild(p)) {
-      const k = `${p.key}\0${p.name ?? ''}`;
-      const i = namedAt.get(k);
+    if (isNamedChild(p, named)) {
+      const i = namedSlot(namedAt, p);
       if (i === undefined) {
-        namedAt.set(k, slots.length);
+        setNamedSlot(namedAt, p, slots.length);
         slots.push([p]);
       } else {
-        replaceOne(i, (q) => mergeNamed(q, p, childCtx(p.key)));
+        slots[i] = [mergeNamed(slots[i]![0]!, p, childCtx(p.key))];
       }
       continue;
     }
@@ -119,32 +130,31 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
       continue;
     }
     const blockCtx = mergedBlocks[p.key];
-    const combine =
-      blockCtx !== undefined && p.value.kind === 'block'
-        ? (q: PairNode) => mergeNamed(q, p, blockCtx)
-        : (ctx === 'view' || ctx === 'explore') && p.key === 'extends'
-          ? (q: PairNode) => combineLists(q, p)
-          : undefined;
-    if (combine) {
-      const i = firstOf(p.key, (q) => blockCtx === undefined || q.value.kind === 'block');
+    const mergesBlock = blockCtx !== undefined && p.value.kind === 'block';
+    const extendsList = !mergesBlock && (ctx === 'view' || ctx === 'explore') && p.key === 'extends';
+    if (mergesBlock || extendsList) {
+      // The first slot of this key still holding one pair (a block, when merging blocks).
+      const i = keyAt.get(p.key)?.find((k) => slots[k]!.length === 1 && (blockCtx === undefined || slots[k]![0]!.value.kind === 'block'));
       if (i === undefined) {
         keyAt.set(p.key, [...(keyAt.get(p.key) ?? []), slots.length]);
         slots.push([p]);
       } else {
-        replaceOne(i, combine);
+        const q = slots[i]![0]!;
+        slots[i] = [mergesBlock ? mergeNamed(q, p, blockCtx) : combineLists(q, p)];
       }
       continue;
     }
     if (replaced.has(p.key)) continue;
     replaced.add(p.key);
     const inherited = lastPair(base, p.key);
-    const group = over.filter((q) => q.key === p.key && !isNamedChild(q)).map((q) => substituteExtended(q, inherited));
-    const at = keyAt.get(p.key) ?? [];
-    if (at.length === 0) {
+    const group: PairNode[] = [];
+    for (const q of over) if (q.key === p.key && !isNamedChild(q, named)) group.push(substituteExtended(q, inherited));
+    const at = keyAt.get(p.key);
+    if (at === undefined || at.length === 0) {
       slots.push(group);
       continue;
     }
-    at.forEach((i, n) => (slots[i] = n === 0 ? group : []));
+    for (let n = 0; n < at.length; n++) slots[at[n]!] = n === 0 ? group : [];
   }
   return slots.flat();
 }
@@ -196,9 +206,9 @@ export function resolveObjects(
     bases.set(raw, d);
   }
 
-  const refined = new Map<string, PairNode[]>();
+  const refined = new Map<string, readonly PairNode[]>();
   for (const [name, base] of bases) {
-    let pairs: PairNode[] = [...body(base)];
+    let pairs: readonly PairNode[] = body(base);
     let final = yesNo(pairs, 'final') === true;
     for (const r of refinements.get(name) ?? []) {
       if (final) {
@@ -232,6 +242,8 @@ export function resolveObjects(
   }
 
   const done = new Map<string, ResolvedObject>();
+  // What each parent passes on, computed once however many objects extend it.
+  const inheritedPairs = new Map<string, readonly PairNode[]>();
   const resolve = (name: string, stack: string[]): ResolvedObject | undefined => {
     const hit = done.get(name);
     if (hit) return hit;
@@ -239,7 +251,7 @@ export function resolveObjects(
     const own = refined.get(name);
     if (!base || !own) return undefined;
     const parents = listItems(lastPair(own, 'extends')?.value ?? { kind: 'list', items: [], loc: base.loc });
-    let acc: PairNode[] | undefined;
+    let acc: readonly PairNode[] | undefined;
     for (const item of parents) {
       const parentName = item.value;
       if (stack.includes(parentName) || parentName === name) {
@@ -267,7 +279,11 @@ export function resolveObjects(
       }
       const parent = resolve(parentName, [...stack, name]);
       if (!parent) continue;
-      const inherited = parent.pairs.filter((p) => !INHERITED_EXCLUDED.has(p.key));
+      let inherited = inheritedPairs.get(parentName);
+      if (!inherited) {
+        inherited = parent.pairs.filter((p) => !INHERITED_EXCLUDED.has(p.key));
+        inheritedPairs.set(parentName, inherited);
+      }
       acc = acc ? mergeBlocks(acc, inherited, ctx) : inherited;
     }
     const pairs = acc ? mergeBlocks(acc, own, ctx) : own;

@@ -4,9 +4,9 @@
  * and derived-table references. Shared helpers for explore checks live here too.
  */
 import type { Diagnostic, Loc } from '../lookml/ast.ts';
-import type { Field, Model, Params, View } from './types.ts';
+import type { Field, FilterCondition, Model, Params, View } from './types.ts';
 import { scanRefs, splitRef } from './refs.ts';
-import { diag, offsetLoc } from './ast-util.ts';
+import { EMPTY, diag, offsetLoc } from './ast-util.ts';
 import { ALL_TIMEFRAMES, DURATION_INTERVALS } from './timeframes.ts';
 
 export const AGGREGATE_MEASURES: ReadonlySet<string> = new Set([
@@ -53,32 +53,28 @@ export function refsIn(
   locs: Readonly<Record<string, Loc>> | undefined,
   keys: readonly string[],
   fallback: Loc,
-): LocatedRef[] {
-  const out: LocatedRef[] = [];
+): readonly LocatedRef[] {
+  let out: LocatedRef[] | undefined;
   for (const key of keys) {
     const text = params[key];
-    if (typeof text !== 'string') continue;
+    // Most SQL has no `${`: skip the scan and the allocations.
+    if (typeof text !== 'string' || !text.includes('${')) continue;
     const at = locs?.[key];
     const node = at ? { kind: key.startsWith('sql') ? ('sql' as const) : ('string' as const), value: text, loc: at } : undefined;
     for (const r of scanRefs(text)) {
       const { view, field } = splitRef(r.ref);
       const loc = node ? offsetLoc(node, r.start) : fallback;
-      out.push(view === undefined ? { ref: r.ref, field, loc } : { ref: r.ref, view, field, loc });
+      (out ??= []).push(view === undefined ? { ref: r.ref, field, loc } : { ref: r.ref, view, field, loc });
     }
   }
-  return out;
+  return out ?? EMPTY;
 }
 
-const fieldRefCache = new WeakMap<Field, LocatedRef[]>();
-
-/** The `${…}` references of a field's SQL parameters (computed once per field). */
-export function fieldRefs(f: Field): LocatedRef[] {
-  let refs = fieldRefCache.get(f);
-  if (!refs) {
-    refs = refsIn(f.params, f.paramLocs, FIELD_SQL_KEYS, f.loc);
-    fieldRefCache.set(f, refs);
-  }
-  return refs;
+/** A field's reference or filter that names another view, checked in each explore that joins the view. */
+export interface CrossViewItem {
+  readonly field: Field;
+  readonly ref?: LocatedRef;
+  readonly filter?: FilterCondition;
 }
 
 export interface ViewIndex {
@@ -86,16 +82,39 @@ export interface ViewIndex {
   readonly byName: ReadonlyMap<string, Field>;
   /** Dimension group names → kind, to explain `${created}`-style references. */
   readonly groups: ReadonlyMap<string, 'time' | 'duration'>;
+  /** The `${…}` references of each field's SQL parameters, by position in `view.fields`. */
+  readonly refs: readonly (readonly LocatedRef[])[];
+  /**
+   * References and measure filters naming another view, in field order: the only parts of
+   * a view that explores must check, so each explore skips the view's other fields.
+   */
+  readonly crossView: readonly CrossViewItem[];
 }
 
+/** Index a view once per validation: every check below reads fields through it. */
 export function indexView(view: View): ViewIndex {
   const byName = new Map<string, Field>();
   const groups = new Map<string, 'time' | 'duration'>();
+  const refs: (readonly LocatedRef[])[] = [];
+  const crossView: CrossViewItem[] = [];
+  let prev: Field | undefined;
+  let prevRefs: readonly LocatedRef[] = EMPTY;
   for (const f of view.fields) {
     byName.set(f.name, f);
     if (f.group) groups.set(f.group.name, f.group.kind);
+    // Members of a dimension group share their group's parameters: scan them once.
+    const same = prev !== undefined && f.params === prev.params && f.paramLocs === prev.paramLocs && f.loc === prev.loc;
+    const own = same ? prevRefs : refsIn(f.params, f.paramLocs, FIELD_SQL_KEYS, f.loc);
+    refs.push(own);
+    prev = f;
+    prevRefs = own;
+    for (const r of own) if (r.view !== undefined && r.view !== view.name) crossView.push({ field: f, ref: r });
+    for (const cond of f.filters) {
+      const dot = cond.field.indexOf('.');
+      if (dot !== -1 && cond.field.slice(0, dot) !== view.name) crossView.push({ field: f, filter: cond });
+    }
   }
-  return { view, byName, groups };
+  return { view, byName, groups, refs, crossView };
 }
 
 export function unknownFieldMessage(ref: string, field: string, vi: ViewIndex, via?: string): string {
@@ -178,8 +197,10 @@ function isLocal(r: LocatedRef, view: View): boolean {
 
 function checkLocalRefs(model: Model, vi: ViewIndex, out: Diagnostic[]): void {
   const view = vi.view;
-  for (const f of view.fields) {
-    for (const r of fieldRefs(f)) {
+  const fields = view.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    for (const r of vi.refs[i]!) {
       if (r.ref === 'TABLE') continue;
       if (r.ref === 'EXTENDED') {
         out.push(
@@ -241,32 +262,34 @@ function checkViewSql(model: Model, view: View, out: Diagnostic[]): void {
  * name. Each cycle is reported once, at the first of its fields in definition order.
  */
 function checkCycles(index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[]): void {
-  const edges = new Map<string, { to: string; loc: Loc }[]>();
+  // Fields themselves are the graph's nodes (not `view.field` strings: there are tens of
+  // thousands of fields and few references between them); names are made only for messages.
+  const edges = new Map<Field, { to: Field; loc: Loc }[]>();
   for (const vi of index.values()) {
-    for (const f of vi.view.fields) {
-      const key = `${vi.view.name}.${f.name}`;
-      const list: { to: string; loc: Loc }[] = [];
-      for (const r of fieldRefs(f)) {
-        const viewName = r.view ?? vi.view.name;
-        if (index.get(viewName)?.byName.has(r.field)) list.push({ to: `${viewName}.${r.field}`, loc: r.loc });
+    const fields = vi.view.fields;
+    for (let i = 0; i < fields.length; i++) {
+      let list: { to: Field; loc: Loc }[] | undefined;
+      for (const r of vi.refs[i]!) {
+        const to = index.get(r.view ?? vi.view.name)?.byName.get(r.field);
+        if (to) (list ??= []).push({ to, loc: r.loc });
       }
-      edges.set(key, list);
+      if (list) edges.set(fields[i]!, list);
     }
   }
-  const state = new Map<string, 1 | 2>();
+  const state = new Map<Field, 1 | 2>();
   const reported = new Set<string>();
-  const stack: string[] = [];
-  const visit = (key: string): void => {
-    state.set(key, 1);
-    stack.push(key);
-    for (const e of edges.get(key) ?? []) {
+  const stack: Field[] = [];
+  const visit = (node: Field): void => {
+    state.set(node, 1);
+    stack.push(node);
+    for (const e of edges.get(node) ?? []) {
       const s = state.get(e.to);
       if (s === 1) {
-        const cycle = stack.slice(stack.indexOf(e.to));
+        const cycle = stack.slice(stack.indexOf(e.to)).map(fieldKey);
         const id = [...cycle].sort().join('|');
         if (!reported.has(id)) {
           reported.add(id);
-          const path = [...cycle, e.to].join(' → ');
+          const path = [...cycle, fieldKey(e.to)].join(' → ');
           out.push(
             diag('model/circular-reference', 'error', `Circular reference: ${path}; a field cannot depend on itself`, e.loc),
           );
@@ -276,9 +299,14 @@ function checkCycles(index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[]): 
       }
     }
     stack.pop();
-    state.set(key, 2);
+    state.set(node, 2);
   };
-  for (const key of edges.keys()) if (!state.has(key)) visit(key);
+  // Fields without references cannot be on a cycle: start from the others, in definition order.
+  for (const node of edges.keys()) if (!state.has(node)) visit(node);
+}
+
+function fieldKey(f: Field): string {
+  return `${f.view}.${f.name}`;
 }
 
 /** Every check that needs one view at a time, for the non-extension views of a model. */

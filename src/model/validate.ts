@@ -13,7 +13,7 @@ import { scanRefs, splitRef } from './refs.ts';
 import { dedupeDiagnostics, diag, fileLoc } from './ast-util.ts';
 import { aliasViews, baseAlias, exploreFields } from './explore-fields.ts';
 import {
-  checkTarget, checkViews, fieldRefs, indexView, refsIn, unknownFieldMessage,
+  checkTarget, checkViews, indexView, refsIn, unknownFieldMessage,
   type LocatedRef, type ViewIndex,
 } from './validate-views.ts';
 
@@ -209,15 +209,9 @@ function checkExplore(ctx: ExploreContext): void {
   for (const [alias, viewName] of ctx.aliases) {
     const vi = ctx.index.get(viewName);
     if (!vi) continue;
-    for (const f of vi.view.fields) {
-      for (const r of fieldRefs(f)) {
-        if (r.view === undefined || r.view === vi.view.name) continue;
-        resolveQualified(ctx, r, f);
-      }
-      for (const cond of f.filters) {
-        const { view } = splitRef(cond.field);
-        if (view !== undefined && view !== vi.view.name) checkFieldName(ctx, cond.field, alias, cond.loc ?? f.paramLocs?.filters ?? f.loc, `Filter of measure "${f.name}"`);
-      }
+    for (const { field: f, ref, filter } of vi.crossView) {
+      if (ref) resolveQualified(ctx, ref, f);
+      else if (filter) checkFieldName(ctx, filter.field, alias, filter.loc ?? f.paramLocs?.filters ?? f.loc, `Filter of measure "${f.name}"`);
     }
   }
   const alias = baseAlias(explore);

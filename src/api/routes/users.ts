@@ -31,7 +31,7 @@ function userPatch(body: Record<string, unknown>): UserPatch {
     if (v !== undefined) patch[k] = v;
   }
   if (typeof body.is_disabled === 'boolean') patch.is_disabled = body.is_disabled;
-  return patch as UserPatch;
+  return patch;
 }
 
 export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl: string | undefined, onRolesChanged: (userId: string) => void): void {
@@ -71,7 +71,7 @@ export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl
     operationId: 'create_user',
     handler: async (request) => {
       const auth = requirePermission(request, 'administer');
-      const created = await call(() => store.users.createUser(userPatch(request.body ?? {})));
+      const created = await call(() => store.users.createUser(userPatch(request.body)));
       return userJson(created, base(request), manages(auth));
     },
   });

@@ -1,0 +1,61 @@
+/**
+ * One shared string per spelling for the short words LookML repeats endlessly: keys
+ * (`type`, `sql`), bare values (`number`, `yes`) and common names (`id`, `count`).
+ *
+ * Why: a large project's syntax tree holds hundreds of thousands of these. Sharing them
+ * keeps the tree small, and a smaller tree is cheaper for the garbage collector, which
+ * otherwise copies every fresh string the tree keeps. The shared copies are V8's own
+ * canonical ones (see `internalize`), so the model stage compares them with string
+ * literals by identity and uses them as object keys without hashing them again.
+ *
+ * The table is looked up straight from the source text, so a word seen before costs
+ * no allocation at all. It is bounded: unusual inputs cannot grow it without limit.
+ */
+
+const SLOTS = 1 << 14;
+/** Half full at most, so probe sequences stay short; later new words are simply not shared. */
+const MAX_ENTRIES = SLOTS >> 1;
+/** Longer words are rarely repeated (generated names, expressions): not worth hashing. */
+const MAX_LENGTH = 40;
+
+const words: string[] = new Array<string>(SLOTS).fill('');
+const hashes = new Int32Array(SLOTS);
+let entries = 0;
+
+/** `src.slice(start, end)`, shared with every earlier occurrence of the same word. */
+export function internSlice(src: string, start: number, end: number): string {
+  const len = end - start;
+  if (len > MAX_LENGTH || len === 0) return src.slice(start, end);
+  let h = len;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + src.charCodeAt(i)) | 0;
+  let slot = h & (SLOTS - 1);
+  for (;;) {
+    const w = words[slot]!;
+    if (w === '') break;
+    if (hashes[slot] === h && w.length === len && sameChars(w, src, start)) return w;
+    slot = (slot + 1) & (SLOTS - 1);
+  }
+  const word = internalize(src.slice(start, end));
+  if (entries < MAX_ENTRIES) {
+    words[slot] = word;
+    hashes[slot] = h;
+    entries++;
+  }
+  return word;
+}
+
+function sameChars(word: string, src: string, start: number): boolean {
+  for (let k = 0; k < word.length; k++) if (word.charCodeAt(k) !== src.charCodeAt(start + k)) return false;
+  return true;
+}
+
+/**
+ * V8's canonical copy of `s`: the engine keeps one copy of every string used as a
+ * property name, and reading a name back returns that copy.
+ */
+function internalize(s: string): string {
+  const o: Record<string, true> = {};
+  o[s] = true;
+  // `__proto__` is not stored as a key; integer-like names come back as fresh strings: both fine.
+  return Object.keys(o)[0] ?? s;
+}
