@@ -75,8 +75,9 @@ export function modelSetJson(m: ModelSet, base: string): Record<string, unknown>
 
 export function roleJson(r: Role, base: string): Record<string, unknown> {
   return {
-    can: {}, id: r.id, name: r.name, permission_set: permissionSetJson(r.permission_set, base), permission_set_id: r.permission_set.id,
-    model_set: modelSetJson(r.model_set, base), model_set_id: r.model_set.id, url: `${base}${API_PREFIX}/roles/${r.id}`,
+    // permission_set_id / model_set_id are write-only in Looker's spec: never returned.
+    can: {}, id: r.id, name: r.name, permission_set: permissionSetJson(r.permission_set, base),
+    model_set: modelSetJson(r.model_set, base), internal: false, url: `${base}${API_PREFIX}/roles/${r.id}`,
     users_url: `${base}${API_PREFIX}/roles/${r.id}/users`,
   };
 }
