@@ -38,6 +38,12 @@ export function lookerApi(store: Store, options: LookerApiOptions = {}): LookerA
     permissionCache.delete(userId);
   };
 
+  // Expired and revoked tokens are useless rows; sweep them hourly (any node may; it is idempotent).
+  const sweeper = setInterval(() => {
+    store.tokens.deleteDeadTokens().catch(() => undefined);
+  }, 3600_000);
+  sweeper.unref();
+
   const deps: ApiDeps = {
     // The token row carries its session's workspace: one query, never a stale workspace.
     async authenticate(raw): Promise<AuthContext | null> {
@@ -51,7 +57,10 @@ export function lookerApi(store: Store, options: LookerApiOptions = {}): LookerA
         workspaceId: rec.workspace_id,
       };
     },
-    close: () => store.close(),
+    close: () => {
+      clearInterval(sweeper);
+      return store.close();
+    },
   };
 
   const plugins: RoutePlugin[] = [
