@@ -82,6 +82,19 @@ describe('users and credentials', () => {
     expect(after.ok).toBe(false);
   });
 
+  it('accepts the query-string login form and lists the workspaces', async () => {
+    const user = await admin.ok(admin.create_user({ first_name: 'Query', last_name: 'Login' }));
+    const cred = await admin.ok(admin.create_user_credentials_api3(user.id!));
+    const res = await fetch(`${server.url}/api/4.0/login?client_id=${cred.client_id!}&client_secret=${encodeURIComponent(cred.client_secret!)}`, { method: 'POST' });
+    const token = (await res.json()) as Record<string, unknown>;
+    expect(token).toMatchObject({ token_type: 'Bearer', expires_in: 3600, refresh_token: null });
+    assertResponseMatchesSpec('login', 200, token);
+    const workspaces = await admin.ok(admin.all_workspaces());
+    expect(workspaces.map((w) => w.id)).toEqual(['production', 'dev']);
+    expect((await admin.ok(admin.workspace('dev'))).id).toBe('dev');
+    expect((await admin.workspace('staging')).ok).toBe(false);
+  });
+
   it('throttles repeated failed logins with 429 in Looker\'s shape', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
