@@ -7,7 +7,10 @@ import type { Summary } from './stats.ts';
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 
-export const TASKS = ['parse-overlook', 'parse-peer', 'compile-overlook', 'compile-malloy', 'run-duckdb'] as const;
+/** First stdout line of `bench/api-server.ts`, followed by the base URL it listens on. */
+export const LISTENING_PREFIX = 'LISTENING ';
+
+export const TASKS = ['parse-overlook', 'parse-peer', 'compile-overlook', 'compile-malloy', 'run-duckdb', 'api-overlook', 'api-bare'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 export interface ProjectSize {
@@ -63,9 +66,34 @@ export interface RunResult {
   readonly check: { readonly overlook: string; readonly malloy?: string };
 }
 
+/** One autocannon run against one route (after its warm-up, which is not counted). */
+export interface HttpLoad {
+  /** e.g. `GET /api/4.0/session`. */
+  readonly route: string;
+  readonly requests: number;
+  readonly durationS: number;
+  readonly perSecond: number;
+  /** Per response, measured by the load generator (autocannon's own histogram keeps whole ms only). */
+  readonly latencyMs: Summary;
+  readonly non2xx: number;
+  /** Connection errors and timeouts. */
+  readonly errors: number;
+  /** Response body size checked before the run (both sides must answer the same bytes). */
+  readonly bodyBytes: number;
+}
+
+export interface ApiResult {
+  readonly task: 'api-overlook' | 'api-bare';
+  readonly connections: number;
+  readonly pipelining: number;
+  readonly warmupS: number;
+  readonly get: HttpLoad;
+  readonly patch: HttpLoad;
+}
+
 export interface TaskFailure {
   readonly task: TaskName;
   readonly error: string;
 }
 
-export type TaskResult = ParseOverlookResult | ParsePeerResult | CompileResult | RunResult;
+export type TaskResult = ParseOverlookResult | ParsePeerResult | CompileResult | RunResult | ApiResult;

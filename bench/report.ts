@@ -1,5 +1,5 @@
 /** Markdown for the README: a summary table, then the details and exact sizes of each comparison. */
-import type { CompileResult, ParseOverlookResult, ParsePeerResult, RunResult, TaskFailure, TaskResult } from './protocol.ts';
+import type { ApiResult, CompileResult, HttpLoad, ParseOverlookResult, ParsePeerResult, RunResult, TaskFailure, TaskResult } from './protocol.ts';
 import { formatInt, formatMs, formatRatio, median } from './stats.ts';
 
 export interface Environment {
@@ -7,6 +7,8 @@ export interface Environment {
   readonly node: string;
   readonly cpu: string;
   readonly cores: number;
+  /** 1, 5 and 15 minute load averages when the run started. */
+  readonly load: string;
   readonly platform: string;
   readonly versions: Readonly<Record<string, string>>;
   readonly elapsedS: number;
@@ -18,6 +20,9 @@ export interface Results {
   readonly compileOverlook: CompileResult | TaskFailure;
   readonly compileMalloy: CompileResult | TaskFailure;
   readonly run: RunResult | TaskFailure;
+  /** Every round of each side, in the order run. */
+  readonly apiOverlook: readonly (ApiResult | TaskFailure)[];
+  readonly apiBare: readonly (ApiResult | TaskFailure)[];
 }
 
 function failed(r: TaskResult | TaskFailure): r is TaskFailure {
@@ -66,7 +71,93 @@ function summaryRows(r: Results): string[] {
     const ratio = run.overlookMs.p50 / run.directMs.p50;
     rows.push(`| Compile + run on DuckDB, ${formatInt(run.orderItems)} order_items (Overlook vs the same SQL on \`@duckdb/node-api\`) | ${formatMs(run.overlookMs.p50)} | ${formatMs(run.directMs.p50)} | ${ratio.toFixed(2)}× the direct time | ≈ 1× |`);
   }
+  rows.push(...apiSummaryRows(r));
   return rows;
+}
+
+const API_TARGET = 0.5;
+
+function reqPerSecond(load: HttpLoad): string {
+  return `${formatInt(Math.round(load.perSecond))} req/s`;
+}
+
+/** Overlook's throughput as a share of the bare route's, with a warning when any response failed. */
+function apiShare(o: HttpLoad, b: HttpLoad): string {
+  const share = `${((o.perSecond / b.perSecond) * 100).toFixed(0)}%`;
+  const bad = o.non2xx + o.errors + b.non2xx + b.errors;
+  return bad === 0 ? share : `${share} (${formatInt(bad)} failed responses)`;
+}
+
+interface ApiRoute {
+  readonly label: string;
+  readonly overlook: HttpLoad;
+  readonly bare: HttpLoad;
+}
+
+/** The round with the most requests per second, per route: the one the rest of the machine disturbed least. */
+function bestRound(rounds: readonly (ApiResult | TaskFailure)[], pick: (r: ApiResult) => HttpLoad): HttpLoad | undefined {
+  let best: HttpLoad | undefined;
+  for (const r of rounds) {
+    if (failed(r)) continue;
+    const load = pick(r);
+    if (best === undefined || load.perSecond > best.perSecond) best = load;
+  }
+  return best;
+}
+
+/** Both routes with each side's best round, or the first failure when a side has no round at all. */
+function apiRoutes(r: Results): ApiRoute[] | string {
+  const routes: ApiRoute[] = [];
+  for (const [label, pick] of [['`GET /session`', (x: ApiResult) => x.get], ['`PATCH /session` (dev ⇄ production)', (x: ApiResult) => x.patch]] as const) {
+    const overlook = bestRound(r.apiOverlook, pick);
+    const bare = bestRound(r.apiBare, pick);
+    if (overlook === undefined || bare === undefined) {
+      const failure = [...r.apiOverlook, ...r.apiBare].find(failed);
+      return failure ? failureCell(failure) : 'failed: no rounds ran';
+    }
+    routes.push({ label, overlook, bare });
+  }
+  return routes;
+}
+
+function apiSummaryRows(r: Results): string[] {
+  const routes = apiRoutes(r);
+  if (typeof routes === 'string') return [`| Looker API \`GET\`/\`PATCH /session\` vs a bare Fastify route | ${routes} | | n/a | ≥ ${API_TARGET * 100}% of bare |`];
+  return routes.map((x) =>
+    `| API ${x.label} with a token, throughput (Overlook on SQLite vs a bare Fastify route) | ${reqPerSecond(x.overlook)} (p99 ${formatMs(x.overlook.latencyMs.p99)}) | ${reqPerSecond(x.bare)} (p99 ${formatMs(x.bare.latencyMs.p99)}) | ${apiShare(x.overlook, x.bare)} of bare | ≥ ${API_TARGET * 100}% of bare |`);
+}
+
+function apiSection(r: Results): string[] {
+  const L = ['### 4. Looker API throughput', ''];
+  const shape = [...r.apiOverlook, ...r.apiBare].find((x): x is ApiResult => !failed(x));
+  if (shape) {
+    L.push(
+      `autocannon on loopback, ${shape.connections} connections, pipelining ${shape.pipelining}, ${shape.warmupS} s warm-up (not counted) then a timed run per route. The server runs in its own process and autocannon in another, so the load generator never takes the server's event loop. Overlook: \`overlook serve\` on the SQLite store in a fresh data dir, one admin login, then \`Authorization: token …\` on every request (token and workspace read from the store each time). Bare: Fastify with \`logger: false\` and no plugins, \`GET /bare\` answering the same JSON and \`PATCH /bare\` parsing the same JSON body. \`PATCH\` alternates \`{"workspace_id":"dev"}\` and \`{"workspace_id":"production"}\`, so on Overlook every request writes. Latencies are per response, measured by the load generator. Each side runs ${Math.max(r.apiOverlook.length, r.apiBare.length)} rounds in ABBA order (a fresh server each); the comparison takes each side's best round per route.`,
+      '',
+    );
+  }
+  const routes = apiRoutes(r);
+  if (typeof routes !== 'string') {
+    L.push('| Route | Overlook | Bare Fastify | Overlook / bare | Overlook p99 | Bare p99 | Target |', '| --- | --: | --: | --: | --: | --: | --: |');
+    for (const x of routes) {
+      L.push(`| ${x.label} | ${reqPerSecond(x.overlook)} | ${reqPerSecond(x.bare)} | ${apiShare(x.overlook, x.bare)} | ${formatMs(x.overlook.latencyMs.p99)} | ${formatMs(x.bare.latencyMs.p99)} | ≥ ${API_TARGET * 100}% |`);
+    }
+    L.push('');
+  }
+  L.push('| Round | requests | seconds | req/s | p50 | p99 | max | non-2xx | errors | body bytes |', '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
+  for (const [side, rounds] of [['Overlook', r.apiOverlook], ['Bare', r.apiBare]] as const) {
+    rounds.forEach((round, i) => {
+      const name = `${side} ${i + 1}`;
+      if (failed(round)) {
+        L.push(`| ${name} | ${failureCell(round)} | | | | | | | | |`);
+        return;
+      }
+      for (const l of [round.get, round.patch]) {
+        L.push(`| ${name} \`${l.route}\` | ${formatInt(l.requests)} | ${l.durationS.toFixed(1)} | ${formatInt(Math.round(l.perSecond))} | ${formatMs(l.latencyMs.p50)} | ${formatMs(l.latencyMs.p99)} | ${formatMs(l.latencyMs.max)} | ${formatInt(l.non2xx)} | ${formatInt(l.errors)} | ${l.bodyBytes} |`);
+      }
+    });
+  }
+  return L;
 }
 
 function parseSection(po: ParseOverlookResult | TaskFailure, pp: ParsePeerResult | TaskFailure): string[] {
@@ -138,7 +229,7 @@ export function renderReport(r: Results, env: Environment): string {
   const L = [
     '## Benchmarks',
     '',
-    `\`npm run bench\` on ${env.date}: ${env.cpu}, ${env.cores} cores, ${env.platform}, Node ${env.node}; ${versions}. Whole run: ${env.elapsedS.toFixed(0)} s.`,
+    `\`npm run bench\` on ${env.date}: ${env.cpu}, ${env.cores} cores (load average ${env.load} at the start), ${env.platform}, Node ${env.node}; ${versions}. Whole run: ${env.elapsedS.toFixed(0)} s.`,
     '',
     '| Comparison | Overlook | Peer | Overlook is | Target |',
     '| --- | --: | --: | --: | --: |',
@@ -149,6 +240,8 @@ export function renderReport(r: Results, env: Environment): string {
     ...compileSection(r.compileOverlook, r.compileMalloy),
     '',
     ...runSection(r.run),
+    '',
+    ...apiSection(r),
     '',
   ];
   return L.join('\n');

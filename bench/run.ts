@@ -3,16 +3,17 @@
  *
  * Writes the synthetic project and makes sure the demo database exists, then runs every task
  * in its own child process, one after another (never in parallel: the sides must not compete
- * for the cores), and prints the markdown report and writes it to bench/out/results.md.
+ * for the cores), and prints the markdown report and writes it to bench/out/results.md. The API
+ * tasks each start their server in one more child process (bench/api-server.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release } from 'node:os';
+import { cpus, loadavg, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDemoDatabase } from '../src/connections/demo-data.ts';
 import { RESULT_PREFIX } from './protocol.ts';
-import type { CompileResult, ParseOverlookResult, ParsePeerResult, RunResult, TaskFailure, TaskName, TaskResult } from './protocol.ts';
+import type { ApiResult, CompileResult, ParseOverlookResult, ParsePeerResult, RunResult, TaskFailure, TaskName, TaskResult } from './protocol.ts';
 import { renderReport } from './report.ts';
 import { generateProject } from './synthetic.ts';
 
@@ -72,6 +73,8 @@ function packageVersion(name: string): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // Before any task runs, so it is the machine's own load, not the bench's.
+  const load = loadavg().map((l) => l.toFixed(2)).join(', ');
   mkdirSync(OUT_DIR, { recursive: true });
   writeSynthetic();
   const database = await ensureDemoDatabase(log);
@@ -86,19 +89,29 @@ async function main(): Promise<void> {
     runWorker('run-duckdb', database, ...('error' in compileMalloy ? [] : [malloySqlFile])),
     'run-duckdb',
   );
+  // Two rounds a side in ABBA order, so a change in the machine's load during the minute this
+  // takes hits both sides alike; the report keeps the better round of each.
+  const apiOverlook: (ApiResult | TaskFailure)[] = [];
+  const apiBare: (ApiResult | TaskFailure)[] = [];
+  for (const task of ['api-overlook', 'api-bare', 'api-bare', 'api-overlook'] as const) {
+    (task === 'api-overlook' ? apiOverlook : apiBare).push(expect<ApiResult>(runWorker(task), task));
+  }
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const report = renderReport(
-    { parseOverlook, parsePeer, compileOverlook, compileMalloy, run },
+    { parseOverlook, parsePeer, compileOverlook, compileMalloy, run, apiOverlook, apiBare },
     {
       date: new Date().toISOString().slice(0, 10),
       node: process.versions.node,
       cpu,
       cores: cpus().length,
+      load,
       platform: `${platform()} ${release()}`,
       versions: {
         'lookml-parser': packageVersion('lookml-parser'),
         '@malloydata/malloy': packageVersion('@malloydata/malloy'),
         '@duckdb/node-api': packageVersion('@duckdb/node-api'),
+        fastify: packageVersion('fastify'),
+        autocannon: packageVersion('autocannon'),
       },
       elapsedS: (performance.now() - started) / 1000,
     },

@@ -1,7 +1,8 @@
 /**
- * One benchmark task per process: `node --import tsx bench/worker.ts <task> <path> [sql-file]`,
- * where `<path>` is the synthetic project folder (parse tasks) or the demo database (the others);
- * `run-duckdb` also runs the SQL in `[sql-file]` (Malloy's) once to check it returns the same data.
+ * One benchmark task per process: `node --import tsx bench/worker.ts <task> [path] [sql-file]`,
+ * where `<path>` is the synthetic project folder (parse tasks) or the demo database (compile and
+ * run tasks; the API tasks take none); `run-duckdb` also runs the SQL in `[sql-file]` (Malloy's)
+ * once to check it returns the same data.
  * Prints one `BENCH_RESULT {json}` line; a failure is reported the same way, as data, so the
  * run can still print the rest of the table.
  */
@@ -13,19 +14,29 @@ function isTask(name: string | undefined): name is TaskName {
   return TASKS.some((t) => t === name);
 }
 
-async function runTask(task: TaskName, path: string, extra: string | undefined): Promise<TaskResult> {
+function required(path: string | undefined, task: TaskName): string {
+  if (path === undefined) throw new Error(`${task} needs a path argument`);
+  return path;
+}
+
+async function runTask(task: TaskName, maybePath: string | undefined, extra: string | undefined): Promise<TaskResult> {
+  const pathArg = (): string => required(maybePath, task);
   // Imported per task so the Malloy process never loads Overlook's DuckDB binding and vice versa.
   switch (task) {
     case 'parse-overlook':
-      return (await import('./tasks/parse.ts')).parseOverlook(path);
+      return (await import('./tasks/parse.ts')).parseOverlook(pathArg());
     case 'parse-peer':
-      return (await import('./tasks/parse.ts')).parsePeer(path);
+      return (await import('./tasks/parse.ts')).parsePeer(pathArg());
     case 'compile-overlook':
       return (await import('./tasks/compile.ts')).compileOverlook();
     case 'compile-malloy':
-      return (await import('./tasks/malloy.ts')).compileMalloy(path);
+      return (await import('./tasks/malloy.ts')).compileMalloy(pathArg());
     case 'run-duckdb':
-      return (await import('./tasks/run-duckdb.ts')).runDuckDB(path, extra === undefined ? undefined : readFileSync(extra, 'utf8'));
+      return (await import('./tasks/run-duckdb.ts')).runDuckDB(pathArg(), extra === undefined ? undefined : readFileSync(extra, 'utf8'));
+    case 'api-overlook':
+      return (await import('./tasks/api.ts')).apiOverlook();
+    case 'api-bare':
+      return (await import('./tasks/api.ts')).apiBare();
   }
 }
 
@@ -35,8 +46,8 @@ function describe(error: unknown): string {
 }
 
 const [task, path, extra] = process.argv.slice(2);
-if (!isTask(task) || path === undefined) {
-  process.stderr.write(`usage: worker.ts <${TASKS.join('|')}> <path> [malloy-sql-file]\n`);
+if (!isTask(task)) {
+  process.stderr.write(`usage: worker.ts <${TASKS.join('|')}> [path] [malloy-sql-file]\n`);
   process.exit(2);
 }
 let out: TaskResult | TaskFailure;
