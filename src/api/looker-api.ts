@@ -2,7 +2,7 @@
  * The composition of Overlook's Looker API: the store behind authentication and every route
  * plugin. `serve` and the end-to-end tests build the server through this one function.
  */
-import type { Store } from '../store/index.ts';
+import { hashToken, type Store, type TokenRecord } from '../store/index.ts';
 import type { ApiDeps, RoutePlugin } from './app.ts';
 import type { AuthContext } from './auth-context.ts';
 import { registerAuthRoutes, type AuthRouteOptions } from './routes/auth.ts';
@@ -14,6 +14,12 @@ export interface LookerApiOptions extends AuthRouteOptions {
   readonly publicUrl?: string;
   /** How long a user's permissions are reused before the roles are read again (ms). */
   readonly permissionCacheMs?: number;
+  /**
+   * How long a token lookup is reused (ms). This node updates its entry on every workspace switch
+   * and logout it performs, so the token that changed its workspace never sees a stale one here;
+   * changes made through another node reach this one within this time.
+   */
+  readonly tokenCacheMs?: number;
 }
 
 export interface LookerApi {
@@ -34,8 +40,22 @@ export function lookerApi(store: Store, options: LookerApiOptions = {}): LookerA
     permissionCache.set(userId, { at: Date.now(), permissions });
     return permissions;
   };
+  const tokenTtl = options.tokenCacheMs ?? 2000;
+  const tokenCache = new Map<string, { at: number; rec: TokenRecord }>();
   const forget = (userId: string): void => {
     permissionCache.delete(userId);
+    for (const [hash, hit] of tokenCache) if (hit.rec.user_id === userId) tokenCache.delete(hash);
+  };
+  const lookup = async (raw: string): Promise<TokenRecord | null> => {
+    const hash = hashToken(raw);
+    const now = Date.now();
+    const hit = tokenCache.get(hash);
+    if (hit && now - hit.at < tokenTtl && Date.parse(hit.rec.expires_at) > now) return hit.rec;
+    const rec = await store.tokens.findTokenByHash(hash);
+    if (tokenCache.size > 50_000) tokenCache.clear();
+    if (rec) tokenCache.set(hash, { at: now, rec });
+    else tokenCache.delete(hash);
+    return rec;
   };
 
   // Expired and revoked tokens are useless rows; sweep them hourly (any node may; it is idempotent).
@@ -45,9 +65,9 @@ export function lookerApi(store: Store, options: LookerApiOptions = {}): LookerA
   sweeper.unref();
 
   const deps: ApiDeps = {
-    // The token row carries its session's workspace: one query, never a stale workspace.
+    // The token row carries its session's workspace: one query (or a cache hit kept in step by this node's writes).
     async authenticate(raw): Promise<AuthContext | null> {
-      const rec = await store.tokens.findToken(raw);
+      const rec = await lookup(raw);
       if (!rec) return null;
       return {
         userId: rec.user_id,
@@ -65,10 +85,13 @@ export function lookerApi(store: Store, options: LookerApiOptions = {}): LookerA
 
   const plugins: RoutePlugin[] = [
     (app) => {
-      registerAuthRoutes(app, store, options);
+      registerAuthRoutes(app, store, options, (hash) => tokenCache.delete(hash));
     },
     (app) => {
-      registerSessionRoutes(app, store);
+      registerSessionRoutes(app, store, (hash, workspaceId) => {
+        const hit = tokenCache.get(hash);
+        if (hit) tokenCache.set(hash, { at: hit.at, rec: { ...hit.rec, workspace_id: workspaceId } });
+      });
     },
     (app) => {
       registerUserRoutes(app, store, options.publicUrl, forget);

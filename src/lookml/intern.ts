@@ -22,12 +22,18 @@ const words: string[] = new Array<string>(SLOTS).fill('');
 const hashes = new Int32Array(SLOTS);
 let entries = 0;
 
-/** `src.slice(start, end)`, shared with every earlier occurrence of the same word. */
-export function internSlice(src: string, start: number, end: number): string {
+/**
+ * The hash `internSlice` expects: fold each char code in, starting from 0. The scanners
+ * compute it while they read the word, so no second pass over it is needed.
+ */
+export function wordHash(h: number, c: number): number {
+  return (Math.imul(h, 31) + c) | 0;
+}
+
+/** `src.slice(start, end)`, shared with every earlier occurrence of the same word; `h` is its `wordHash`. */
+export function internSlice(src: string, start: number, end: number, h: number): string {
   const len = end - start;
   if (len > MAX_LENGTH || len === 0) return src.slice(start, end);
-  let h = len;
-  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + src.charCodeAt(i)) | 0;
   let slot = h & (SLOTS - 1);
   for (;;) {
     const w = words[slot]!;

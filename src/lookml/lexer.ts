@@ -7,7 +7,7 @@
  * view files, and the loader must stay an order of magnitude faster than `lookml-parser`.
  */
 import type { Loc } from './ast.ts';
-import { internSlice } from './intern.ts';
+import { internSlice, wordHash } from './intern.ts';
 
 export const TAB = 9;
 export const LF = 10;
@@ -231,11 +231,19 @@ export class Scanner {
   /** `[A-Za-z_][A-Za-z0-9_]*` at the cursor; the caller checked the first char. */
   scanIdentifier(): string {
     const src = this.src;
+    const len = this.len;
     const start = this.pos;
+    // Hashed on the way, for `internSlice`.
+    let h = wordHash(0, src.charCodeAt(start));
     let p = start + 1;
-    while (p < this.len && isIdentPart(src.charCodeAt(p))) p++;
+    while (p < len) {
+      const c = src.charCodeAt(p);
+      if (!isIdentPart(c)) break;
+      h = wordHash(h, c);
+      p++;
+    }
     this.pos = p;
-    return internSlice(src, start, p);
+    return internSlice(src, start, p, h);
   }
 
   /** Whether a bare scalar can start at the cursor. */
@@ -250,21 +258,26 @@ export class Scanner {
     const len = this.len;
     const start = this.pos;
     let p = start;
+    let h = 0;
+    let constant = false;
     while (p < len) {
       const c = src.charCodeAt(p);
       if (isBareChar(c)) {
+        h = wordHash(h, c);
         p++;
       } else if (c === AT && src.charCodeAt(p + 1) === LBRACE) {
         let close = p + 2;
         while (close < len && isIdentPart(src.charCodeAt(close))) close++;
         if (src.charCodeAt(close) !== RBRACE) break;
         p = close + 1;
+        constant = true;
       } else {
         break;
       }
     }
     this.pos = p;
-    return internSlice(src, start, p);
+    // Words with constants are rewritten by the model stage anyway: not worth sharing.
+    return constant ? src.slice(start, p) : internSlice(src, start, p, h);
   }
 
   /**

@@ -162,9 +162,32 @@ export function locsOf(pairs: readonly PairNode[]): Record<string, Loc> {
   for (const p of pairs) {
     const v = p.value;
     out[p.key] = v.loc;
-    if (v.kind === 'list') for (let i = 0; i < v.items.length; i++) out[`${p.key}[${i}]`] = v.items[i]!.loc;
+    if (v.kind === 'list') for (let i = 0; i < v.items.length; i++) out[itemKey(p.key, i)] = v.items[i]!.loc;
   }
   return out;
+}
+
+/**
+ * `key[i]`, made once per key and index: every field's `timeframes`, `drill_fields`, …
+ * would otherwise build (and the engine look up) the same strings again. Bounded.
+ */
+const itemKeys = new Map<string, string[]>();
+const MAX_ITEM_KEYS = 1000;
+const MAX_ITEM_INDEX = 64;
+
+function itemKey(key: string, i: number): string {
+  let byIndex = itemKeys.get(key);
+  if (!byIndex) {
+    if (i >= MAX_ITEM_INDEX || itemKeys.size >= MAX_ITEM_KEYS) return `${key}[${i}]`;
+    itemKeys.set(key, (byIndex = []));
+  }
+  if (i >= MAX_ITEM_INDEX) return `${key}[${i}]`;
+  let k = byIndex[i];
+  if (k === undefined) {
+    for (let n = byIndex.length; n <= i; n++) byIndex.push(`${key}[${n}]`);
+    k = byIndex[i]!;
+  }
+  return k;
 }
 
 /** Drop `undefined` members so results stay minimal, plain JSON. */

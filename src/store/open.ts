@@ -50,13 +50,29 @@ function sqliteParameters(parameters: ReadonlyArray<unknown>): unknown[] {
   return parameters.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
 }
 
+/** Distinct statements kept prepared; Kysely emits a small, fixed set of SQL texts. */
+const STATEMENT_CACHE_SIZE = 500;
+
 function wrapLibsql(database: Libsql.Database): SqliteDatabase {
+  // Preparing was the largest single cost on the request path (every query re-prepared its
+  // text); statements are reusable, so keep them by SQL text.
+  const prepared = new Map<string, Libsql.Statement>();
+  const prepare = (source: string): Libsql.Statement => {
+    let statement = prepared.get(source);
+    if (!statement) {
+      statement = database.prepare(source);
+      if (prepared.size >= STATEMENT_CACHE_SIZE) prepared.clear();
+      prepared.set(source, statement);
+    }
+    return statement;
+  };
   return {
     close: () => {
+      prepared.clear();
       database.close();
     },
     prepare: (source: string): SqliteStatement => {
-      const statement = database.prepare(source);
+      const statement = prepare(source);
       return {
         get reader() {
           return statement.reader;

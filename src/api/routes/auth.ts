@@ -35,7 +35,8 @@ function loginParams(request: FastifyRequest<{ Body?: Record<string, unknown>; Q
   return { clientId, clientSecret };
 }
 
-export function registerAuthRoutes(app: FastifyInstance, store: Store, options: AuthRouteOptions = {}): void {
+/** `onTokenRevoked` drops the token from this node's cache as soon as it is logged out. */
+export function registerAuthRoutes(app: FastifyInstance, store: Store, options: AuthRouteOptions = {}, onTokenRevoked: (tokenHash: string) => void = () => undefined): void {
   const ttl = options.tokenTtlSeconds ?? 3600;
   const byClient = new FailureLimiter({ maxFailures: options.maxFailuresPerClient ?? 10, windowMs: 60_000 });
   const byAddress = new FailureLimiter({ maxFailures: options.maxFailuresPerAddress ?? 50, windowMs: 60_000 });
@@ -84,6 +85,7 @@ export function registerAuthRoutes(app: FastifyInstance, store: Store, options: 
     handler: async (request, reply) => {
       const auth = requireAuth(request);
       await call(() => store.tokens.revokeTokenByHash(auth.tokenHash));
+      onTokenRevoked(auth.tokenHash);
       return reply.code(204).send();
     },
   });

@@ -34,7 +34,8 @@ function sessionJson(auth: AuthContext, workspaceId: string): ApiSession {
   };
 }
 
-export function registerSessionRoutes(app: FastifyInstance, store: Store): void {
+/** `onWorkspaceChanged` keeps this node's token cache in step with the write (never stale for this token). */
+export function registerSessionRoutes(app: FastifyInstance, store: Store, onWorkspaceChanged: (tokenHash: string, workspaceId: WorkspaceId) => void): void {
   registerLookerRoute(app, {
     operationId: 'session',
     handler: (request) => {
@@ -54,6 +55,7 @@ export function registerSessionRoutes(app: FastifyInstance, store: Store): void 
       // Entering dev needs the develop permission; going back to production never does.
       if (ws === 'dev') requirePermission(request, 'develop');
       const session = found(await call(() => store.tokens.setWorkspace(auth.tokenHash, ws)));
+      onWorkspaceChanged(auth.tokenHash, session.workspace_id);
       return sessionJson(auth, session.workspace_id);
     },
   });

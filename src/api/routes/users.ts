@@ -34,7 +34,8 @@ function userPatch(body: Record<string, unknown>): UserPatch {
   return patch;
 }
 
-export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl: string | undefined, onRolesChanged: (userId: string) => void): void {
+/** `onUserChanged`: the user's roles, credentials or status changed; cached auth for them must go. */
+export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl: string | undefined, onUserChanged: (userId: string) => void): void {
   const base = (r: FastifyRequest): string => baseUrl(r, publicUrl);
   const manages = (auth: AuthContext): boolean => auth.permissions.has('administer');
 
@@ -81,6 +82,7 @@ export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl
     handler: async (request) => {
       const auth = requirePermission(request, 'administer');
       const updated = found(await call(() => store.users.updateUser(request.params.user_id, userPatch(request.body))));
+      onUserChanged(updated.id);
       return userJson(updated, base(request), manages(auth));
     },
   });
@@ -91,6 +93,7 @@ export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl
       const auth = requirePermission(request, 'administer');
       if (request.params.user_id === auth.userId) throw new ApiError('forbidden', { message: 'You cannot delete yourself.' });
       found((await call(() => store.users.deleteUser(request.params.user_id))) || null);
+      onUserChanged(request.params.user_id);
       return reply.code(204).send();
     },
   });
@@ -162,6 +165,7 @@ export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl
     handler: async (request, reply) => {
       manageApi3(request, request.params.user_id);
       found((await call(() => store.credentials.deleteApi3(request.params.user_id, request.params.credentials_api3_id))) || null);
+      onUserChanged(request.params.user_id);
       return reply.code(204).send();
     },
   });
@@ -183,7 +187,7 @@ export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl
         throw new ApiError('validation_failed', { errors: [{ field: 'body', code: 'invalid', message: 'Body must be an array of role ids.' }] });
       }
       const roles = found(await call(() => store.roles.setUserRoles(request.params.user_id, ids.map(String))));
-      onRolesChanged(request.params.user_id);
+      onUserChanged(request.params.user_id);
       return roles.map((r) => roleJson(r, base(request)));
     },
   });
