@@ -27,6 +27,8 @@ export interface TokensRepository {
   getSession(tokenHash: string): Promise<Session | null>;
   /** Throws invalid (field `workspace_id`) for anything but production/dev; null when the token is not live. */
   setWorkspace(tokenHash: string, workspaceId: string): Promise<Session | null>;
+  /** `setWorkspace` in one statement (the API's hot path): false when the token is not live. */
+  switchWorkspace(tokenHash: string, workspaceId: WorkspaceId): Promise<boolean>;
   /** Deletes expired and revoked tokens with their sessions; returns how many. */
   deleteDeadTokens(): Promise<number>;
 }
@@ -57,6 +59,18 @@ export function tokensRepository(ctx: StoreContext): TokensRepository {
     const now = nowIso(ctx);
     const result = await ctx.db.updateTable('access_tokens').set({ revoked_at: now })
       .where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).where('expires_at', '>', now)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async function switchWorkspace(tokenHash: string, workspaceId: WorkspaceId): Promise<boolean> {
+    const now = nowIso(ctx);
+    const result = await ctx.db.updateTable('sessions').set({ workspace_id: workspaceId, updated_at: now })
+      .where('token_hash', '=', tokenHash)
+      .where((eb) => eb.exists(eb.selectFrom('access_tokens').select('access_tokens.token_hash')
+        .where('access_tokens.token_hash', '=', tokenHash)
+        .where('access_tokens.revoked_at', 'is', null)
+        .where('access_tokens.expires_at', '>', now)))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
@@ -164,17 +178,11 @@ export function tokensRepository(ctx: StoreContext): TokensRepository {
       if (!isWorkspaceId(workspaceId)) {
         throw new StoreError('invalid', 'workspace_id must be "production" or "dev"', 'workspace_id');
       }
-      const now = nowIso(ctx);
-      const result = await ctx.db.updateTable('sessions').set({ workspace_id: workspaceId, updated_at: now })
-        .where('token_hash', '=', tokenHash)
-        .where((eb) => eb.exists(eb.selectFrom('access_tokens').select('access_tokens.token_hash')
-          .where('access_tokens.token_hash', '=', tokenHash)
-          .where('access_tokens.revoked_at', 'is', null)
-          .where('access_tokens.expires_at', '>', now)))
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) return null;
+      if (!(await switchWorkspace(tokenHash, workspaceId))) return null;
       return getSession(tokenHash);
     },
+
+    switchWorkspace,
 
     async deleteDeadTokens() {
       const result = await ctx.db.deleteFrom('access_tokens')

@@ -10,7 +10,7 @@ import type { Store, WorkspaceId } from '../../store/index.ts';
 import { requireAuth, requirePermission, type AuthContext } from '../auth-context.ts';
 import { ApiError, validationFailed } from '../errors.ts';
 import { registerLookerRoute } from '../route.ts';
-import { found, store as call } from './store-errors.ts';
+import { store as call } from './store-errors.ts';
 
 export interface ApiSession {
   can: Record<string, boolean>;
@@ -54,9 +54,9 @@ export function registerSessionRoutes(app: FastifyInstance, store: Store, onWork
       }
       // Entering dev needs the develop permission; going back to production never does.
       if (ws === 'dev') requirePermission(request, 'develop');
-      const session = found(await call(() => store.tokens.setWorkspace(auth.tokenHash, ws)));
-      onWorkspaceChanged(auth.tokenHash, session.workspace_id);
-      return sessionJson(auth, session.workspace_id);
+      if (!(await call(() => store.tokens.switchWorkspace(auth.tokenHash, ws)))) throw new ApiError('unauthorized');
+      onWorkspaceChanged(auth.tokenHash, ws);
+      return sessionJson(auth, ws);
     },
   });
 
