@@ -42,6 +42,11 @@ export const LookmlCodes = {
   legacyYaml: 'lookml/legacy-yaml',
 } as const;
 
+/** How messages name a block: `dimension: id`, or just `derived_table`. */
+function blockLabel(key: string, name: string | undefined): string {
+  return name === undefined ? key : `${key}: ${name}`;
+}
+
 export function parseLookml(text: string, path: string): LookmlFile {
   if (isLegacyYamlPath(path)) {
     const name = path.slice(path.lastIndexOf('/') + 1);
@@ -223,8 +228,8 @@ class Parser {
     const s = this.s;
     const bLoc = s.loc();
     const pairs: PairNode[] = [];
-    const label = name === undefined ? key : `${key}: ${name}`;
     if (depth >= MAX_DEPTH) {
+      const label = blockLabel(key, name);
       this.error(LookmlCodes.tooDeep, `Block '${label}' is nested more than ${MAX_DEPTH} levels deep; its content is ignored`, keyLoc);
       s.skipBalanced(LBRACE, RBRACE);
     } else {
@@ -234,13 +239,13 @@ class Parser {
       for (;;) {
         s.skipTrivia();
         if (s.eof) {
-          this.reportUnclosed(label, keyLoc, openOffset);
+          this.reportUnclosed(blockLabel(key, name), keyLoc, openOffset);
           break;
         }
         if (s.peek() === RBRACE) {
           const column = s.pos - s.lineStart + 1;
           if (s.line > keyLoc.line && column < keyLoc.column && this.openColumns.lastIndexOf(column, -2) >= 0) {
-            this.misindented.push({ label, loc: keyLoc, offset: openOffset });
+            this.misindented.push({ label: blockLabel(key, name), loc: keyLoc, offset: openOffset });
           }
           s.pos++;
           break;

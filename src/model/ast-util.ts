@@ -5,7 +5,7 @@
  * `allowed_value`, `link`), so "one value" readers take the last occurrence —
  * the one a later refinement or extension wrote.
  */
-import type { Diagnostic, Loc, PairNode, ScalarNode, Severity, ValueNode } from '../lookml/ast.ts';
+import type { BlockNode, Diagnostic, Loc, PairNode, ScalarNode, Severity, ValueNode } from '../lookml/ast.ts';
 
 export function isScalar(v: ValueNode): v is ScalarNode {
   return v.kind === 'string' || v.kind === 'bare' || v.kind === 'sql';
@@ -23,24 +23,9 @@ export function allPairs(pairs: readonly PairNode[], key: string): PairNode[] {
   return pairs.filter((p) => p.key === key);
 }
 
-/**
- * The last pair of each key, for blocks that many one-value readers query (fields read
- * some thirty keys): one pass over the block instead of one scan per key.
- */
-export function lastByKey(pairs: readonly PairNode[]): Map<string, PairNode> {
-  const out = new Map<string, PairNode>();
-  for (const p of pairs) out.set(p.key, p);
-  return out;
-}
-
 /** The text of a scalar-valued pair. */
 export function scalarText(p: PairNode | undefined): string | undefined {
   return p && isScalar(p.value) ? p.value.value : undefined;
-}
-
-/** The scalar text of `key` in a `lastByKey` index. */
-export function textAt(at: ReadonlyMap<string, PairNode>, key: string): string | undefined {
-  return scalarText(at.get(key));
 }
 
 /** `yes`/`no` (also `true`/`false`) as a boolean; anything else is undefined. */
@@ -188,6 +173,34 @@ function itemKey(key: string, i: number): string {
     k = byIndex[i]!;
   }
   return k;
+}
+
+/*
+ * Copies of syntax nodes with one member replaced, for constants, refinements and extends.
+ * Literals rather than spreads: V8 copies objects of varying shapes slowly with `{ ...o }`.
+ * Members keep their order and presence (JSON output is unchanged).
+ */
+
+export function withValue(p: PairNode, value: ValueNode): PairNode {
+  if (p.name === undefined) return { kind: 'pair', key: p.key, value, loc: p.loc };
+  return p.nameLoc === undefined
+    ? { kind: 'pair', key: p.key, name: p.name, value, loc: p.loc }
+    : { kind: 'pair', key: p.key, name: p.name, value, loc: p.loc, nameLoc: p.nameLoc };
+}
+
+export function withPairs(block: BlockNode, pairs: readonly PairNode[]): BlockNode {
+  return { kind: 'block', pairs, loc: block.loc };
+}
+
+export function withText(node: ScalarNode, value: string): ScalarNode {
+  switch (node.kind) {
+    case 'string':
+      return { kind: 'string', value, loc: node.loc };
+    case 'bare':
+      return { kind: 'bare', value, loc: node.loc };
+    case 'sql':
+      return { kind: 'sql', value, loc: node.loc };
+  }
 }
 
 /** Drop `undefined` members so results stay minimal, plain JSON. */

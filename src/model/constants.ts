@@ -7,7 +7,7 @@
  */
 import type { Diagnostic, LookmlFile, PairNode, ScalarNode, ValueNode } from '../lookml/ast.ts';
 import type { Manifest } from './types.ts';
-import { allPairs, body, diag, isScalar, offsetLoc, str } from './ast-util.ts';
+import { allPairs, body, diag, isScalar, offsetLoc, str, withPairs, withText, withValue } from './ast-util.ts';
 
 const CONSTANT_RE = /@\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}/g;
 
@@ -110,7 +110,7 @@ export function substituteConstants(
   diagnostics: Diagnostic[],
 ): LookmlFile {
   const pairs = substitutePairs(file.pairs, { constants, diagnostics });
-  return pairs === file.pairs ? file : { ...file, pairs };
+  return pairs === file.pairs ? file : { path: file.path, pairs, diagnostics: file.diagnostics };
 }
 
 /*
@@ -123,31 +123,29 @@ function substitutePairs(pairs: readonly PairNode[], sub: Substitution): readonl
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i]!;
     const q = substitutePair(p, sub);
-    if (q !== p && !out) out = pairs.slice(0, i);
-    if (out) out.push(q);
+    if (q !== p) (out ??= pairs.slice())[i] = q;
   }
   return out ?? pairs;
 }
 
 function substitutePair(p: PairNode, sub: Substitution): PairNode {
   const v = substituteValue(p.value, sub);
-  return v === p.value ? p : { ...p, value: v };
+  return v === p.value ? p : withValue(p, v);
 }
 
 function substituteValue(v: ValueNode, sub: Substitution): ValueNode {
   if (isScalar(v)) return substituteScalar(v, sub);
   if (v.kind === 'block') {
     const pairs = substitutePairs(v.pairs, sub);
-    return pairs === v.pairs ? v : { ...v, pairs };
+    return pairs === v.pairs ? v : withPairs(v, pairs);
   }
   let items: (ScalarNode | PairNode)[] | undefined;
   for (let i = 0; i < v.items.length; i++) {
     const item = v.items[i]!;
     const next = item.kind === 'pair' ? substitutePair(item, sub) : substituteScalar(item, sub);
-    if (next !== item && !items) items = v.items.slice(0, i);
-    if (items) items.push(next);
+    if (next !== item) (items ??= v.items.slice())[i] = next;
   }
-  return items ? { ...v, items } : v;
+  return items ? { kind: 'list', items, loc: v.loc } : v;
 }
 
 function substituteScalar(node: ScalarNode, sub: Substitution): ScalarNode {
@@ -165,5 +163,5 @@ function substituteScalar(node: ScalarNode, sub: Substitution): ScalarNode {
     );
     return m;
   });
-  return value === node.value ? node : { ...node, value };
+  return value === node.value ? node : withText(node, value);
 }

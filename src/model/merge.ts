@@ -19,7 +19,7 @@
  */
 import type { Diagnostic, ListNode, PairNode, ScalarNode } from '../lookml/ast.ts';
 import { replaceRefs } from './refs.ts';
-import { body, diag, isScalar, lastPair, listItems, nameLoc, yesNo } from './ast-util.ts';
+import { body, diag, isScalar, lastPair, listItems, nameLoc, withPairs, withText, withValue, yesNo } from './ast-util.ts';
 
 type Ctx = 'view' | 'explore' | 'field' | 'join' | 'derived_table' | 'block';
 
@@ -51,7 +51,7 @@ function substituteExtended(over: PairNode, base: PairNode | undefined): PairNod
   if (!base || !isScalar(base.value)) return over;
   const inherited = base.value.value;
   const value = replaceRefs(v.value, (r) => (r.ref === 'EXTENDED' ? inherited : v.value.slice(r.start, r.end)));
-  return value === v.value ? over : { ...over, value: { ...v, value } };
+  return value === v.value ? over : withValue(over, withText(v, value));
 }
 
 function combineLists(base: PairNode, over: PairNode): PairNode {
@@ -65,13 +65,13 @@ function combineLists(base: PairNode, over: PairNode): PairNode {
   }
   const loc = over.value.loc;
   const value: ListNode = { kind: 'list', items, loc };
-  return { ...over, value };
+  return withValue(over, value);
 }
 
 function mergeNamed(base: PairNode, over: PairNode, ctx: Ctx): PairNode {
   if (base.value.kind !== 'block' || over.value.kind !== 'block') return over;
   const pairs = mergeBlocks(base.value.pairs, over.value.pairs, ctx);
-  return { ...base, value: { ...base.value, pairs } };
+  return withValue(base, withPairs(base.value, pairs));
 }
 
 function isNamedChild(q: PairNode, named: ReadonlySet<string>): boolean {
@@ -91,6 +91,18 @@ function setNamedSlot(at: NamedSlots, q: PairNode, slot: number): void {
   byName.set(q.name ?? '', slot);
 }
 
+/** What ends up in one place of the merged block: one pair, or the pairs that replaced a key (maybe none). */
+type Slot = PairNode | readonly PairNode[];
+
+function isPair(slot: Slot): slot is PairNode {
+  return !Array.isArray(slot);
+}
+
+/** The slot's pair when it holds exactly one. */
+function single(slot: Slot): PairNode | undefined {
+  return isPair(slot) ? slot : slot.length === 1 ? slot[0] : undefined;
+}
+
 /**
  * `over` laid on top of `base` (see the file comment for the rules). Linear in the
  * number of pairs: generated views can have thousands of fields.
@@ -99,12 +111,11 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
   const named = NAMED_CHILDREN[ctx];
   const mergedBlocks = MERGED_BLOCKS[ctx] ?? {};
   // One slot per base pair; a replaced key's new pairs all go in its first slot.
-  const slots: PairNode[][] = [];
+  const slots: Slot[] = base.slice();
   const namedAt: NamedSlots = new Map();
   const keyAt = new Map<string, number[]>();
   for (let i = 0; i < base.length; i++) {
     const q = base[i]!;
-    slots.push([q]);
     if (isNamedChild(q, named)) {
       if (namedSlot(namedAt, q) === undefined) setNamedSlot(namedAt, q, i);
     } else {
@@ -119,14 +130,15 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
       const i = namedSlot(namedAt, p);
       if (i === undefined) {
         setNamedSlot(namedAt, p, slots.length);
-        slots.push([p]);
+        slots.push(p);
       } else {
-        slots[i] = [mergeNamed(slots[i]![0]!, p, childCtx(p.key))];
+        // Named children's slots always hold their one (merged) definition.
+        slots[i] = mergeNamed(single(slots[i]!)!, p, childCtx(p.key));
       }
       continue;
     }
     if (ADDITIVE.has(p.key)) {
-      slots.push([p]);
+      slots.push(p);
       continue;
     }
     const blockCtx = mergedBlocks[p.key];
@@ -134,13 +146,16 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
     const extendsList = !mergesBlock && (ctx === 'view' || ctx === 'explore') && p.key === 'extends';
     if (mergesBlock || extendsList) {
       // The first slot of this key still holding one pair (a block, when merging blocks).
-      const i = keyAt.get(p.key)?.find((k) => slots[k]!.length === 1 && (blockCtx === undefined || slots[k]![0]!.value.kind === 'block'));
+      const i = keyAt.get(p.key)?.find((k) => {
+        const q = single(slots[k]!);
+        return q !== undefined && (blockCtx === undefined || q.value.kind === 'block');
+      });
       if (i === undefined) {
         keyAt.set(p.key, [...(keyAt.get(p.key) ?? []), slots.length]);
-        slots.push([p]);
+        slots.push(p);
       } else {
-        const q = slots[i]![0]!;
-        slots[i] = [mergesBlock ? mergeNamed(q, p, blockCtx) : combineLists(q, p)];
+        const q = single(slots[i]!)!;
+        slots[i] = mergesBlock ? mergeNamed(q, p, blockCtx) : combineLists(q, p);
       }
       continue;
     }
@@ -154,10 +169,17 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
       slots.push(group);
       continue;
     }
-    for (let n = 0; n < at.length; n++) slots[at[n]!] = n === 0 ? group : [];
+    for (let n = 0; n < at.length; n++) slots[at[n]!] = n === 0 ? group : EMPTY_SLOT;
   }
-  return slots.flat();
+  const out: PairNode[] = [];
+  for (const slot of slots) {
+    if (isPair(slot)) out.push(slot);
+    else for (const q of slot) out.push(q);
+  }
+  return out;
 }
+
+const EMPTY_SLOT: readonly PairNode[] = [];
 
 export interface ResolvedObject {
   readonly name: string;

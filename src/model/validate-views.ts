@@ -270,7 +270,7 @@ function checkCycles(index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[]): 
     for (let i = 0; i < fields.length; i++) {
       let list: { to: Field; loc: Loc }[] | undefined;
       for (const r of vi.refs[i]!) {
-        const to = index.get(r.view ?? vi.view.name)?.byName.get(r.field);
+        const to = (r.view === undefined ? vi : index.get(r.view))?.byName.get(r.field);
         if (to) (list ??= []).push({ to, loc: r.loc });
       }
       if (list) edges.set(fields[i]!, list);

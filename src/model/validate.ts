@@ -208,12 +208,14 @@ function checkExplore(ctx: ExploreContext): void {
   }
   // A field the explore's fields: list leaves out cannot be queried there, so its references to
   // views this explore does not join are not errors (Looker's usual fix for such fields).
-  const visible = new Set(exploreFields(model, explore).keys());
+  // Without any fields: list every field is visible, and the (costly) set is not needed.
+  const restricted = explore.fields !== undefined || explore.joins.some((j) => j.fields !== undefined);
+  let visible: ReadonlySet<string> | undefined;
   for (const [alias, viewName] of ctx.aliases) {
     const vi = ctx.index.get(viewName);
     if (!vi) continue;
     for (const { field: f, ref, filter } of vi.crossView) {
-      if (!visible.has(`${alias}.${f.name}`)) continue;
+      if (restricted && !(visible ??= new Set(exploreFields(model, explore).keys())).has(`${alias}.${f.name}`)) continue;
       if (ref) resolveQualified(ctx, ref, f);
       else if (filter) checkFieldName(ctx, filter.field, alias, filter.loc ?? f.paramLocs?.filters ?? f.loc, `Filter of measure "${f.name}"`);
     }
