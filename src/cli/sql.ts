@@ -2,7 +2,7 @@
  * `overlook sql <dir> --model M --explore E --fields a,b …`: print the SQL, or run it with --run.
  */
 import type { Driver } from '../connections/driver.ts';
-import { createDriver } from '../connections/registry.ts';
+import { createDriver, postgresConfigFromUrl } from '../connections/registry.ts';
 import { ensureDemoDatabase } from '../connections/demo-data.ts';
 import { getDialect } from '../sql/dialects/registry.ts';
 import { applyPostSql, compileQuery, QueryError, type LookerQuery } from '../sql/index.ts';
@@ -76,12 +76,7 @@ export async function runSqlCommand(dir: string, opts: Opts): Promise<number> {
       return 0;
     }
     if (postgres) {
-      const url = new URL(postgres);
-      driver = createDriver({
-        dialect_name: 'postgres', host: url.hostname, port: url.port || '5432', database: url.pathname.slice(1) || 'postgres',
-        username: decodeURIComponent(url.username), password: decodeURIComponent(url.password),
-        ...(url.searchParams.get('schema') ? { schema: url.searchParams.get('schema')! } : {}),
-      });
+      driver = createDriver(postgresConfigFromUrl(postgres));
     } else {
       const file = typeof opts.duckdb === 'string' ? opts.duckdb : await ensureDemoDatabase((m) => process.stderr.write(`${m}\n`));
       driver = createDriver({ dialect_name: 'duckdb', database: file });

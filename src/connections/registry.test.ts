@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DriverError } from './driver.ts';
-import { createDriver, knownDialects, registerDriver } from './registry.ts';
+import { createDriver, knownDialects, postgresConfigFromUrl, registerDriver } from './registry.ts';
 import { parseAdditionalParams } from './run-control.ts';
 
 async function failure(promise: Promise<unknown>): Promise<DriverError> {
@@ -55,6 +55,13 @@ describe('createDriver', () => {
     } finally {
       await reader.close();
     }
+  });
+
+  it('reads a postgres:// URL into a connection config', () => {
+    expect(postgresConfigFromUrl('postgres://ana%40x:p%2Fw@db.local:6543/sales?schema=mart')).toEqual({
+      dialect_name: 'postgres', host: 'db.local', port: '6543', database: 'sales', username: 'ana@x', password: 'p/w', schema: 'mart',
+    });
+    expect(postgresConfigFromUrl('postgres://u@h/d', 'other')).toMatchObject({ port: '5432', schema: 'other' });
   });
 
   it('builds a PostgreSQL driver from host, port, database, username and query_timeout', async () => {

@@ -44,6 +44,20 @@ const factories = new Map<string, DriverFactory>([
   ['postgres', postgresFromConfig],
 ]);
 
+/**
+ * A `postgres://user:pass@host:port/db?schema=s` URL as a Looker-style connection config
+ * (`schema` from the argument, else the URL's `schema` parameter).
+ */
+export function postgresConfigFromUrl(text: string, schema?: string): ConnectionConfig {
+  const url = new URL(text);
+  const s = schema ?? url.searchParams.get('schema') ?? undefined;
+  return {
+    dialect_name: 'postgres', host: url.hostname, port: url.port || '5432', database: url.pathname.slice(1) || 'postgres',
+    username: decodeURIComponent(url.username), password: decodeURIComponent(url.password),
+    ...(s ? { schema: s } : {}),
+  };
+}
+
 /** Dialect names that have a driver, sorted. */
 export function knownDialects(): string[] {
   return [...factories.keys()].sort();

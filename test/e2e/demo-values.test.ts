@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoDatabase } from '../../src/connections/demo-data.ts';
 import { loadDemoIntoPostgres } from '../../src/connections/demo-postgres.ts';
 import type { Driver } from '../../src/connections/driver.ts';
-import { createDriver } from '../../src/connections/registry.ts';
+import { createDriver, postgresConfigFromUrl } from '../../src/connections/registry.ts';
 import type { Model } from '../../src/model/types.ts';
 import { exploreFields } from '../../src/model/explore-fields.ts';
 import { getDialect } from '../../src/sql/dialects/registry.ts';
@@ -25,10 +25,7 @@ beforeAll(async () => {
   drivers.duckdb = createDriver({ dialect_name: 'duckdb', database: file, jdbc_additional_params: 'access_mode=read_only' });
   const url = process.env.OVERLOOK_TEST_PG_URL!;
   await loadDemoIntoPostgres(url, SCHEMA, { source: file });
-  const u = new URL(url);
-  drivers.postgres = createDriver({
-    dialect_name: 'postgres', host: u.hostname, port: u.port, database: u.pathname.slice(1), username: decodeURIComponent(u.username), schema: SCHEMA,
-  });
+  drivers.postgres = createDriver(postgresConfigFromUrl(url, SCHEMA));
   model = (await loadProjectDir(demoDir)).project.models.thelook!;
 }, 120_000);
 

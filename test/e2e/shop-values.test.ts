@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Driver } from '../../src/connections/driver.ts';
-import { createDriver } from '../../src/connections/registry.ts';
+import { createDriver, postgresConfigFromUrl } from '../../src/connections/registry.ts';
 import { build } from '../../src/model/test-util.ts';
 import { getDialect } from '../../src/sql/dialects/registry.ts';
 import { applyPostSql, compileQuery, type LookerQuery } from '../../src/sql/index.ts';
@@ -36,11 +36,7 @@ interface Target {
 }
 
 function pgDriver(): Driver {
-  const url = new URL(process.env.OVERLOOK_TEST_PG_URL!);
-  return createDriver({
-    dialect_name: 'postgres', host: url.hostname, port: url.port, database: url.pathname.slice(1),
-    username: decodeURIComponent(url.username), schema: SCHEMA,
-  });
+  return createDriver(postgresConfigFromUrl(process.env.OVERLOOK_TEST_PG_URL!, SCHEMA));
 }
 
 const targets: Target[] = [{ name: 'duckdb' }, { name: 'postgres' }];
