@@ -12,6 +12,8 @@ import type { CredentialsRepository } from './credentials.ts';
 import type { StoreDialect } from './migrations.ts';
 import { openDatabase } from './open.ts';
 import type { OpenStoreOptions } from './open.ts';
+import { projectsRepository } from './projects.ts';
+import type { ProjectsRepository } from './projects.ts';
 import { rolesRepository } from './roles.ts';
 import type { RolesRepository } from './roles.ts';
 import type { Database } from './schema.ts';
@@ -29,6 +31,7 @@ export interface StoreRepositories {
   readonly roles: RolesRepository;
   readonly attributes: AttributesRepository;
   readonly settings: SettingsRepository;
+  readonly projects: ProjectsRepository;
 }
 
 export interface StoreTransaction extends StoreRepositories {
@@ -60,6 +63,7 @@ function repositories(ctx: StoreContext): StoreRepositories {
     roles: rolesRepository(ctx),
     attributes: attributesRepository(ctx),
     settings: settingsRepository(ctx),
+    projects: projectsRepository(ctx),
   };
 }
 
@@ -98,6 +102,9 @@ export type { AttributesRepository } from './attributes.ts';
 export type { CreateApi3Options, CredentialsRepository, VerifiedLogin } from './credentials.ts';
 export { normalizeEmail } from './credentials.ts';
 export type { RolesRepository } from './roles.ts';
+export type {
+  DevCopy, ModelConfig, NewProject, OverlayFile, ProjectPatch, ProjectRecord, ProjectsRepository,
+} from './projects.ts';
 export type { SettingsRepository } from './settings.ts';
 export type { TokensRepository } from './tokens.ts';
 export type { UsersRepository } from './users.ts';

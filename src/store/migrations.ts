@@ -9,6 +9,7 @@ import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } fr
 import {
   BUILT_IN_MODEL_SETS, BUILT_IN_PERMISSION_SETS, BUILT_IN_ROLES, SYSTEM_USER_ATTRIBUTES,
 } from './builtins.ts';
+import { projectsMigration } from './migrations-0002.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -193,6 +194,9 @@ async function seed(db: Kysely<SeedTables>, dialect: StoreDialect): Promise<void
 /** In-code provider: migrations ship inside the package, no files to find at run time. */
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
-    getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect) }),
+    getMigrations: () => Promise.resolve({
+      '0001_initial': initial(dialect),
+      '0002_projects': projectsMigration(),
+    }),
   };
 }

@@ -135,6 +135,71 @@ export interface MetadataTable {
   value: string;
 }
 
+export interface ProjectsTable {
+  /** The project name; Looker's project id is its name. */
+  id: string;
+  /** For a hosted project, the path of the bare repo Overlook keeps in its data dir. */
+  git_remote_url: string;
+  hosted: GeneratedBool;
+  /** null: the remote's default branch. */
+  git_production_branch_name: string | null;
+  validation_required: GeneratedBool;
+  allow_warnings: GeneratedBool;
+  pull_request_mode: ColumnType<string, string | undefined, string>;
+  git_release_mgmt_enabled: GeneratedBool;
+  deployed_commit: string | null;
+  deployed_at: string | null;
+  deployed_by: number | null;
+  ref_generation: ColumnType<number, number | undefined, number>;
+  created_at: string;
+}
+
+export interface DevCopiesTable {
+  user_id: number;
+  project_id: string;
+  personal_branch: string;
+  current_branch: string;
+  created_at: string;
+}
+
+export interface DevBranchHeadsTable {
+  user_id: number;
+  project_id: string;
+  branch: string;
+  head: string;
+  updated_at: string;
+}
+
+export interface OverlayFilesTable {
+  user_id: number;
+  project_id: string;
+  branch: string;
+  path: string;
+  /** null: the file is deleted in the overlay. */
+  content: string | null;
+  /** git blob id of `content` (null when deleted): the file's content key. */
+  blob_id: string | null;
+  updated_at: string;
+}
+
+export interface ValidationResultsTable {
+  project_id: string;
+  /** `production` or `dev:<user id>`. */
+  scope: string;
+  workspace_key: string;
+  result: string;
+  computed_at: string;
+}
+
+export interface LookmlModelConfigsTable {
+  name: string;
+  project_name: string;
+  /** JSON array of connection names. */
+  allowed_db_connection_names: ColumnType<string, string | undefined, string>;
+  unlimited_db_connections: GeneratedBool;
+  label: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   credentials_email: CredentialsEmailTable;
@@ -150,6 +215,12 @@ export interface Database {
   user_attributes: UserAttributesTable;
   user_attribute_values: UserAttributeValuesTable;
   metadata: MetadataTable;
+  projects: ProjectsTable;
+  dev_copies: DevCopiesTable;
+  dev_branch_heads: DevBranchHeadsTable;
+  overlay_files: OverlayFilesTable;
+  validation_results: ValidationResultsTable;
+  lookml_model_configs: LookmlModelConfigsTable;
 }
 
 export function bool(value: boolean | number): boolean {

@@ -5,10 +5,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Diagnostic, LookmlFile } from '../lookml/ast.ts';
-import { parseDashboardFile, type LookmlDashboard } from '../lookml/dashboard.ts';
-import { parseLookml } from '../lookml/index.ts';
-import { buildProject, validateProject } from '../model/index.ts';
+import type { LookmlDashboard } from '../lookml/dashboard.ts';
 import type { Project } from '../model/types.ts';
+import { assembleProject, parseSource, validateAssembled } from './assemble.ts';
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
@@ -36,29 +35,11 @@ export async function listLookmlFiles(root: string): Promise<string[]> {
   return out.sort();
 }
 
-export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
-}
+export { compareDiagnostics } from './assemble.ts';
 
 export async function loadProjectDir(root: string): Promise<LoadedProject> {
   const paths = await listLookmlFiles(root);
   const texts = await Promise.all(paths.map((p) => readFile(join(root, p), 'utf8')));
-  const files: LookmlFile[] = [];
-  const dashboards: LookmlDashboard[] = [];
-  const diagnostics: Diagnostic[] = [];
-  paths.forEach((path, i) => {
-    const text = texts[i]!;
-    if (path.endsWith('.dashboard.lookml')) {
-      const parsed = parseDashboardFile(text, path);
-      dashboards.push(...parsed.dashboards);
-      diagnostics.push(...parsed.diagnostics);
-    } else {
-      files.push(parseLookml(text, path));
-    }
-  });
-  const project = buildProject(files, { otherPaths: dashboards.map((d) => d.loc.file) });
-  // validateProject includes the build's diagnostics (and so each file's parse diagnostics).
-  diagnostics.push(...validateProject(project));
-  diagnostics.sort(compareDiagnostics);
-  return { project, files, dashboards, diagnostics };
+  const assembled = assembleProject(paths.map((path, i) => parseSource(path, texts[i] ?? '')));
+  return { ...assembled, diagnostics: validateAssembled(assembled) };
 }

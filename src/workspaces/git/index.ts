@@ -11,3 +11,6 @@ export {
   type PushResult,
 } from './commit.ts';
 export { GitError, isSha } from './run.ts';
+export {
+  aheadBehind, commitTime, commitTree, deleteRemoteBranch, initHostedRepo, isAncestor, mergeTrees, type MergeResult,
+} from './history.ts';

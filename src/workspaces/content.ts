@@ -1,0 +1,157 @@
+/**
+ * Content-keyed loading (DESIGN "Content keys"): a file's key is its git blob id (overlay content is
+ * hashed the same way), a workspace's key is its tree id plus the overlay entries that differ from
+ * it. Parsed files are cached by (blob, path) and assembled projects by workspace key, so every token
+ * and user whose workspace has the same content shares one parsed, resolved project, and switching a
+ * workspace never re-parses a file whose content did not change.
+ */
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../lookml/ast.ts';
+import type { OverlayFile } from '../store/index.ts';
+import { assembleProject, parseSource, validateAssembled, type AssembledProject, type ParsedSource } from './assemble.ts';
+import { lsTree, type TreeEntry } from './git/index.ts';
+import { Lru } from './lru.ts';
+import { isLookmlPath } from './names.ts';
+import type { ProjectRepo } from './repos.ts';
+
+/** git's blob id of a text: overlay files get the key the same content would have once committed. */
+export function blobId(content: string): string {
+  const body = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+}
+
+export interface SnapshotFile {
+  readonly path: string;
+  /** Blob id: the content key. */
+  readonly blob: string;
+  /** Where the content comes from: the commit's tree, or the user's overlay (uncommitted). */
+  readonly source: 'git' | 'overlay';
+}
+
+/** A workspace's file list at one moment: what to load and how to name it. */
+export interface WorkspaceSnapshot {
+  readonly projectId: string;
+  /** null: the project has no commit here (never deployed, in production). */
+  readonly commit: string | null;
+  readonly tree: string | null;
+  readonly key: string;
+  readonly files: readonly SnapshotFile[];
+  /** Overlay content by path, for files whose source is the overlay. */
+  readonly overlayText: ReadonlyMap<string, string>;
+  /** Overlay entries that differ from the commit (the user's uncommitted changes). */
+  readonly changes: readonly { readonly path: string; readonly action: 'add' | 'modify' | 'delete' }[];
+}
+
+/** Everything derived from a workspace's content alone (shared by every snapshot with its key). */
+export interface LoadedWorkspace extends AssembledProject {
+  readonly key: string;
+  /** Validation diagnostics, computed on first ask (validate_project, deploy). */
+  diagnostics(): readonly Diagnostic[];
+}
+
+interface TreeListing {
+  readonly tree: string;
+  readonly entries: readonly TreeEntry[];
+}
+
+export interface ContentCacheOptions {
+  /** Assembled projects kept (each is one workspace content). */
+  readonly maxWorkspaces?: number;
+  /** Parsed files kept. */
+  readonly maxFiles?: number;
+}
+
+export class ContentCache {
+  readonly #trees = new Lru<string, TreeListing>(256);
+  readonly #parsed: Lru<string, ParsedSource>;
+  readonly #workspaces: Lru<string, LoadedWorkspace>;
+  readonly #loading = new Map<string, Promise<LoadedWorkspace>>();
+
+  constructor(options: ContentCacheOptions = {}) {
+    this.#parsed = new Lru(options.maxFiles ?? 50_000);
+    this.#workspaces = new Lru(options.maxWorkspaces ?? 64);
+  }
+
+  /** The commit's blobs (commits never change, so listings are cached by commit id). */
+  async #listing(repo: ProjectRepo, commit: string): Promise<TreeListing> {
+    const hit = this.#trees.get(commit);
+    if (hit) return hit;
+    const [tree, entries] = await Promise.all([repo.reader.treeOf(commit), lsTree(repo.dir, commit, { recursive: true })]);
+    if (tree === null) throw new Error(`commit ${commit} is missing from the mirror of ${repo.projectId}`);
+    const listing = { tree, entries: entries.filter((e) => e.type === 'blob') };
+    this.#trees.set(commit, listing);
+    return listing;
+  }
+
+  async snapshot(repo: ProjectRepo, commit: string | null, overlay: readonly OverlayFile[] = []): Promise<WorkspaceSnapshot> {
+    const listing = commit === null ? { tree: null, entries: [] } : await this.#listing(repo, commit);
+    const byPath = new Map<string, SnapshotFile>();
+    for (const e of listing.entries) byPath.set(e.path, { path: e.path, blob: e.sha, source: 'git' });
+    const overlayText = new Map<string, string>();
+    const changes: { path: string; action: 'add' | 'modify' | 'delete' }[] = [];
+    for (const o of overlay) {
+      const committed = byPath.get(o.path);
+      if (o.content === null || o.blob_id === null) {
+        if (committed) {
+          byPath.delete(o.path);
+          changes.push({ path: o.path, action: 'delete' });
+        }
+        continue;
+      }
+      // An overlay entry equal to the commit (e.g. left over after a commit) is no change.
+      if (committed?.blob === o.blob_id) continue;
+      byPath.set(o.path, { path: o.path, blob: o.blob_id, source: 'overlay' });
+      overlayText.set(o.path, o.content);
+      changes.push({ path: o.path, action: committed ? 'modify' : 'add' });
+    }
+    const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    let key = `${repo.projectId}@${listing.tree ?? 'empty'}`;
+    if (changes.length > 0) {
+      const h = createHash('sha1');
+      for (const c of changes) h.update(`${c.path}\0${byPath.get(c.path)?.blob ?? '-'}\0`);
+      key += `+${h.digest('hex')}`;
+    }
+    return { projectId: repo.projectId, commit, tree: listing.tree, key, files, overlayText, changes };
+  }
+
+  /** A file's text in the snapshot; null when it does not exist there. */
+  async readText(repo: ProjectRepo, snapshot: WorkspaceSnapshot, path: string): Promise<string | null> {
+    const file = snapshot.files.find((f) => f.path === path);
+    if (!file) return null;
+    if (file.source === 'overlay') return snapshot.overlayText.get(path) ?? null;
+    const buf = await repo.reader.readBlob(file.blob);
+    return buf === null ? null : buf.toString('utf8');
+  }
+
+  /** The assembled project of a snapshot, shared by every caller with the same content key. */
+  load(repo: ProjectRepo, snapshot: WorkspaceSnapshot): Promise<LoadedWorkspace> {
+    const hit = this.#workspaces.get(snapshot.key);
+    if (hit) return Promise.resolve(hit);
+    const pending = this.#loading.get(snapshot.key);
+    if (pending) return pending;
+    const promise = this.#assemble(repo, snapshot).finally(() => this.#loading.delete(snapshot.key));
+    this.#loading.set(snapshot.key, promise);
+    return promise;
+  }
+
+  async #assemble(repo: ProjectRepo, snapshot: WorkspaceSnapshot): Promise<LoadedWorkspace> {
+    const sources = await Promise.all(snapshot.files.filter((f) => isLookmlPath(f.path)).map(async (f) => {
+      const cacheKey = `${f.blob}\0${f.path}`;
+      const cached = this.#parsed.get(cacheKey);
+      if (cached) return cached;
+      const text = await this.readText(repo, snapshot, f.path);
+      const parsed = parseSource(f.path, text ?? '');
+      this.#parsed.set(cacheKey, parsed);
+      return parsed;
+    }));
+    const assembled = assembleProject(sources, snapshot.projectId);
+    let diagnostics: readonly Diagnostic[] | undefined;
+    const loaded: LoadedWorkspace = {
+      ...assembled,
+      key: snapshot.key,
+      diagnostics: () => (diagnostics ??= validateAssembled(assembled)),
+    };
+    this.#workspaces.set(snapshot.key, loaded);
+    return loaded;
+  }
+}

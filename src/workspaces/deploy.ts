@@ -1,0 +1,86 @@
+/**
+ * Production changes only through deploy, and only to a commit that validates (when the project
+ * requires validation). The deployed commit is recorded with compare-and-swap, so concurrent deploys
+ * serialize: on this node through the project lock, across nodes through the DB row.
+ */
+import type { Diagnostic } from '../lookml/ast.ts';
+import type { ProjectRecord } from '../store/index.ts';
+import type { Caller, WorkspaceCore } from './core.ts';
+import { WorkspaceError, devOnly } from './errors.ts';
+import { isAncestor, pushRef } from './git/index.ts';
+import type { ProjectRepo } from './repos.ts';
+
+/** The LookML problems that block `commit` under the project's validation policy. */
+export function blocking(project: ProjectRecord, diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  if (!project.validation_required) return [];
+  return diagnostics.filter((d) => d.severity === 'error' || (!project.allow_warnings && d.severity === 'warning'));
+}
+
+async function assertValid(core: WorkspaceCore, project: ProjectRecord, repo: ProjectRepo, commit: string): Promise<void> {
+  const snapshot = await core.content.snapshot(repo, commit);
+  const loaded = await core.content.load(repo, snapshot);
+  const problems = blocking(project, loaded.diagnostics());
+  if (problems.length > 0) {
+    throw new WorkspaceError('lookml_errors', `Commit ${commit.slice(0, 12)} has LookML errors; production was not changed.`, { diagnostics: problems });
+  }
+}
+
+async function record(core: WorkspaceCore, project: ProjectRecord, commit: string, userId: string): Promise<void> {
+  if (!(await core.store.projects.setDeployed(project.id, commit, project.deployed_commit, userId))) {
+    throw new WorkspaceError('conflict', 'Another deploy of this project finished first; production is at its commit. Try again.');
+  }
+}
+
+/**
+ * `deploy_to_production`: push the caller's current branch to the production branch (fast-forward
+ * only), then make it production.
+ */
+export async function deployToProduction(core: WorkspaceCore, projectId: string, caller: Caller): Promise<void> {
+  if (caller.workspace !== 'dev') throw devOnly('Deploying to production');
+  const initial = await core.project(projectId);
+  const copy = await core.ensureDevCopy(initial, caller.userId);
+  await core.lock.run(projectId, async () => {
+    const project = await core.project(projectId);
+    const repo = await core.repo(project, true);
+    const head = await core.branchHead(project, repo, caller.userId, copy.current);
+    if (head === null) throw new WorkspaceError('not_found', `Branch ${copy.current} has no commits to deploy.`);
+    const remoteHead = repo.branches.get(copy.current) ?? null;
+    if (remoteHead !== null && remoteHead !== head && !(await isAncestor(repo.dir, remoteHead, head))) {
+      throw new WorkspaceError('bad_request', `Branch ${copy.current} is behind its remote; pull from remote before deploying.`);
+    }
+    await assertValid(core, project, repo, head);
+    const production = core.productionBranch(project, repo);
+    const prodHead = repo.branches.get(production) ?? null;
+    if (prodHead !== head) {
+      const pushed = await pushRef(repo.dir, repo.remoteUrl, head, `refs/heads/${production}`);
+      if (!pushed.ok) {
+        throw new WorkspaceError('bad_request', `Cannot deploy: the production branch ${production} has commits that are not in ${copy.current}. Pull from production and try again. (${pushed.message})`);
+      }
+    }
+    // A dev branch whose commits were only local reaches the remote with the deploy too.
+    if (remoteHead !== head) await pushRef(repo.dir, repo.remoteUrl, head, `refs/heads/${copy.current}`);
+    await record(core, project, head, caller.userId);
+    await core.repos.afterOwnRefMove(repo, project.ref_generation, (await core.project(projectId)).ref_generation);
+  });
+}
+
+/** `deploy_ref_to_production`: make a remote branch's head or a ref production, without moving any branch. */
+export async function deployRefToProduction(
+  core: WorkspaceCore, projectId: string, caller: Caller, target: { branch?: string; ref?: string },
+): Promise<void> {
+  const branch = target.branch ?? '';
+  const ref = target.ref ?? '';
+  if ((branch === '') === (ref === '')) {
+    throw new WorkspaceError('invalid', 'Specify exactly one of branch or ref.', { field: branch === '' ? 'branch' : 'ref' });
+  }
+  await core.lock.run(projectId, async () => {
+    const project = await core.project(projectId);
+    const repo = await core.repo(project, true);
+    const commit = branch !== '' ? repo.branches.get(branch) ?? null : await core.resolveUserRef(project, repo, caller.userId, ref);
+    if (commit === null) {
+      throw new WorkspaceError('not_found', branch !== '' ? `Branch ${branch} not found on the remote.` : `Ref ${ref} not found.`);
+    }
+    await assertValid(core, project, repo, commit);
+    await record(core, project, commit, caller.userId);
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Git-backed projects and per-token workspaces: the one object the API talks to. Each method takes
+ * the caller (user + their token's workspace) and answers from that workspace.
+ */
+import type { Diagnostic } from '../lookml/ast.ts';
+import type { Model } from '../model/types.ts';
+import type { ProjectRecord, Store } from '../store/index.ts';
+import * as branches from './branches.ts';
+import type { LoadedWorkspace } from './content.ts';
+import { WorkspaceCore, type Caller, type CoreOptions, type ResolvedWorkspace } from './core.ts';
+import * as deploy from './deploy.ts';
+import * as editing from './editing.ts';
+import * as projects from './projects.ts';
+
+export type { BranchView } from './branches.ts';
+export type { LoadedWorkspace, SnapshotFile, WorkspaceSnapshot } from './content.ts';
+export type { Caller, ResolvedWorkspace, WorkspaceKind } from './core.ts';
+export type { FileChange, PullResult } from './editing.ts';
+export { WorkspaceError, type WorkspaceErrorCode } from './errors.ts';
+export type { NewProjectInput, ProjectUpdate } from './projects.ts';
+
+export interface ValidationOutcome {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly workspaceKey: string;
+  readonly computedAt: string;
+  readonly seconds: number;
+  readonly stale: boolean;
+}
+
+export interface WorkspaceModel {
+  readonly project: ProjectRecord;
+  readonly loaded: LoadedWorkspace;
+  readonly model: Model;
+}
+
+export class Workspaces {
+  readonly core: WorkspaceCore;
+
+  constructor(store: Store, options: CoreOptions) {
+    this.core = new WorkspaceCore(store, options);
+  }
+
+  // Projects
+  createProject(caller: Caller, input: projects.NewProjectInput): Promise<ProjectRecord> { return projects.createProject(this.core, caller, input); }
+  updateProject(caller: Caller, id: string, update: projects.ProjectUpdate): Promise<ProjectRecord> { return projects.updateProject(this.core, caller, id, update); }
+  deleteProject(caller: Caller, id: string): Promise<void> { return projects.deleteProject(this.core, caller, id); }
+  project(id: string): Promise<ProjectRecord> { return this.core.project(id); }
+  allProjects(): Promise<ProjectRecord[]> { return this.core.store.projects.allProjects(); }
+  resolve(projectId: string, caller: Caller): Promise<ResolvedWorkspace> { return this.core.resolve(projectId, caller); }
+
+  /** The project of the caller's workspace, assembled (shared by everyone with the same content). */
+  async load(projectId: string, caller: Caller): Promise<{ ws: ResolvedWorkspace; loaded: LoadedWorkspace }> {
+    const ws = await this.core.resolve(projectId, caller);
+    return { ws, loaded: await this.core.load(ws) };
+  }
+
+  /** Every model the caller's workspace can see, across projects (production: deployed projects only). */
+  async models(caller: Caller): Promise<WorkspaceModel[]> {
+    const out: WorkspaceModel[] = [];
+    for (const project of await this.allProjects()) {
+      if (caller.workspace === 'production' && project.deployed_commit === null) continue;
+      const { loaded } = await this.load(project.id, caller);
+      for (const model of Object.values(loaded.project.models)) out.push({ project, loaded, model });
+    }
+    return out.sort((a, b) => (a.model.name < b.model.name ? -1 : a.model.name > b.model.name ? 1 : 0));
+  }
+
+  /** The model named `name` in the caller's workspace; null when no project there defines it. */
+  async model(caller: Caller, name: string): Promise<WorkspaceModel | null> {
+    return (await this.models(caller)).find((m) => m.model.name === name) ?? null;
+  }
+
+  // Branches
+  currentBranch(projectId: string, caller: Caller): Promise<branches.BranchView> { return branches.currentBranch(this.core, projectId, caller); }
+  allBranches(projectId: string, caller: Caller): Promise<branches.BranchView[]> { return branches.allBranches(this.core, projectId, caller); }
+  findBranch(projectId: string, caller: Caller, name: string): Promise<branches.BranchView> { return branches.findBranch(this.core, projectId, caller, name); }
+  createBranch(projectId: string, caller: Caller, name: string, ref?: string): Promise<branches.BranchView> { return branches.createBranch(this.core, projectId, caller, name, ref); }
+  updateBranch(projectId: string, caller: Caller, name?: string, ref?: string): Promise<branches.BranchView> { return branches.updateBranch(this.core, projectId, caller, name, ref); }
+  deleteBranch(projectId: string, caller: Caller, name: string): Promise<void> { return branches.deleteBranch(this.core, projectId, caller, name); }
+  resetToProduction(projectId: string, caller: Caller): Promise<void> { return branches.resetToProduction(this.core, projectId, caller); }
+  resetToRemote(projectId: string, caller: Caller): Promise<void> { return branches.resetToRemote(this.core, projectId, caller); }
+
+  // Deploy
+  deployToProduction(projectId: string, caller: Caller): Promise<void> { return deploy.deployToProduction(this.core, projectId, caller); }
+  deployRefToProduction(projectId: string, caller: Caller, target: { branch?: string; ref?: string }): Promise<void> {
+    return deploy.deployRefToProduction(this.core, projectId, caller, target);
+  }
+
+  // Files
+  listFiles(projectId: string, caller: Caller): ReturnType<typeof editing.listFiles> { return editing.listFiles(this.core, projectId, caller); }
+  readFile(projectId: string, caller: Caller, path: string): ReturnType<typeof editing.readFile> { return editing.readFile(this.core, projectId, caller, path); }
+  writeFile(projectId: string, caller: Caller, path: string, content: string): Promise<void> { return editing.writeFile(this.core, projectId, caller, path, content); }
+  deleteFile(projectId: string, caller: Caller, path: string): Promise<void> { return editing.deleteFile(this.core, projectId, caller, path); }
+  renameFile(projectId: string, caller: Caller, from: string, to: string): Promise<void> { return editing.renameFile(this.core, projectId, caller, from, to); }
+  discardChanges(projectId: string, caller: Caller, paths?: readonly string[]): Promise<void> { return editing.discardChanges(this.core, projectId, caller, paths); }
+  commit(projectId: string, caller: Caller, message: string): Promise<string> { return editing.commitChanges(this.core, projectId, caller, message); }
+  pull(projectId: string, caller: Caller): Promise<editing.PullResult> { return editing.pullFromRemote(this.core, projectId, caller); }
+
+  // Validation
+  #scope(caller: Caller): string {
+    return caller.workspace === 'dev' ? `dev:${caller.userId}` : 'production';
+  }
+
+  async validate(projectId: string, caller: Caller): Promise<ValidationOutcome> {
+    const started = performance.now();
+    const { ws, loaded } = await this.load(projectId, caller);
+    const diagnostics = loaded.diagnostics();
+    const seconds = (performance.now() - started) / 1000;
+    await this.core.store.projects.saveValidation(projectId, this.#scope(caller), ws.snapshot.key, JSON.stringify({ diagnostics, seconds }));
+    return { diagnostics, workspaceKey: ws.snapshot.key, computedAt: new Date().toISOString(), seconds, stale: false };
+  }
+
+  /** The last validation of this workspace scope; null when there is none. */
+  async validationResults(projectId: string, caller: Caller): Promise<ValidationOutcome | null> {
+    const ws = await this.core.resolve(projectId, caller);
+    const saved = await this.core.store.projects.validation(projectId, this.#scope(caller));
+    if (!saved) return null;
+    const parsed = JSON.parse(saved.result) as { diagnostics: Diagnostic[]; seconds: number };
+    return {
+      diagnostics: parsed.diagnostics, workspaceKey: saved.workspace_key, computedAt: saved.computed_at,
+      seconds: parsed.seconds, stale: saved.workspace_key !== ws.snapshot.key,
+    };
+  }
+
+  close(): Promise<void> {
+    return this.core.close();
+  }
+}
