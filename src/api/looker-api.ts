@@ -5,13 +5,20 @@
 import { hashToken, type Store, type TokenRecord } from '../store/index.ts';
 import type { ApiDeps, RoutePlugin } from './app.ts';
 import type { AuthContext } from './auth-context.ts';
+import { Workspaces } from '../workspaces/index.ts';
 import { registerAuthRoutes, type AuthRouteOptions } from './routes/auth.ts';
+import { registerGitRoutes } from './routes/git.ts';
+import { registerIdeRoutes } from './routes/ide.ts';
+import { registerLookmlModelRoutes } from './routes/lookml-models.ts';
+import { registerProjectRoutes } from './routes/projects.ts';
 import { registerRoleRoutes } from './routes/roles.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerUserRoutes } from './routes/users.ts';
 
 export interface LookerApiOptions extends AuthRouteOptions {
   readonly publicUrl?: string;
+  /** Where git mirrors and hosted project repositories live (the server's data dir). */
+  readonly dataDir: string;
   /** How long a user's permissions are reused before the roles are read again (ms). */
   readonly permissionCacheMs?: number;
   /**
@@ -24,10 +31,12 @@ export interface LookerApiOptions extends AuthRouteOptions {
 
 export interface LookerApi {
   readonly deps: ApiDeps;
+  readonly workspaces: Workspaces;
   readonly plugins: RoutePlugin[];
 }
 
-export function lookerApi(store: Store, options: LookerApiOptions = {}): LookerApi {
+export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
+  const workspaces = new Workspaces(store, { dataDir: options.dataDir });
   // Permissions change rarely and are not part of the per-token state, so a short cache saves a
   // query per request; this node drops an entry at once when it changes that user's roles.
   const ttl = options.permissionCacheMs ?? 2000;
@@ -77,9 +86,10 @@ export function lookerApi(store: Store, options: LookerApiOptions = {}): LookerA
         workspaceId: rec.workspace_id,
       };
     },
-    close: () => {
+    close: async () => {
       clearInterval(sweeper);
-      return store.close();
+      await workspaces.close();
+      await store.close();
     },
   };
 
@@ -99,6 +109,12 @@ export function lookerApi(store: Store, options: LookerApiOptions = {}): LookerA
     (app) => {
       registerRoleRoutes(app, store, options.publicUrl);
     },
+    (app) => {
+      registerProjectRoutes(app, workspaces);
+      registerGitRoutes(app, workspaces);
+      registerIdeRoutes(app, workspaces);
+      registerLookmlModelRoutes(app, workspaces, options.publicUrl);
+    },
   ];
-  return { deps, plugins };
+  return { deps, workspaces, plugins };
 }

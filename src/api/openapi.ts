@@ -35,6 +35,9 @@ function reachableSchemas(operations: readonly OasOperation[], all: Record<strin
   return Object.fromEntries([...done.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** The tag of operations Overlook adds to Looker's API. */
+export const EXTENSION_TAG = 'x-overlook';
+
 export function buildOpenApiDocument(registered: Iterable<SpecOperation>, serverUrl: string): OasDocument {
   const spec = lookerSpec();
   const paths: OasDocument['paths'] = {};
@@ -53,7 +56,10 @@ export function buildOpenApiDocument(registered: Iterable<SpecOperation>, server
       title: 'Overlook — Looker API 4.0 (implemented subset)',
       description: 'The operations of the Looker API 4.0 that Overlook implements, with their schemas taken verbatim from Looker.4.0.oas.json.',
     },
-    tags: (spec.tags ?? []).filter((t) => tags.has(t.name)),
+    tags: [
+      ...(spec.tags ?? []).filter((t) => tags.has(t.name)),
+      ...(tags.has(EXTENSION_TAG) ? [{ name: EXTENSION_TAG, description: 'Overlook extensions (not part of Looker\'s API): LookML IDE file editing, commit, pull, project deletion.' }] : []),
+    ],
     servers: [{ url: serverUrl }],
     paths,
     components: { schemas: reachableSchemas(operations, spec.components.schemas) },

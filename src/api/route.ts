@@ -32,6 +32,11 @@ export interface LookerSchemaOverrides {
 export interface LookerRouteOptions<RG extends RouteGenericInterface = RouteGenericInterface> {
   /** Looker's operationId, e.g. `update_session`; method and path are taken from the spec. */
   operationId: string;
+  /**
+   * An Overlook extension instead of a spec operation (tagged `x-overlook` in openapi.json): the
+   * operation is declared here, in the spec's own shape, so validation and documentation work alike.
+   */
+  extension?: SpecOperation;
   /** Default true: requests need `Authorization: token|Bearer <access_token>` (401 otherwise). */
   auth?: boolean;
   schema?: LookerSchemaOverrides;
@@ -76,7 +81,7 @@ export function registerLookerRoute<RG extends RouteGenericInterface = RouteGene
   app: FastifyInstance,
   options: LookerRouteOptions<RG>,
 ): void {
-  const op = specOperation(options.operationId);
+  const op = options.extension ?? specOperation(options.operationId);
   if (app.lookerRegistry.has(op.operationId)) throw new Error(`Looker operation '${op.operationId}' registered twice`);
   app.lookerRegistry.set(op.operationId, op);
   const params = pick(options.schema?.params, parameterSchemas(op, 'path'));

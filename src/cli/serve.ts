@@ -20,7 +20,7 @@ export interface ServeOptions {
   /** OVERLOOK_ADMIN_* values for the first start (default: the process environment). */
   readonly adminEnv?: BootstrapEnv;
   /** Extra API options (token lifetime, login throttling) — for tests and tuning. */
-  readonly api?: LookerApiOptions;
+  readonly api?: Omit<LookerApiOptions, 'dataDir'>;
   /** Where to print what the operator must know (admin credentials on first start). */
   readonly log?: (line: string) => void;
 }
@@ -31,7 +31,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   await mkdir(dataDir, { recursive: true });
   const store = await openStore({ dataDir, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) });
   try {
-    const api = lookerApi(store, { ...options.api, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+    const api = lookerApi(store, { ...options.api, dataDir, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
     const server = await startServer({
       port: options.port, host: options.host, deps: api.deps, plugins: api.plugins,
       logger: options.logger ?? false, handleSignals: options.handleSignals ?? true,

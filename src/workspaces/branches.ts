@@ -139,7 +139,11 @@ export async function createBranch(core: WorkspaceCore, projectId: string, calle
       : await core.resolveUserRef(f.project, f.repo, caller.userId, ref);
     if (start === null) throw new WorkspaceError('invalid', `Ref ${JSON.stringify(ref ?? copy.current)} does not name a branch, tag or commit.`, { field: 'ref' });
     const pushed = await pushRef(f.repo.dir, f.repo.remoteUrl, start, `refs/heads/${name}`, null);
-    if (!pushed.ok) throw new WorkspaceError('conflict', `Branch ${name} already exists on the remote.`);
+    if (!pushed.ok) {
+      throw new WorkspaceError('conflict', pushed.reason === 'stale' || pushed.reason === 'non-fast-forward'
+        ? `Branch ${name} already exists on the remote.`
+        : `The remote refused branch ${name} (a branch named like a parent folder of it, e.g. "${name.split('/')[0] ?? name}", may exist): ${pushed.message}`);
+    }
     await core.store.projects.setBranchHead(caller.userId, projectId, name, start);
     await core.store.projects.setCurrentBranch(caller.userId, projectId, name);
     await core.refsMoved(f.project, f.repo);
