@@ -61,7 +61,7 @@ describe.each(DIALECTS)('opening the store on %s', (dialect) => {
         });
       }
       const store = await fresh.open();
-      expect(await count(store, 'overlook_migration')).toBe(1);
+      expect(await count(store, 'overlook_migration')).toBe(2);
       expect(await count(store, 'roles')).toBe(4);
       expect(await count(store, 'permission_set_permissions')).toBe(55 + 24 + 19 + 13);
       await store.close();
