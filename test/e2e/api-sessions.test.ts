@@ -6,31 +6,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LookerNodeSDK, NodeSettingsIniFile } from '@looker/sdk-node';
 import type { Looker40SDK } from '@looker/sdk';
 import type { RunningServer } from '../../src/api/server.ts';
 import { assertResponseMatchesSpec } from '../../src/api/spec-validate.ts';
 import { serve } from '../../src/cli/serve.ts';
+import { pgSchemaUrl } from './support.ts';
 
 const ADMIN = { OVERLOOK_ADMIN_EMAIL: 'root@example.com', OVERLOOK_ADMIN_PASSWORD: 'correct horse battery', OVERLOOK_ADMIN_CLIENT_ID: 'adminclient', OVERLOOK_ADMIN_CLIENT_SECRET: 'admin-secret-0123456789' };
 
 interface Target {
   readonly name: 'sqlite' | 'postgres';
   databaseUrl?: string;
-}
-
-async function pgSchemaUrl(schema: string): Promise<string> {
-  const base = process.env.OVERLOOK_TEST_PG_URL!;
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.query(`CREATE SCHEMA ${schema}`);
-  await client.end();
-  const u = new URL(base);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return u.toString();
 }
 
 const targets: Target[] = [{ name: 'sqlite' }, { name: 'postgres' }];

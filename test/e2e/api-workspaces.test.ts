@@ -13,6 +13,7 @@ import type { RunningServer } from '../../src/api/server.ts';
 import { serve } from '../../src/cli/serve.ts';
 import { git } from '../../src/workspaces/git/run.ts';
 import { makeRemote } from '../../src/workspaces/git/test-helpers.ts';
+import { pgSchemaUrl } from './support.ts';
 
 const ADMIN = { OVERLOOK_ADMIN_EMAIL: 'root@example.com', OVERLOOK_ADMIN_PASSWORD: 'correct horse battery', OVERLOOK_ADMIN_CLIENT_ID: 'adminclient', OVERLOOK_ADMIN_CLIENT_SECRET: 'admin-secret-0123456789' };
 
@@ -31,7 +32,9 @@ async function pushBranch(root: string, remote: string, branch: string, files: R
   await rm(work, { recursive: true, force: true });
 }
 
-describe('git-backed projects and per-token workspaces', () => {
+const targets: { name: 'sqlite' | 'postgres' }[] = [{ name: 'sqlite' }, { name: 'postgres' }];
+
+describe.each(targets)('git-backed projects and per-token workspaces on $name', (target) => {
   let root: string;
   let remote: string;
   let server: RunningServer;
@@ -72,7 +75,11 @@ describe('git-backed projects and per-token workspaces', () => {
     await mkdir(join(root, 'remote-root'));
     remote = await makeRemote(join(root, 'remote-root'), { 'ws.model.lkml': MODEL, 't.view.lkml': view('prod') });
     await pushBranch(root, remote, 'feature', { 't.view.lkml': view('feature') });
-    server = await serve({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), adminEnv: ADMIN, handleSignals: false, log: () => undefined });
+    const databaseUrl = target.name === 'postgres' ? await pgSchemaUrl('e2e_api_workspaces') : undefined;
+    server = await serve({
+      port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), adminEnv: ADMIN, handleSignals: false, log: () => undefined,
+      ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    });
     creds.set('admin', { client_id: ADMIN.OVERLOOK_ADMIN_CLIENT_ID, client_secret: ADMIN.OVERLOOK_ADMIN_CLIENT_SECRET });
     const admin = login('admin');
     const roles = await admin.ok(admin.all_roles({}));
