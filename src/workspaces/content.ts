@@ -104,7 +104,10 @@ export class ContentCache {
       overlayText.set(o.path, o.content);
       changes.push({ path: o.path, action: committed ? 'modify' : 'add' });
     }
-    const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const byPathOrder = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    const files = [...byPath.values()].sort(byPathOrder);
+    // The key must not depend on the order the overlay was listed in (DB collations differ).
+    changes.sort(byPathOrder);
     let key = `${repo.projectId}@${listing.tree ?? 'empty'}`;
     if (changes.length > 0) {
       const h = createHash('sha1');

@@ -101,9 +101,13 @@ export async function commitChanges(core: WorkspaceCore, projectId: string, call
       files[c.path] = text;
       expected.set(c.path, text === null ? null : blobId(text));
     }
-    const commit = await commitFiles(ws.repo.dir, { parent: head, files, message, author: await core.author(caller.userId) });
+    let commit = await commitFiles(ws.repo.dir, { parent: head, files, message, author: await core.author(caller.userId) });
     const pushed = await pushRef(ws.repo.dir, ws.repo.remoteUrl, commit, `refs/heads/${ws.branch}`);
-    if (!pushed.ok) throw new WorkspaceError('conflict', `Branch ${ws.branch} has new commits on the remote; pull from remote, then commit. Your changes are kept.`);
+    if (!pushed.ok) {
+      const earlier = await earlierAttempt(core, ws, commit);
+      if (earlier === null) throw new WorkspaceError('conflict', `Branch ${ws.branch} has new commits on the remote; pull from remote, then commit. Your changes are kept.`);
+      commit = earlier;
+    }
     await core.store.transaction(async (tx) => {
       await tx.projects.setBranchHead(caller.userId, projectId, ws.branch, commit);
       await tx.projects.clearOverlay(caller.userId, projectId, ws.branch, expected);
@@ -111,6 +115,31 @@ export async function commitChanges(core: WorkspaceCore, projectId: string, call
     await core.refsMoved(ws.project, ws.repo);
     return commit;
   });
+}
+
+/** `tree <sha>` and `parent <sha>` lines of a commit object. */
+async function commitShape(ws: ResolvedWorkspace, sha: string): Promise<{ tree: string; parents: string[] } | null> {
+  const obj = await ws.repo.reader.readObject(sha);
+  if (obj?.type !== 'commit') return null;
+  const header = obj.content.toString('utf8').split('\n\n')[0] ?? '';
+  const tree = /^tree ([0-9a-f]+)$/m.exec(header)?.[1];
+  if (tree === undefined) return null;
+  return { tree, parents: [...header.matchAll(/^parent ([0-9a-f]+)$/gm)].map((m) => m[1] ?? '') };
+}
+
+/**
+ * A commit whose push reached the remote while the server died before recording it looks like "the
+ * remote moved". If the remote head is exactly that commit (same parent, same tree as this one), adopt
+ * it instead of asking the user to pull: the retry then completes the interrupted commit.
+ */
+async function earlierAttempt(core: WorkspaceCore, ws: ResolvedWorkspace, attempt: string): Promise<string | null> {
+  const repo = await core.repo(ws.project, true);
+  const remote = repo.branches.get(ws.branch);
+  if (remote === undefined || ws.snapshot.commit === null) return null;
+  const [mine, theirs] = await Promise.all([commitShape(ws, attempt), commitShape(ws, remote)]);
+  if (!mine || !theirs) return null;
+  const sameParent = theirs.parents.length === 1 && theirs.parents[0] === ws.snapshot.commit;
+  return sameParent && theirs.tree === mine.tree ? remote : null;
 }
 
 export type PullResult = { readonly status: 'up_to_date' | 'fast_forward' | 'merged'; readonly head: string };

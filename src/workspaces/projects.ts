@@ -56,7 +56,14 @@ export async function createProject(core: WorkspaceCore, caller: Caller, input: 
     if (error instanceof StoreError && error.code === 'conflict') throw new WorkspaceError('conflict', error.message);
     throw error;
   }
-  await core.ensureDevCopy(project, caller.userId);
+  try {
+    await core.ensureDevCopy(project, caller.userId);
+  } catch (error) {
+    // All or nothing: a project whose creator got an error must not linger (a retry would be a 409).
+    await core.store.projects.deleteProject(project.id);
+    await core.repos.drop(project.id);
+    throw error;
+  }
   return core.project(project.id);
 }
 

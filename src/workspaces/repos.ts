@@ -75,6 +75,8 @@ export class RepoManager {
 
   /** After this node moved refs itself (and bumped the generation to `generation`). */
   async afterOwnRefMove(repo: ProjectRepo, previousGeneration: number, generation: number): Promise<void> {
+    // A push to the remote's URL does not move the mirror's own refs: fetch them back.
+    await fetchMirror(repo.dir);
     await this.#readRefs(repo);
     // Only skip the next fetch if nobody else moved anything in between.
     if (previousGeneration + 1 === generation && repo.generation === previousGeneration) repo.generation = generation;
