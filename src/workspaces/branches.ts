@@ -62,7 +62,8 @@ async function view(core: WorkspaceCore, f: BranchFacts, caller: Caller, name: s
   const remote = f.repo.branches.get(name) ?? null;
   const local = localOverride !== undefined ? localOverride
     : caller.workspace === 'dev' ? await core.store.projects.branchHead(caller.userId, f.project.id, name) : null;
-  const ref = local ?? remote;
+  // Production's "checked out" commit is the deployed one, even when the branch has moved on (or none yet).
+  const ref = caller.workspace === 'dev' ? local ?? remote : localOverride !== undefined ? localOverride : remote;
   let ahead: number | null = null;
   let behind: number | null = null;
   if (local !== null && remote !== null) {

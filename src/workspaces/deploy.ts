@@ -25,7 +25,17 @@ async function assertValid(core: WorkspaceCore, project: ProjectRecord, repo: Pr
   }
 }
 
-async function record(core: WorkspaceCore, project: ProjectRecord, commit: string, userId: string): Promise<void> {
+/**
+ * The remote ref that keeps the deployed commit reachable even if its branch is deleted or rewritten,
+ * so every node (and a fresh mirror) can always read production. Mirrors fetch it with the branches.
+ */
+export const DEPLOYED_REF = 'refs/overlook/deployed';
+
+async function record(core: WorkspaceCore, project: ProjectRecord, repo: ProjectRepo, commit: string, userId: string): Promise<void> {
+  // Force: production may move backwards (deploy_ref of an older commit). Pushed before the DB
+  // changes, so a crash in between leaves production on the old commit, which stays readable.
+  const kept = await pushRef(repo.dir, repo.remoteUrl, commit, DEPLOYED_REF, repo.deployedRef);
+  if (!kept.ok) throw new WorkspaceError('conflict', `Another deploy of this project is in progress; try again. (${kept.message})`);
   if (!(await core.store.projects.setDeployed(project.id, commit, project.deployed_commit, userId))) {
     throw new WorkspaceError('conflict', 'Another deploy of this project finished first; production is at its commit. Try again.');
   }
@@ -59,7 +69,7 @@ export async function deployToProduction(core: WorkspaceCore, projectId: string,
     }
     // A dev branch whose commits were only local reaches the remote with the deploy too.
     if (remoteHead !== head) await pushRef(repo.dir, repo.remoteUrl, head, `refs/heads/${copy.current}`);
-    await record(core, project, head, caller.userId);
+    await record(core, project, repo, head, caller.userId);
     await core.repos.afterOwnRefMove(repo, project.ref_generation, (await core.project(projectId)).ref_generation);
   });
 }
@@ -81,6 +91,6 @@ export async function deployRefToProduction(
       throw new WorkspaceError('not_found', branch !== '' ? `Branch ${branch} not found on the remote.` : `Ref ${ref} not found.`);
     }
     await assertValid(core, project, repo, commit);
-    await record(core, project, commit, caller.userId);
+    await record(core, project, repo, commit, caller.userId);
   });
 }

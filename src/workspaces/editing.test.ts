@@ -175,14 +175,24 @@ describe('commit', () => {
 });
 
 describe('pull', () => {
-  it('is up to date when nothing moved, and refuses while changes are uncommitted', async () => {
+  it('is up to date when nothing moved; keeps uncommitted changes on top unless the remote changed the same file', async () => {
     const ws = env.workspaces;
     await ws.updateBranch('shop', dev(bob), 'shared');
     const head = (await remoteHeads(env.remote)).get('shared');
     expect(await ws.pull('shop', dev(bob))).toEqual({ status: 'up_to_date', head });
     await ws.writeFile('shop', dev(bob), ORDERS, ordersView('bob'));
+    expect(await ws.pull('shop', dev(bob))).toEqual({ status: 'up_to_date', head });
+    // The remote changes another file: fast-forward, Bob's edit stays uncommitted on top.
+    const other = await pushFiles(env.root, env.remote, 'shared', { 'views/other.view.lkml': 'view: other {}\n' });
+    expect(await ws.pull('shop', dev(bob))).toEqual({ status: 'fast_forward', head: other });
+    expect((await ws.listFiles('shop', dev(bob))).changes).toEqual([{ path: ORDERS, action: 'modify' }]);
+    expect(await wsSql(ws, 'shop', dev(bob))).toBe("'bob'");
+    // The remote changes the file Bob edited: refused, nothing moves, the edit is kept.
+    await pushFiles(env.root, env.remote, 'shared', { [ORDERS]: ordersView('remote') });
     const e = await workspaceError(ws.pull('shop', dev(bob)));
-    expect([e.code, e.message]).toEqual(['conflict', 'Commit or discard your uncommitted changes before pulling from remote.']);
+    expect([e.code, e.message]).toEqual(['conflict', `The remote changed ${ORDERS}, which you also changed; commit or discard your changes to it first. Nothing was changed.`]);
+    expect((await ws.currentBranch('shop', dev(bob))).ref).toBe(other);
+    expect(await wsSql(ws, 'shop', dev(bob))).toBe("'bob'");
     await ws.discardChanges('shop', dev(bob));
   });
 

@@ -8,7 +8,7 @@ import type { Caller, ResolvedWorkspace, WorkspaceCore } from './core.ts';
 import { blobId, type SnapshotFile } from './content.ts';
 import { blocking } from './deploy.ts';
 import { WorkspaceError, devOnly } from './errors.ts';
-import { commitFiles, commitTree, isAncestor, mergeTrees, pushRef } from './git/index.ts';
+import { changedPaths, commitFiles, commitTree, isAncestor, mergeTrees, pushRef } from './git/index.ts';
 import { editablePathProblem } from './names.ts';
 
 export interface FileChange {
@@ -144,31 +144,45 @@ async function earlierAttempt(core: WorkspaceCore, ws: ResolvedWorkspace, attemp
 
 export type PullResult = { readonly status: 'up_to_date' | 'fast_forward' | 'merged'; readonly head: string };
 
-/** Brings the remote branch into the caller's copy; refused while changes are uncommitted, conflicts change nothing. */
+/**
+ * Brings the remote branch into the caller's copy (fast-forward, or a merge commit made with
+ * `merge-tree` and pushed). Uncommitted changes stay on top when the remote did not touch those
+ * files; when it did, or the merge conflicts, nothing changes and the files are named.
+ */
 export async function pullFromRemote(core: WorkspaceCore, projectId: string, caller: Caller): Promise<PullResult> {
   if (caller.workspace !== 'dev') throw devOnly('Pulling from remote');
   await core.ensureDevCopy(await core.project(projectId), caller.userId);
   return core.lock.run(projectId, async () => {
     await core.repo(await core.project(projectId), true);
     const ws = await core.resolve(projectId, caller);
-    if (ws.snapshot.changes.length > 0) throw new WorkspaceError('conflict', 'Commit or discard your uncommitted changes before pulling from remote.');
     const head = ws.snapshot.commit;
     const remote = ws.repo.branches.get(ws.branch) ?? null;
     if (remote === null) throw new WorkspaceError('not_found', `Branch ${ws.branch} does not exist on the remote.`);
     if (head === null || head === remote || (await isAncestor(ws.repo.dir, remote, head))) return { status: 'up_to_date', head: head ?? remote };
+    let next: string;
+    let status: PullResult['status'];
     if (await isAncestor(ws.repo.dir, head, remote)) {
-      await core.store.projects.setBranchHead(caller.userId, projectId, ws.branch, remote);
-      return { status: 'fast_forward', head: remote };
+      next = remote;
+      status = 'fast_forward';
+    } else {
+      const merged = await mergeTrees(ws.repo.dir, head, remote);
+      if (!merged.clean) {
+        throw new WorkspaceError('conflict', `Pulling ${ws.branch} conflicts in ${merged.conflicts.join(', ')}; nothing was changed.`);
+      }
+      next = await commitTree(ws.repo.dir, merged.tree, [head, remote], `Merge remote branch ${ws.branch}`, await core.author(caller.userId));
+      status = 'merged';
     }
-    const merged = await mergeTrees(ws.repo.dir, head, remote);
-    if (!merged.clean) {
-      throw new WorkspaceError('conflict', `Pulling ${ws.branch} conflicts in ${merged.conflicts.join(', ')}; nothing was changed.`);
+    const edited = new Set(ws.snapshot.changes.map((c) => c.path));
+    const clash = edited.size === 0 ? [] : (await changedPaths(ws.repo.dir, head, next)).filter((p) => edited.has(p));
+    if (clash.length > 0) {
+      throw new WorkspaceError('conflict', `The remote changed ${clash.join(', ')}, which you also changed; commit or discard your changes to ${clash.length === 1 ? 'it' : 'them'} first. Nothing was changed.`);
     }
-    const commit = await commitTree(ws.repo.dir, merged.tree, [head, remote], `Merge remote branch ${ws.branch}`, await core.author(caller.userId));
-    const pushed = await pushRef(ws.repo.dir, ws.repo.remoteUrl, commit, `refs/heads/${ws.branch}`);
-    if (!pushed.ok) throw new WorkspaceError('conflict', `Branch ${ws.branch} moved on the remote meanwhile; pull again.`);
-    await core.store.projects.setBranchHead(caller.userId, projectId, ws.branch, commit);
-    await core.refsMoved(ws.project, ws.repo);
-    return { status: 'merged', head: commit };
+    if (status === 'merged') {
+      const pushed = await pushRef(ws.repo.dir, ws.repo.remoteUrl, next, `refs/heads/${ws.branch}`);
+      if (!pushed.ok) throw new WorkspaceError('conflict', `Branch ${ws.branch} moved on the remote meanwhile; pull again.`);
+    }
+    await core.store.projects.setBranchHead(caller.userId, projectId, ws.branch, next);
+    if (status === 'merged') await core.refsMoved(ws.project, ws.repo);
+    return { status, head: next };
   });
 }

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ProjectRecord } from '../store/index.ts';
 import {
-  defaultBranch, ensureMirror, fetchMirror, listBranches, openObjectReader, type ObjectReader,
+  defaultBranch, ensureMirror, fetchMirror, listBranches, openObjectReader, resolveRef, type ObjectReader,
 } from './git/index.ts';
 
 export interface ProjectRepo {
@@ -22,6 +22,8 @@ export interface ProjectRepo {
   branches: Map<string, string>;
   /** The remote's default branch (HEAD), null when it has none. */
   defaultBranch: string | null;
+  /** Where the remote's `refs/overlook/deployed` points (null: never deployed through Overlook). */
+  deployedRef: string | null;
 }
 
 export class RepoManager {
@@ -59,7 +61,7 @@ export class RepoManager {
       await ensureMirror(project.git_remote_url, dir);
       repo = {
         projectId: project.id, dir, remoteUrl: project.git_remote_url, reader: openObjectReader(dir),
-        generation: project.ref_generation, branches: new Map(), defaultBranch: null,
+        generation: project.ref_generation, branches: new Map(), defaultBranch: null, deployedRef: null,
       };
       await this.#readRefs(repo);
       this.#repos.set(project.id, repo);
@@ -85,6 +87,7 @@ export class RepoManager {
   async #readRefs(repo: ProjectRepo): Promise<void> {
     repo.branches = new Map((await listBranches(repo.dir)).map((b) => [b.name, b.sha]));
     repo.defaultBranch = await defaultBranch(repo.dir);
+    repo.deployedRef = await resolveRef(repo.dir, 'refs/overlook/deployed');
   }
 
   /** Forgets a project's mirror handle (after delete_project); files stay until the data dir is cleaned. */

@@ -236,6 +236,21 @@ describe('deploy', () => {
 });
 
 describe('two nodes over one store', () => {
+  it('keep serving production after its branch is deleted and the remote garbage-collected', async () => {
+    const gone = await pushFiles(env.root, env.remote, 'short-lived', { 'views/orders.view.lkml': ordersView('short') });
+    await env.workspaces.deployRefToProduction('shop', prod(alice), { branch: 'short-lived' });
+    await git(['push', '--quiet', env.remote, ':refs/heads/short-lived'], { gitDir: env.remote });
+    await git(['gc', '--quiet', '--prune=now'], { gitDir: env.remote });
+    // A node that never saw the commit clones the remote now: refs/overlook/deployed keeps it there.
+    const fresh = new Workspaces(env.store, { dataDir: await mkdtemp(path.join(env.root, 'node3-')) });
+    try {
+      expect((await fresh.project('shop')).deployed_commit).toBe(gone);
+      expect(await wsSql(fresh, 'shop', prod(carol))).toBe("'short'");
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('see the same dev overlays and commits, each through its own mirror', async () => {
     const node2 = new Workspaces(env.store, { dataDir: await mkdtemp(path.join(env.root, 'node2-')) });
     try {

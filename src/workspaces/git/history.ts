@@ -89,3 +89,10 @@ export async function initHostedRepo(dir: string, branch: string, author: Person
   const commit = await commitTree(dir, emptyTree, [], 'Initial commit', author);
   await git(['update-ref', `refs/heads/${branch}`, commit], { gitDir: dir });
 }
+
+/** Paths that differ between two commits (`git diff --name-only`), sorted. */
+export async function changedPaths(mirrorDir: string, a: string, b: string): Promise<string[]> {
+  if (!isSha(a) || !isSha(b)) throw new Error('changedPaths needs full shas');
+  const out = (await git(['diff', '--name-only', '-z', '--no-renames', a, b], { gitDir: mirrorDir })).toString('utf8');
+  return out.split('\0').filter((p) => p !== '').sort();
+}

@@ -12,5 +12,5 @@ export {
 } from './commit.ts';
 export { GitError, isSha } from './run.ts';
 export {
-  aheadBehind, commitTime, commitTree, deleteRemoteBranch, initHostedRepo, isAncestor, mergeTrees, type MergeResult,
+  aheadBehind, changedPaths, commitTime, commitTree, deleteRemoteBranch, initHostedRepo, isAncestor, mergeTrees, type MergeResult,
 } from './history.ts';
