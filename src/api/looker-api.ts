@@ -5,7 +5,11 @@
 import { hashToken, type Store, type TokenRecord } from '../store/index.ts';
 import type { ApiDeps, RoutePlugin } from './app.ts';
 import type { AuthContext } from './auth-context.ts';
+import { ConnectionManager } from '../connections/manager.ts';
+import { QueryRunner, type QueryRunnerOptions } from '../queries/runner.ts';
 import { Workspaces } from '../workspaces/index.ts';
+import { registerConnectionRoutes } from './routes/connections.ts';
+import { registerQueryRoutes } from './routes/queries.ts';
 import { registerAuthRoutes, type AuthRouteOptions } from './routes/auth.ts';
 import { registerGitRoutes } from './routes/git.ts';
 import { registerIdeRoutes } from './routes/ide.ts';
@@ -19,6 +23,8 @@ export interface LookerApiOptions extends AuthRouteOptions {
   readonly publicUrl?: string;
   /** Where git mirrors and hosted project repositories live (the server's data dir). */
   readonly dataDir: string;
+  /** Per-user query concurrency, queue timeout, result cache. */
+  readonly queries?: QueryRunnerOptions;
   /** How long a user's permissions are reused before the roles are read again (ms). */
   readonly permissionCacheMs?: number;
   /**
@@ -32,11 +38,15 @@ export interface LookerApiOptions extends AuthRouteOptions {
 export interface LookerApi {
   readonly deps: ApiDeps;
   readonly workspaces: Workspaces;
+  readonly drivers: ConnectionManager;
+  readonly runner: QueryRunner;
   readonly plugins: RoutePlugin[];
 }
 
 export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   const workspaces = new Workspaces(store, { dataDir: options.dataDir });
+  const drivers = new ConnectionManager();
+  const runner = new QueryRunner(store, workspaces, drivers, options.queries ?? {});
   // Permissions change rarely and are not part of the per-token state, so a short cache saves a
   // query per request; this node drops an entry at once when it changes that user's roles.
   const ttl = options.permissionCacheMs ?? 2000;
@@ -89,6 +99,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     close: async () => {
       clearInterval(sweeper);
       await workspaces.close();
+      await drivers.close();
       await store.close();
     },
   };
@@ -115,6 +126,10 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
       registerIdeRoutes(app, workspaces);
       registerLookmlModelRoutes(app, workspaces, options.publicUrl);
     },
+    (app) => {
+      registerConnectionRoutes(app, store, drivers);
+      registerQueryRoutes(app, store, runner, options.publicUrl);
+    },
   ];
-  return { deps, workspaces, plugins };
+  return { deps, workspaces, drivers, runner, plugins };
 }

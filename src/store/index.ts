@@ -12,8 +12,12 @@ import type { CredentialsRepository } from './credentials.ts';
 import type { StoreDialect } from './migrations.ts';
 import { openDatabase } from './open.ts';
 import type { OpenStoreOptions } from './open.ts';
+import { connectionsRepository } from './connections.ts';
+import type { ConnectionsRepository } from './connections.ts';
 import { projectsRepository } from './projects.ts';
 import type { ProjectsRepository } from './projects.ts';
+import { queriesRepository } from './queries.ts';
+import type { QueriesRepository } from './queries.ts';
 import { rolesRepository } from './roles.ts';
 import type { RolesRepository } from './roles.ts';
 import type { Database } from './schema.ts';
@@ -32,6 +36,8 @@ export interface StoreRepositories {
   readonly attributes: AttributesRepository;
   readonly settings: SettingsRepository;
   readonly projects: ProjectsRepository;
+  readonly connections: ConnectionsRepository;
+  readonly queries: QueriesRepository;
 }
 
 export interface StoreTransaction extends StoreRepositories {
@@ -64,6 +70,8 @@ function repositories(ctx: StoreContext): StoreRepositories {
     attributes: attributesRepository(ctx),
     settings: settingsRepository(ctx),
     projects: projectsRepository(ctx),
+    connections: connectionsRepository(ctx),
+    queries: queriesRepository(ctx),
   };
 }
 
@@ -102,6 +110,8 @@ export type { AttributesRepository } from './attributes.ts';
 export type { CreateApi3Options, CredentialsRepository, VerifiedLogin } from './credentials.ts';
 export { normalizeEmail } from './credentials.ts';
 export type { RolesRepository } from './roles.ts';
+export type { ConnectionInput, ConnectionPatch, ConnectionRecord, ConnectionsRepository } from './connections.ts';
+export type { QueriesRepository, QueryRecord } from './queries.ts';
 export type {
   DevCopy, ModelConfig, NewProject, OverlayFile, ProjectPatch, ProjectRecord, ProjectsRepository,
 } from './projects.ts';

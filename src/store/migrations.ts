@@ -10,6 +10,7 @@ import {
   BUILT_IN_MODEL_SETS, BUILT_IN_PERMISSION_SETS, BUILT_IN_ROLES, SYSTEM_USER_ATTRIBUTES,
 } from './builtins.ts';
 import { projectsMigration } from './migrations-0002.ts';
+import { connectionsAndQueriesMigration } from './migrations-0003.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -197,6 +198,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     getMigrations: () => Promise.resolve({
       '0001_initial': initial(dialect),
       '0002_projects': projectsMigration(),
+      '0003_connections_queries': connectionsAndQueriesMigration(dialect),
     }),
   };
 }

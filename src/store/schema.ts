@@ -200,6 +200,34 @@ export interface LookmlModelConfigsTable {
   label: string | null;
 }
 
+export interface ConnectionsTable {
+  name: string;
+  dialect_name: string;
+  host: string | null;
+  port: string | null;
+  database: string | null;
+  username: string | null;
+  password: string | null;
+  schema: string | null;
+  max_connections: number | null;
+  query_timezone: string | null;
+  db_timezone: string | null;
+  jdbc_additional_params: string | null;
+  /** Other DBConnection members as given (JSON object). */
+  extra: ColumnType<string, string | undefined, string>;
+  user_id: number | null;
+  created_at: string;
+}
+
+export interface QueriesTable {
+  id: Generated<number>;
+  slug: string;
+  content_hash: string;
+  /** The query's canonical JSON (model, view, fields, filters, …). */
+  body: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   credentials_email: CredentialsEmailTable;
@@ -221,6 +249,8 @@ export interface Database {
   overlay_files: OverlayFilesTable;
   validation_results: ValidationResultsTable;
   lookml_model_configs: LookmlModelConfigsTable;
+  connections: ConnectionsTable;
+  queries: QueriesTable;
 }
 
 export function bool(value: boolean | number): boolean {

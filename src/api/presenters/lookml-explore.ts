@@ -205,3 +205,21 @@ export function lookmlModelExploreJson(
     always_join: [...explore.alwaysJoin],
   };
 }
+
+/**
+ * Field metadata for the columns of a query result (json_detail / json_bi `fields`), in the order
+ * given; names the explore does not expose are skipped (the compiler has already refused them).
+ */
+export function resultFieldsJson(model: Model, explore: Explore, names: readonly string[], opts: ExploreJsonOptions): Json[] {
+  const views = aliasViews(explore);
+  const aliasLabels = new Map<string, string>();
+  for (const [alias, viewName] of views) aliasLabels.set(alias, aliasViewLabel(explore, alias, model.views[viewName]));
+  const ctx: FieldContext = { model, explore, projectName: opts.projectName, linkBase: opts.linkBase ?? '', aliasLabels };
+  const visible = exploreFields(model, explore);
+  const out: Json[] = [];
+  for (const name of names) {
+    const ef = visible.get(name);
+    if (ef) out.push(lookmlFieldJson(ctx, ef));
+  }
+  return out;
+}

@@ -1,0 +1,223 @@
+/**
+ * Query objects and running them (`/queries…`): create/read (de-duplicated by content), run a saved
+ * query, run an inline one, run a URL-encoded one — in the caller's workspace, in any of Looker's
+ * result formats. Database failures come back inside the result (Looker's shapes), not as 5xx.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canonicalQuery, type CanonicalQuery } from '../../queries/canonical.ts';
+import { formatQueryError, formatResult, isResultFormat, RESULT_FORMATS, type FieldMeta, type ResultFormat } from '../../queries/formats/index.ts';
+import { QueryRunError, type QueryRunner, type RunResult } from '../../queries/runner.ts';
+import type { QueryRecord, Store } from '../../store/index.ts';
+import type { Caller } from '../../workspaces/index.ts';
+import { baseUrl } from '../core-routes.ts';
+import { ApiError, validationFailed } from '../errors.ts';
+import { resultFieldsJson } from '../presenters/lookml-explore.ts';
+import { registerLookerRoute } from '../route.ts';
+import { callerOf, ws } from './workspace-call.ts';
+
+export function parseQuery(body: unknown): CanonicalQuery {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError('body_required');
+  const parsed = canonicalQuery(body as Record<string, unknown>);
+  if ('problems' in parsed) throw validationFailed(parsed.problems.map((p) => ({ field: p.field, code: 'invalid', message: p.message })));
+  return parsed.query;
+}
+
+function exploreUrl(q: CanonicalQuery): string {
+  const params = new URLSearchParams();
+  if (q.fields.length > 0) params.set('fields', q.fields.join(','));
+  for (const [k, v] of Object.entries(q.filters ?? {})) params.set(`f[${k}]`, v);
+  if (q.sorts && q.sorts.length > 0) params.set('sorts', q.sorts.join(','));
+  if (q.pivots && q.pivots.length > 0) params.set('pivots', q.pivots.join(','));
+  if (q.limit !== null) params.set('limit', q.limit);
+  if (q.column_limit !== null) params.set('column_limit', q.column_limit);
+  if (q.total) params.set('total', 'on');
+  if (q.query_timezone !== null) params.set('query_timezone', q.query_timezone);
+  if (q.filter_expression !== null) params.set('filter_expression', q.filter_expression);
+  const text = params.toString();
+  return `/explore/${encodeURIComponent(q.model)}/${encodeURIComponent(q.view)}${text === '' ? '' : `?${text}`}`;
+}
+
+export function queryJson(record: QueryRecord, base: string): Record<string, unknown> {
+  const q = JSON.parse(record.body) as CanonicalQuery;
+  const url = exploreUrl(q);
+  return {
+    can: { run: true, see_results: true, explore: true, create: true, show: true, cost_estimate: false, index: true, see_lookml: true, see_aggregate_table_lookml: true, see_derived_table_lookml: true, see_sql: true, save: true, generate_drill_links: true, download: true, download_unlimited: true, use_custom_fields: true },
+    id: record.id,
+    ...q,
+    slug: record.slug,
+    share_url: `${base}/x/${record.slug}`,
+    expanded_share_url: `${base}${url}`,
+    url,
+    has_table_calculations: false,
+  };
+}
+
+interface RunFlags {
+  limit?: string;
+  apply_formatting?: boolean;
+  apply_vis?: boolean;
+  cache?: boolean;
+  force_production?: boolean;
+  cache_only?: boolean;
+  generate_drill_links?: boolean;
+  server_table_calcs?: boolean;
+  path_prefix?: string;
+}
+
+function formatOf(name: string): ResultFormat {
+  if (!isResultFormat(name)) {
+    throw new ApiError('bad_request', { message: `Unsupported result format "${name}". Supported: ${RESULT_FORMATS.join(', ')}.` });
+  }
+  return name;
+}
+
+async function send(reply: FastifyReply, format: ResultFormat, query: CanonicalQuery, result: RunResult, flags: RunFlags, linkBase: string): Promise<FastifyReply> {
+  const { prepared } = result;
+  const names = prepared.compiled.fields.filter((f) => !f.isPivot).map((f) => f.name);
+  const fields: FieldMeta[] = resultFieldsJson(prepared.model, prepared.explore, names, { projectName: prepared.source.project.id, linkBase, dialectName: prepared.connection?.dialect_name ?? null });
+  const echo = { ...query, limit: flags.limit ?? query.limit };
+  if (result.kind === 'error') {
+    const dialect = prepared.connection?.dialect_name ?? 'database';
+    const body = formatQueryError(format, {
+      message: `The ${dialect} database encountered an error while running this query.`,
+      messageDetails: result.message,
+      sql: prepared.compiled.sql,
+      fields,
+      query: echo,
+    });
+    return reply.code(body.status).header('content-type', body.contentType).send(body.body);
+  }
+  if (result.kind === 'sql' || format === 'sql') {
+    return reply.code(200).header('content-type', 'application/sql').send(prepared.compiled.sql);
+  }
+  const out = await formatResult(format, {
+    fields,
+    rows: result.rows,
+    sql: prepared.compiled.sql,
+    ...(result.totals ? { totals: result.totals } : {}),
+    hasTotals: query.total,
+    query: echo,
+    runtimeSeconds: result.runtimeSeconds,
+    applyFormatting: flags.apply_formatting === true,
+    applyVis: flags.apply_vis === true,
+    ranAt: result.ranAt,
+    fromCache: result.fromCache,
+    ...(prepared.compiled.timezone ? { timezone: prepared.compiled.timezone } : {}),
+  });
+  return reply.code(out.status).header('content-type', out.contentType).send(out.body);
+}
+
+function runError(e: unknown): unknown {
+  if (!(e instanceof QueryRunError)) return e;
+  switch (e.code) {
+    case 'not_found':
+      return new ApiError('not_found', { message: e.message });
+    case 'forbidden':
+      return new ApiError('forbidden', { message: e.message });
+    case 'unavailable':
+      return new ApiError('bad_request', { message: e.message });
+    case 'invalid':
+      return validationFailed([{ field: e.field ?? 'query', code: 'invalid', message: e.message }], e.message);
+  }
+}
+
+export function registerQueryRoutes(app: FastifyInstance, store: Store, runner: QueryRunner, publicUrl: string | undefined): void {
+  const run = async (request: FastifyRequest, reply: FastifyReply, query: CanonicalQuery, formatName: string, flags: RunFlags): Promise<FastifyReply> => {
+    const format = formatOf(formatName);
+    const caller: Caller = callerOf(request, 'access_data');
+    const controller = new AbortController();
+    // The client went away before the answer: cancel the database statement instead of finishing it
+    // for nobody. (The response's 'close' fires on completion too; then it has finished writing.)
+    reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
+    try {
+      const result = await ws(() => runner.run(caller, {
+        query,
+        ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+        cache: flags.cache !== false,
+        forceProduction: flags.force_production === true,
+        sqlOnly: format === 'sql',
+        signal: controller.signal,
+      }));
+      return await send(reply, format, query, result, flags, baseUrl(request, publicUrl));
+    } catch (e) {
+      throw runError(e);
+    }
+  };
+
+  registerLookerRoute<{ Body: unknown }>(app, {
+    operationId: 'create_query',
+    handler: async (request) => {
+      callerOf(request, 'access_data');
+      const query = parseQuery(request.body);
+      return queryJson(await store.queries.saveQuery(JSON.stringify(query)), baseUrl(request, publicUrl));
+    },
+  });
+
+  registerLookerRoute<{ Params: { query_id: string } }>(app, {
+    operationId: 'query',
+    handler: async (request) => {
+      callerOf(request, 'access_data');
+      const record = await store.queries.query(request.params.query_id);
+      if (!record) throw new ApiError('not_found', { message: `Query ${request.params.query_id} not found.` });
+      return queryJson(record, baseUrl(request, publicUrl));
+    },
+  });
+
+  registerLookerRoute<{ Params: { slug: string } }>(app, {
+    operationId: 'query_for_slug',
+    handler: async (request) => {
+      callerOf(request, 'access_data');
+      const record = await store.queries.queryBySlug(request.params.slug);
+      if (!record) throw new ApiError('not_found', { message: `Query ${request.params.slug} not found.` });
+      return queryJson(record, baseUrl(request, publicUrl));
+    },
+  });
+
+  registerLookerRoute<{ Params: { query_id: string; result_format: string }; Querystring: RunFlags }>(app, {
+    operationId: 'run_query',
+    handler: async (request, reply) => {
+      callerOf(request, 'access_data');
+      const record = await store.queries.query(request.params.query_id);
+      if (!record) throw new ApiError('not_found', { message: `Query ${request.params.query_id} not found.` });
+      return run(request, reply, JSON.parse(record.body) as CanonicalQuery, request.params.result_format, request.query);
+    },
+  });
+
+  registerLookerRoute<{ Params: { result_format: string }; Querystring: RunFlags; Body: unknown }>(app, {
+    operationId: 'run_inline_query',
+    handler: async (request, reply) => run(request, reply, parseQuery(request.body), request.params.result_format, request.query),
+  });
+
+  registerLookerRoute<{ Params: { model_name: string; view_name: string; result_format: string }; Querystring: Record<string, string | string[] | undefined> }>(app, {
+    operationId: 'run_url_encoded_query',
+    // Looker's URL form (`fields=a,b&f[x]=expr&sorts=…&limit=…`) is not described by the spec's parameters.
+    schema: { querystring: false },
+    handler: async (request, reply) => {
+      const qs = request.query;
+      const one = (k: string): string | undefined => {
+        const v = qs[k];
+        return Array.isArray(v) ? v[v.length - 1] : v;
+      };
+      const list = (k: string): string[] | undefined => one(k)?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const filters: Record<string, string> = {};
+      for (const [k, v] of Object.entries(qs)) {
+        const m = /^f\[(.+)\]$/.exec(k);
+        if (m?.[1] !== undefined && v !== undefined) filters[m[1]] = Array.isArray(v) ? v[v.length - 1] ?? '' : v;
+      }
+      const query = parseQuery({
+        model: request.params.model_name, view: request.params.view_name, fields: list('fields') ?? [],
+        filters, sorts: list('sorts'), pivots: list('pivots'), limit: one('limit'), column_limit: one('column_limit'),
+        total: one('total') === 'on' || one('total') === 'true', query_timezone: one('query_timezone'), filter_expression: one('filter_expression'),
+      });
+      const flag = (k: string): boolean | undefined => (one(k) === undefined ? undefined : one(k) === 'true');
+      const applyFormatting = flag('apply_formatting');
+      const cache = flag('cache');
+      const forceProduction = flag('force_production');
+      return run(request, reply, query, request.params.result_format, {
+        ...(applyFormatting === undefined ? {} : { apply_formatting: applyFormatting }),
+        ...(cache === undefined ? {} : { cache }),
+        ...(forceProduction === undefined ? {} : { force_production: forceProduction }),
+      });
+    },
+  });
+}

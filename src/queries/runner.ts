@@ -1,0 +1,196 @@
+/**
+ * Running a query for a caller (DESIGN "Request path"): the model from the caller's workspace (or
+ * production with `force_production`), compiled for the connection's dialect with the caller's user
+ * attributes, run on the connection's driver (or answered from the result cache), rows keyed by
+ * field name. The result is plain data; formatting it is the next stage (`formats/`).
+ */
+import { DriverError, type QueryResult } from '../connections/driver.ts';
+import type { ConnectionManager } from '../connections/manager.ts';
+import { knownDialects } from '../connections/registry.ts';
+import type { Explore, Model } from '../model/types.ts';
+import { applyPostSql } from '../sql/post-sql.ts';
+import { compileQuery } from '../sql/compile.ts';
+import { dialectNames, getDialect } from '../sql/dialects/registry.ts';
+import { QueryError } from '../sql/errors.ts';
+import type { CompiledQuery } from '../sql/query.ts';
+import type { ConnectionRecord, Store } from '../store/index.ts';
+import type { Caller, Workspaces, WorkspaceModel } from '../workspaces/index.ts';
+import { toLookerQuery, type CanonicalQuery } from './canonical.ts';
+import { KeyedLimiter, QueueTimeoutError } from './limiter.ts';
+import { ResultCache } from './result-cache.ts';
+
+export type RunErrorCode = 'not_found' | 'invalid' | 'forbidden' | 'unavailable';
+
+/** The query cannot be run at all (before any SQL reached a database): the API answers 4xx. */
+export class QueryRunError extends Error {
+  override readonly name = 'QueryRunError';
+  readonly code: RunErrorCode;
+  readonly field: string | undefined;
+
+  constructor(code: RunErrorCode, message: string, field?: string) {
+    super(message);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export interface RunRequest {
+  readonly query: CanonicalQuery;
+  /** `?limit=` of the run call; overrides the query's own limit. */
+  readonly limit?: string | number | null;
+  /** false: skip the result cache (Looker's `cache=false`). */
+  readonly cache?: boolean;
+  /** Production models even from a dev token. */
+  readonly forceProduction?: boolean;
+  /** Compile only (result format `sql`). */
+  readonly sqlOnly?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface PreparedQuery {
+  readonly source: WorkspaceModel;
+  readonly model: Model;
+  readonly explore: Explore;
+  readonly connection: ConnectionRecord | null;
+  readonly compiled: CompiledQuery;
+}
+
+export interface QueryRows {
+  readonly prepared: PreparedQuery;
+  /** Row objects keyed by field name (`view.field`), in SELECT order. */
+  readonly rows: readonly Record<string, unknown>[];
+  readonly totals: Record<string, unknown> | null;
+  readonly ranAt: string;
+  readonly runtimeSeconds: number;
+  readonly fromCache: boolean;
+}
+
+/** The database refused or failed the SQL: Looker reports this inside the result, not as an HTTP error. */
+export interface QueryDatabaseError {
+  readonly prepared: PreparedQuery;
+  readonly message: string;
+  readonly errorKind: DriverError['kind'] | 'queue';
+}
+
+export type RunResult =
+  | { readonly kind: 'sql'; readonly prepared: PreparedQuery }
+  | ({ readonly kind: 'rows' } & QueryRows)
+  | ({ readonly kind: 'error' } & QueryDatabaseError);
+
+export interface QueryRunnerOptions {
+  /** Queries running at once per user (Looker: 15); more wait in a queue. */
+  readonly maxRunningPerUser?: number;
+  readonly queueTimeoutMs?: number;
+  readonly cache?: ResultCache;
+  /** Statement timeout when the connection sets none (ms). */
+  readonly defaultTimeoutMs?: number;
+}
+
+export class QueryRunner {
+  readonly #store: Store;
+  readonly #workspaces: Workspaces;
+  readonly #drivers: ConnectionManager;
+  readonly #limiter: KeyedLimiter;
+  readonly #cache: ResultCache;
+  readonly #timeoutMs: number;
+
+  constructor(store: Store, workspaces: Workspaces, drivers: ConnectionManager, options: QueryRunnerOptions = {}) {
+    this.#store = store;
+    this.#workspaces = workspaces;
+    this.#drivers = drivers;
+    this.#limiter = new KeyedLimiter(options.maxRunningPerUser ?? 15, options.queueTimeoutMs ?? 600_000);
+    this.#cache = options.cache ?? new ResultCache();
+    this.#timeoutMs = options.defaultTimeoutMs ?? 3600_000;
+  }
+
+  /** Resolves model, explore and connection in the caller's workspace and compiles the query. */
+  async prepare(caller: Caller, request: RunRequest): Promise<PreparedQuery> {
+    const q = request.query;
+    const who: Caller = request.forceProduction === true ? { ...caller, workspace: 'production' } : caller;
+    const source = await this.#workspaces.model(who, q.model);
+    if (!source) {
+      const hint = who.workspace === 'production' && (await this.#workspaces.model({ ...who, workspace: 'dev' }, q.model).catch(() => null))
+        ? ' It exists only in development mode; switch the session to dev to use it.' : '';
+      throw new QueryRunError('not_found', `Model "${q.model}" not found.${hint}`, 'model');
+    }
+    const explore = source.model.explores[q.view];
+    if (!explore || explore.extension) throw new QueryRunError('not_found', `Explore "${q.view}" not found in model "${q.model}".`, 'view');
+    const connectionName = source.model.connection;
+    const connection = connectionName === undefined ? null : await this.#store.connections.connection(connectionName);
+    if (!request.sqlOnly) {
+      if (connectionName === undefined) throw new QueryRunError('invalid', `Model "${q.model}" has no connection.`, 'model');
+      if (!connection) throw new QueryRunError('invalid', `Connection "${connectionName}" used by model "${q.model}" does not exist. Create it with create_connection.`, 'model');
+    }
+    const config = await this.#store.projects.modelConfig(q.model);
+    if (connection && config && !config.unlimited_db_connections && !config.allowed_db_connection_names.includes(connection.name)) {
+      throw new QueryRunError('forbidden', `Model "${q.model}" is not allowed to use connection "${connection.name}" (see update_lookml_model).`, 'model');
+    }
+    const dialectName = connection?.dialect_name ?? 'duckdb';
+    if (!dialectNames().includes(dialectName)) throw new QueryRunError('invalid', `Connection "${connection?.name ?? ''}" has unknown dialect ${dialectName}.`);
+    const userAttributes = await this.#store.attributes.attributeValuesForUser(caller.userId);
+    let compiled: CompiledQuery;
+    try {
+      compiled = compileQuery(source.model, toLookerQuery(q, request.limit), {
+        dialect: getDialect(dialectName),
+        userAttributes,
+        ...(connection?.db_timezone ? { databaseTimezone: connection.db_timezone } : {}),
+        ...(connection?.query_timezone ? { defaultQueryTimezone: connection.query_timezone } : {}),
+      });
+    } catch (error) {
+      if (error instanceof QueryError) throw new QueryRunError('invalid', error.message, error.field ?? 'fields');
+      throw error;
+    }
+    return { source, model: source.model, explore, connection, compiled };
+  }
+
+  async run(caller: Caller, request: RunRequest): Promise<RunResult> {
+    const prepared = await this.prepare(caller, request);
+    if (request.sqlOnly === true) return { kind: 'sql', prepared };
+    const connection = prepared.connection;
+    if (!connection) throw new QueryRunError('invalid', 'The model has no connection.');
+    if (!knownDialects().includes(connection.dialect_name)) {
+      throw new QueryRunError('unavailable', `Overlook cannot run queries on ${connection.dialect_name} connections (no driver); result_format "sql" returns the SQL.`);
+    }
+    const ranAt = new Date();
+    const started = performance.now();
+    try {
+      const { result, fromCache, totals } = await this.#limiter.run(caller.userId, () => this.#execute(connection, prepared.compiled, request));
+      const byAlias = applyPostSql(result.rows, prepared.compiled.fields, (f) => f.alias);
+      const rows = byAlias.map((r) => {
+        const out: Record<string, unknown> = {};
+        for (const f of prepared.compiled.fields) out[f.name] = r[f.alias] ?? null;
+        return out;
+      });
+      let totalsRow: Record<string, unknown> | null = null;
+      if (totals) {
+        const first = totals.rows[0] ?? {};
+        totalsRow = {};
+        for (const f of prepared.compiled.fields) if (f.category === 'measure') totalsRow[f.name] = first[f.alias] ?? null;
+      }
+      return {
+        kind: 'rows', prepared, rows, totals: totalsRow, ranAt: ranAt.toISOString(),
+        runtimeSeconds: (performance.now() - started) / 1000, fromCache,
+      };
+    } catch (error) {
+      if (error instanceof DriverError) return { kind: 'error', prepared, message: error.message, errorKind: error.kind };
+      if (error instanceof QueueTimeoutError) return { kind: 'error', prepared, message: error.message, errorKind: 'queue' };
+      throw error;
+    }
+  }
+
+  async #execute(connection: ConnectionRecord, compiled: CompiledQuery, request: RunRequest): Promise<{ result: QueryResult; totals: QueryResult | null; fromCache: boolean }> {
+    const driver = this.#drivers.driver(connection);
+    const useCache = request.cache !== false;
+    const runOne = async (sql: string): Promise<{ result: QueryResult; fromCache: boolean }> => {
+      const key = ResultCache.key(connection.name, sql);
+      const hit = useCache ? this.#cache.get(key) : null;
+      if (hit) return { result: hit.result, fromCache: true };
+      const result = await driver.run(sql, { timeoutMs: this.#timeoutMs, ...(request.signal ? { signal: request.signal } : {}) });
+      this.#cache.set(key, result);
+      return { result, fromCache: false };
+    };
+    const main = await runOne(compiled.sql);
+    const totals = compiled.totalsSql === undefined ? null : (await runOne(compiled.totalsSql)).result;
+    return { result: main.result, totals, fromCache: main.fromCache };
+  }
+}
