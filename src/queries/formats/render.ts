@@ -11,7 +11,9 @@
  * - a numeric measure without a format still gets thousands separators (json_detail from a
  *   real Looker: `{"value": 1169, "rendered": "1,169"}` for a count, and no `rendered` for
  *   962), dimensions without a format are shown as they are;
+ * - formats apply to numeric fields only (Looker: custom formats need a numeric type);
  * - `rendered` is only sent when it differs from the value's own text.
+ * Not applied: the `number_format` user attribute (locale separators), `html:` params.
  */
 import { plainNumberString } from '../../connections/values.ts';
 import { formatDecimal, groupDecimal } from './excel-format.ts';
