@@ -11,6 +11,7 @@ import type { Dialect } from './dialects/dialect.ts';
 import { QueryError } from './errors.ts';
 import { Expander, wrap, type FanoutOracle } from './expand.ts';
 import { fanoutOracle, type JoinNode } from './fanout.ts';
+import { filterExpressionSql, prepareFilterExpression, type PreparedFilterExpression } from './expressions/index.ts';
 import { isDateTimeframe, POST_SQL_MEASURES } from './kinds.ts';
 import { makeHost } from './host.ts';
 import type { CompiledField, CompiledQuery, CompileOptions, LookerQuery } from './query.ts';
@@ -132,12 +133,13 @@ function compileAt(model: Model, query: LookerQuery, options: CompileOptions, de
   for (const p of pivots) {
     if (!seen.has(p)) throw new QueryError('query/unknown-field', `Pivot '${p}' must also be in the query's fields.`, p);
   }
-  checkFieldsVisible(model, explore, [...seen, ...filters.keys()]);
+  const fx = prepareFilterExpression(query.filter_expression, scopeBase);
+  checkFieldsVisible(model, explore, [...seen, ...filters.keys(), ...(fx?.fields ?? [])]);
   const sorts = (query.sorts ?? []).map(parseSort);
   for (const s of sorts) lookupField(scopeBase, s.name);
 
   for (const [k, v] of Object.entries(options.userAttributes ?? {})) rejectControlChars(v, `user attribute '${k}'`);
-  const inQuery = new Set<string>([...seen, ...filters.keys(), ...sorts.map((s) => s.name)]);
+  const inQuery = new Set<string>([...seen, ...filters.keys(), ...sorts.map((s) => s.name), ...(fx?.fields ?? [])]);
   const scope: QueryScope = {
     model, explore, query, dialect, aliases, baseAlias: baseAliasOf(explore), timezone, databaseTimezone,
     weekStartDay: model.weekStartDay, userAttributes: options.userAttributes ?? {}, filters,
@@ -147,7 +149,7 @@ function compileAt(model: Model, query: LookerQuery, options: CompileOptions, de
   const compileNdt = (view: View): string => compileExploreSource(model, view, scope, options, depth);
   const run = (fanout: FanoutOracle): { ex: Expander; parts: Parts } => {
     const ex: Expander = new Expander({ scope, host: makeHost(scope, (): Expander => ex), fanout, compileExploreSource: compileNdt });
-    return { ex, parts: buildParts(ex, scope, selected, sorts) };
+    return { ex, parts: buildParts(ex, scope, selected, sorts, fx) };
   };
 
   const first = run(() => false);
@@ -204,7 +206,7 @@ interface Parts {
   readonly orderBy: string[];
 }
 
-function buildParts(ex: Expander, scope: QueryScope, selected: readonly Selected[], sorts: readonly Sort[]): Parts {
+function buildParts(ex: Expander, scope: QueryScope, selected: readonly Selected[], sorts: readonly Sort[], fx: PreparedFilterExpression | undefined): Parts {
   const d = scope.dialect;
   // A field's own view is joined even when its SQL never says ${TABLE} (e.g. a count).
   for (const s of selected) ex.used.add(s.alias.alias);
@@ -229,6 +231,10 @@ function buildParts(ex: Expander, scope: QueryScope, selected: readonly Selected
     }
     const cond = ex.condition(alias, field, expr, name);
     (field.category === 'measure' ? having : where).push(cond);
+  }
+  if (fx) {
+    const c = filterExpressionSql(ex, scope, fx);
+    (c.aggregate ? having : where).push(c.sql);
   }
   const base = scope.aliases.get(scope.baseAlias)!;
   for (const af of scope.explore.accessFilters) {

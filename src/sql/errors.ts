@@ -8,6 +8,8 @@ export type QueryErrorCode =
   | 'query/unknown-field'
   | 'query/field-not-in-explore'
   | 'query/bad-filter'
+  /** A Looker expression (`filter_expression`) that does not parse, type-check or compile. */
+  | 'query/bad-expression'
   | 'query/bad-sort'
   | 'query/bad-limit'
   | 'query/bad-timezone'
@@ -22,11 +24,14 @@ export class QueryError extends Error {
   readonly code: QueryErrorCode;
   /** The field or filter the error is about, when there is one. */
   readonly field?: string;
+  /** 0-based character offset in the expression the error is about (messages say `character N`, 1-based). */
+  readonly position?: number;
 
-  constructor(code: QueryErrorCode, message: string, field?: string) {
+  constructor(code: QueryErrorCode, message: string, field?: string, position?: number) {
     super(message);
     this.name = 'QueryError';
     this.code = code;
     if (field !== undefined) this.field = field;
+    if (position !== undefined) this.position = position;
   }
 }

@@ -11,6 +11,11 @@ export interface LookerQuery {
   readonly fields: readonly string[];
   /** `{ "view.field": "filter expression" }`; empty expressions are ignored, as in Looker. */
   readonly filters?: Readonly<Record<string, string>>;
+  /**
+   * A Looker custom filter (`${orders.count} > 5 AND NOT is_null(${users.state})`), ANDed with
+   * the other filters: in WHERE, or in HAVING when it references a measure. Blank = none.
+   */
+  readonly filter_expression?: string | null;
   readonly sorts?: readonly string[];
   /** A number or a numeric string; absent → 500, `-1` → no limit. */
   readonly limit?: string | number | null;

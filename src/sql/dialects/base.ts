@@ -148,6 +148,9 @@ export const baseDialect: Dialect = {
     throw new Error('This dialect does not support symmetric aggregates');
   },
 
+  round: (x, digits) => `ROUND(${x}, ${checkedInteger(digits, 'ROUND digits')})`,
+  log10: (x) => `LOG10(${x})`,
+
   like: makeLike(standardStringLiteral, 'lower'),
   limitClause: limitSql,
 };

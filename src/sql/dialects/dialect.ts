@@ -112,6 +112,12 @@ export interface Dialect {
    */
   symmetricSum(value: string, key: string): string;
 
+  // ---- scalar functions (Looker expressions) ----
+  /** `expr` rounded to `digits` decimal places (an integer, may be negative). */
+  round(expr: string, digits: number): string;
+  /** Base-10 logarithm. */
+  log10(expr: string): string;
+
   // ---- predicates ----
   /**
    * `expr LIKE pattern` where `pattern` uses `%`/`_` as wildcards and `\` to escape

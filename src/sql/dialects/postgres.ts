@@ -60,5 +60,7 @@ export const postgresDialect: Dialect = {
 
   listAgg: (x) => `STRING_AGG(DISTINCT CAST(${x} AS VARCHAR), ', ' ORDER BY CAST(${x} AS VARCHAR))`,
   symmetricSum: (value, key) => pgSymmetricSum(value, key),
+  // ROUND(x, n) exists only for NUMERIC; a DOUBLE PRECISION argument would not resolve.
+  round: (x, digits) => baseDialect.round(`CAST(${x} AS NUMERIC)`, digits),
   like: makeLike(lit, 'ilike'),
 };

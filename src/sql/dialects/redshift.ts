@@ -51,5 +51,7 @@ export const redshiftDialect: Dialect = {
   ...timeMethods(redshiftTimeParts),
 
   symmetricSum: (value, key) => pgSymmetricSum(value, key, redshiftKeyHash, 38),
+  // Redshift's LOG is base 10 (there is no LOG10).
+  log10: (x) => `LOG(${x})`,
   like: makeLike(lit, 'ilike'),
 };

@@ -73,5 +73,6 @@ export const snowflakeDialect: Dialect = {
     const scaled = `CAST(ROUND(CAST(COALESCE(${value}, 0) AS NUMBER(38,6)) * 1000000) AS NUMBER(38,0))`;
     return `COALESCE((SUM(DISTINCT ${scaled} + ${h}) - SUM(DISTINCT ${h})) * 0.000001, 0)`;
   },
+  log10: (x) => `LOG(10, ${x})`,
   like: makeLike(lit, 'ilike'),
 };
