@@ -10,7 +10,7 @@ export const RESULT_PREFIX = 'BENCH_RESULT ';
 /** First stdout line of `bench/api-server.ts`, followed by the base URL it listens on. */
 export const LISTENING_PREFIX = 'LISTENING ';
 
-export const TASKS = ['parse-overlook', 'parse-peer', 'compile-overlook', 'compile-malloy', 'run-duckdb', 'api-overlook', 'api-bare'] as const;
+export const TASKS = ['parse-overlook', 'parse-peer', 'compile-overlook', 'compile-malloy', 'run-duckdb', 'api-overlook', 'api-bare', 'workspaces-branches', 'workspaces-users'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 export interface ProjectSize {
@@ -91,9 +91,83 @@ export interface ApiResult {
   readonly patch: HttpLoad;
 }
 
+/** Issue 4's limits for the workspace benchmarks. */
+export const WORKSPACE_LIMITS = { branchP50Ms: 50, firstExploreMs: 20, memoryRatio: 2 } as const;
+
+/** One git-branch operation of the workspace service, timed call by call. */
+export interface WorkspaceOpTiming {
+  /** e.g. `create_git_branch`. */
+  readonly op: string;
+  /**
+   * Straight on the `Workspaces` service, through the real HTTP API (in-process server, loopback), or
+   * a bare git command on the mirror (the floor every operation pays per git process).
+   */
+  readonly via: 'service' | 'http' | 'git';
+  readonly ms: Summary;
+  /** git processes one call starts (counted on one extra, untimed call). */
+  readonly gitProcesses: number;
+}
+
+export interface WorkspacesBranchesResult {
+  readonly task: 'workspaces-branches';
+  readonly size: ProjectSize;
+  /** Branches on the remote when the timing ended (each create adds one). */
+  readonly remoteBranches: number;
+  readonly ops: readonly WorkspaceOpTiming[];
+  /** Wall time of the one-off setup (remote, project, dev copy), not part of any timing. */
+  readonly setupMs: number;
+}
+
+/** Heap after `global.gc()`, in bytes. */
+export interface HeapPoint {
+  readonly heapUsed: number;
+  readonly rss: number;
+}
+
+/** One project size of the dev-copies scenario. */
+export interface DevCopiesRun {
+  readonly size: ProjectSize;
+  /** Users who made their calls (fewer than planned only when the time budget ran out). */
+  readonly users: number;
+  readonly plannedUsers: number;
+  /** Workspaces the content cache keeps assembled (`maxCachedWorkspaces`). */
+  readonly lruWorkspaces: number;
+  /** Before production is loaded (store, mirror, users and their dev copies exist). */
+  readonly baseline: HeapPoint;
+  /** Production deployed, loaded and presented once. */
+  readonly production: HeapPoint;
+  /** When as many users as the LRU holds have loaded theirs (null: fewer users than that). */
+  readonly lruFull: HeapPoint | null;
+  /** After every user resolved, loaded and presented their workspace once. */
+  readonly afterUsers: HeapPoint;
+  /** First `lookml_model_explore` of each user (their content key never loaded before). */
+  readonly firstExploreMs: Summary;
+  /** Parts of that first call. */
+  readonly resolveMs: Summary;
+  readonly loadMs: Summary;
+  readonly presentMs: Summary;
+  /** The same call again, right after (assembled workspace cached). */
+  readonly warmExploreMs: Summary;
+  /** Production's explore with a warm cache, for comparison. */
+  readonly productionExploreMs: Summary;
+  /** Fields in the explore's JSON (to show both sides present the same thing). */
+  readonly exploreFields: number;
+}
+
+export interface WorkspacesUsersResult {
+  readonly task: 'workspaces-users';
+  /** `model::explore` every call presents. */
+  readonly explore: string;
+  /** 1,000 users on a project small enough to assemble 1,000 times within the time budget. */
+  readonly many: DevCopiesRun;
+  /** A sample of users on the 1,000-file project of the branch benchmark. */
+  readonly large: DevCopiesRun;
+}
+
 export interface TaskFailure {
   readonly task: TaskName;
   readonly error: string;
 }
 
-export type TaskResult = ParseOverlookResult | ParsePeerResult | CompileResult | RunResult | ApiResult;
+export type TaskResult =
+  | ParseOverlookResult | ParsePeerResult | CompileResult | RunResult | ApiResult | WorkspacesBranchesResult | WorkspacesUsersResult;

@@ -1,5 +1,6 @@
 /** Markdown for the README: a summary table, then the details and exact sizes of each comparison. */
 import type { ApiResult, CompileResult, HttpLoad, ParseOverlookResult, ParsePeerResult, RunResult, TaskFailure, TaskResult } from './protocol.ts';
+import { workspaceSummaryRows, workspacesSection, type WorkspaceResults } from './report-workspaces.ts';
 import { formatInt, formatMs, formatRatio, median } from './stats.ts';
 
 export interface Environment {
@@ -14,7 +15,7 @@ export interface Environment {
   readonly elapsedS: number;
 }
 
-export interface Results {
+export interface Results extends WorkspaceResults {
   readonly parseOverlook: ParseOverlookResult | TaskFailure;
   readonly parsePeer: ParsePeerResult | TaskFailure;
   readonly compileOverlook: CompileResult | TaskFailure;
@@ -72,6 +73,7 @@ function summaryRows(r: Results): string[] {
     rows.push(`| Compile + run on DuckDB, ${formatInt(run.orderItems)} order_items (Overlook vs the same SQL on \`@duckdb/node-api\`) | ${formatMs(run.overlookMs.p50)} | ${formatMs(run.directMs.p50)} | ${ratio.toFixed(2)}× the direct time | ≈ 1× |`);
   }
   rows.push(...apiSummaryRows(r));
+  rows.push(...workspaceSummaryRows(r));
   return rows;
 }
 
@@ -242,6 +244,8 @@ export function renderReport(r: Results, env: Environment): string {
     ...runSection(r.run),
     '',
     ...apiSection(r),
+    '',
+    ...workspacesSection(r),
     '',
   ];
   return L.join('\n');

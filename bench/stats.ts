@@ -3,6 +3,7 @@
 export interface Summary {
   readonly n: number;
   readonly p50: number;
+  readonly p95: number;
   readonly p99: number;
   readonly min: number;
   readonly max: number;
@@ -20,6 +21,7 @@ export function summarize(samples: readonly number[]): Summary {
   return {
     n: sorted.length,
     p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     min: sorted[0] ?? Number.NaN,
     max: sorted[sorted.length - 1] ?? Number.NaN,
