@@ -126,7 +126,7 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
       if (isBody && (data === null || data === undefined)) {
         return bodyRequired ? { error: new ApiError('body_required') } : { value: undefined };
       }
-      const { value, issues } = validateValue(s, data, { mode: 'request', coerce: !isBody });
+      const { value, issues } = validateValue(s, data, { mode: 'request', coerce: !isBody, numbersAsStrings: s['x-overlook-numbers-as-strings'] === true });
       if (issues.length === 0) return { value };
       return { error: validationFailed(issues.map((i) => ({ field: i.path === '' ? 'body' : i.path, code: i.code, message: i.message }))) };
     };

@@ -9,7 +9,10 @@ import { ConnectionManager } from '../connections/manager.ts';
 import { QueryRunner, type QueryRunnerOptions } from '../queries/runner.ts';
 import { Workspaces } from '../workspaces/index.ts';
 import { registerConnectionRoutes } from './routes/connections.ts';
-import { registerQueryRoutes } from './routes/queries.ts';
+import { describeWith, registerQueryRoutes } from './routes/queries.ts';
+import { registerQueryTaskRoutes } from './routes/query-tasks.ts';
+import { registerSqlRunnerRoutes } from './routes/sql-runner.ts';
+import { QueryTasks } from '../queries/tasks.ts';
 import { registerAuthRoutes, type AuthRouteOptions } from './routes/auth.ts';
 import { registerGitRoutes } from './routes/git.ts';
 import { registerIdeRoutes } from './routes/ide.ts';
@@ -47,6 +50,9 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   const workspaces = new Workspaces(store, { dataDir: options.dataDir });
   const drivers = new ConnectionManager();
   const runner = new QueryRunner(store, workspaces, drivers, options.queries ?? {});
+  // Task results are stored for any node to serve, so their lookml_links use the configured public
+  // URL (or stay host-relative, as Looker's are) rather than one request's host.
+  const tasks = new QueryTasks(store, runner, describeWith(options.publicUrl?.replace(/\/+$/, '') ?? ''));
   // Permissions change rarely and are not part of the per-token state, so a short cache saves a
   // query per request; this node drops an entry at once when it changes that user's roles.
   const ttl = options.permissionCacheMs ?? 2000;
@@ -98,6 +104,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     },
     close: async () => {
       clearInterval(sweeper);
+      tasks.close();
       await workspaces.close();
       await drivers.close();
       await store.close();
@@ -129,6 +136,8 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     (app) => {
       registerConnectionRoutes(app, store, drivers);
       registerQueryRoutes(app, store, runner, options.publicUrl);
+      registerQueryTaskRoutes(app, store, tasks);
+      registerSqlRunnerRoutes(app, store, workspaces, drivers, options.publicUrl);
     },
   ];
   return { deps, workspaces, drivers, runner, plugins };

@@ -40,6 +40,8 @@ export interface LookerRouteOptions<RG extends RouteGenericInterface = RouteGene
   /** Default true: requests need `Authorization: token|Bearer <access_token>` (401 otherwise). */
   auth?: boolean;
   schema?: LookerSchemaOverrides;
+  /** Accept JSON numbers for string members of the body (Looker's leniency on query bodies). */
+  numbersAsStrings?: boolean;
   /** Per-route body size limit in bytes (the app default is 1 MiB). */
   bodyLimit?: number;
   handler: RouteHandlerMethod<Server, IncomingMessage, ServerResponse, RG>;
@@ -86,7 +88,8 @@ export function registerLookerRoute<RG extends RouteGenericInterface = RouteGene
   app.lookerRegistry.set(op.operationId, op);
   const params = pick(options.schema?.params, parameterSchemas(op, 'path'));
   const querystring = pick(options.schema?.querystring, parameterSchemas(op, 'query'));
-  const body = pick(options.schema?.body, bodySchema(op));
+  const derivedBody = bodySchema(op);
+  const body = pick(options.schema?.body, derivedBody && options.numbersAsStrings === true ? { ...derivedBody, 'x-overlook-numbers-as-strings': true } : derivedBody);
   const schema: FastifySchema = {
     ...(params ? { params } : {}),
     ...(querystring ? { querystring } : {}),

@@ -22,6 +22,11 @@ export interface ValidateOptions {
   mode: 'request' | 'response';
   /** Query/path values arrive as strings: convert them to the declared integer/number/boolean/array. */
   coerce?: boolean;
+  /**
+   * Take a JSON number where the schema says string, as that string. Looker's server does this for
+   * query bodies (Spectacles sends `"limit": 0` to create_query); routes opt in.
+   */
+  numbersAsStrings?: boolean;
   /** Reject properties the schema does not declare (default: allowed, as OpenAPI says). */
   rejectUnknown?: boolean;
 }
@@ -117,6 +122,7 @@ function check(schema: OasSchema, value: unknown, path: string, options: Validat
   const type = effectiveType(schema);
   let v: unknown = value;
   if (options.coerce === true && type !== undefined) v = type === 'array' ? coerceArray(v) : coerceScalar(type, v);
+  if (options.numbersAsStrings === true && type === 'string' && typeof v === 'number' && Number.isFinite(v)) v = String(v);
   const before = issues.length;
   switch (type) {
     case undefined:

@@ -18,6 +18,8 @@ import { projectsRepository } from './projects.ts';
 import type { ProjectsRepository } from './projects.ts';
 import { queriesRepository } from './queries.ts';
 import type { QueriesRepository } from './queries.ts';
+import { queryTasksRepository } from './query-tasks.ts';
+import type { QueryTasksRepository } from './query-tasks.ts';
 import { rolesRepository } from './roles.ts';
 import type { RolesRepository } from './roles.ts';
 import type { Database } from './schema.ts';
@@ -38,6 +40,7 @@ export interface StoreRepositories {
   readonly projects: ProjectsRepository;
   readonly connections: ConnectionsRepository;
   readonly queries: QueriesRepository;
+  readonly queryTasks: QueryTasksRepository;
 }
 
 export interface StoreTransaction extends StoreRepositories {
@@ -72,6 +75,7 @@ function repositories(ctx: StoreContext): StoreRepositories {
     projects: projectsRepository(ctx),
     connections: connectionsRepository(ctx),
     queries: queriesRepository(ctx),
+    queryTasks: queryTasksRepository(ctx),
   };
 }
 
@@ -112,6 +116,7 @@ export { normalizeEmail } from './credentials.ts';
 export type { RolesRepository } from './roles.ts';
 export type { ConnectionInput, ConnectionPatch, ConnectionRecord, ConnectionsRepository } from './connections.ts';
 export type { QueriesRepository, QueryRecord } from './queries.ts';
+export type { NewQueryTask, QueryTaskRecord, QueryTaskStatus, QueryTasksRepository, SqlQueryRecord } from './query-tasks.ts';
 export type {
   DevCopy, ModelConfig, NewProject, OverlayFile, ProjectPatch, ProjectRecord, ProjectsRepository,
 } from './projects.ts';

@@ -11,6 +11,7 @@ import {
 } from './builtins.ts';
 import { projectsMigration } from './migrations-0002.ts';
 import { connectionsAndQueriesMigration } from './migrations-0003.ts';
+import { queryTasksMigration } from './migrations-0004.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -199,6 +200,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       '0001_initial': initial(dialect),
       '0002_projects': projectsMigration(),
       '0003_connections_queries': connectionsAndQueriesMigration(dialect),
+      '0004_query_tasks': queryTasksMigration(),
     }),
   };
 }

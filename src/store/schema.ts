@@ -228,6 +228,46 @@ export interface QueriesTable {
   created_at: string;
 }
 
+export interface QueryTasksTable {
+  id: string;
+  user_id: number;
+  query_id: number;
+  result_format: string;
+  /** The creating token's workspace (the task runs there even if the token switches later). */
+  workspace_id: string;
+  /** Run options (limit, apply_formatting, cache, force_production, …) as JSON. */
+  options: ColumnType<string, string | undefined, string>;
+  source: string | null;
+  /** added | running | complete | error | killed | expired */
+  status: string;
+  node_id: string;
+  kill_requested: GeneratedBool;
+  sql: string | null;
+  connection_name: string | null;
+  dialect: string | null;
+  /** The formatted result body (text; xlsx as base64). */
+  result: string | null;
+  content_type: string | null;
+  message: string | null;
+  runtime: number | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export interface SqlQueriesTable {
+  slug: string;
+  connection_name: string;
+  model_name: string | null;
+  sql: string;
+  vis_config: string | null;
+  user_id: number | null;
+  run_count: ColumnType<number, number | undefined, number>;
+  last_run_at: string | null;
+  last_runtime: number | null;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   credentials_email: CredentialsEmailTable;
@@ -251,6 +291,8 @@ export interface Database {
   lookml_model_configs: LookmlModelConfigsTable;
   connections: ConnectionsTable;
   queries: QueriesTable;
+  query_tasks: QueryTasksTable;
+  sql_queries: SqlQueriesTable;
 }
 
 export function bool(value: boolean | number): boolean {

@@ -3,91 +3,30 @@
  * unmodified official @looker/sdk-node, against a real server whose model lives in a git remote and
  * whose data is a real DuckDB file; values are checked against the same SQL run directly on DuckDB.
  */
-import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LookerNodeSDK, NodeSettingsIniFile } from '@looker/sdk-node';
 import type { Looker40SDK } from '@looker/sdk';
-import type { RunningServer } from '../../src/api/server.ts';
 import { assertResponseMatchesSpec } from '../../src/api/spec-validate.ts';
-import { serve } from '../../src/cli/serve.ts';
-import { makeRemote } from '../../src/workspaces/git/test-helpers.ts';
-import { pgSchemaUrl } from './support.ts';
-
-const ADMIN = { OVERLOOK_ADMIN_EMAIL: 'root@example.com', OVERLOOK_ADMIN_PASSWORD: 'correct horse battery', OVERLOOK_ADMIN_CLIENT_ID: 'queryadmin', OVERLOOK_ADMIN_CLIENT_SECRET: 'query-secret-0123456789' };
-
-const MODEL = 'connection: "warehouse"\ninclude: "*.view.lkml"\nexplore: orders {}\nexplore: broken {}\n';
-const ORDERS = (label: string): string => `view: orders {
-  sql_table_name: main.orders ;;
-  dimension: id { primary_key: yes type: number sql: \${TABLE}.id ;; }
-  dimension: status { type: string sql: \${TABLE}.status ;; }
-  dimension: label { type: string sql: '${label}' ;; }
-  dimension_group: created { type: time timeframes: [date, month] sql: \${TABLE}.created_at ;; }
-  measure: count { type: count }
-  measure: total_amount { type: sum sql: \${TABLE}.amount ;; value_format_name: usd }
-}
-`;
-const BROKEN = 'view: broken {\n  sql_table_name: main.no_such_table ;;\n  dimension: x { sql: ${TABLE}.x ;; }\n}\n';
+import { ordersView, startQueryFixture, type QueryFixture } from './support.ts';
 
 const targets: { name: 'sqlite' | 'postgres' }[] = [{ name: 'sqlite' }, { name: 'postgres' }];
 
 describe.each(targets)('queries through the API on $name metadata', (target) => {
-  let root: string;
-  let server: RunningServer;
-  let duckPath: string;
-  let n = 0;
-
-  const sdk = (): Looker40SDK => {
-    const ini = join(root, `sdk-${n++}.ini`);
-    writeFileSync(ini, `[Looker]\nbase_url=${server.url}\nclient_id=${ADMIN.OVERLOOK_ADMIN_CLIENT_ID}\nclient_secret=${ADMIN.OVERLOOK_ADMIN_CLIENT_SECRET}\nverify_ssl=false\n`);
-    return LookerNodeSDK.init40(new NodeSettingsIniFile('', ini, 'Looker'));
-  };
-  const direct = async (sql: string): Promise<Record<string, unknown>[]> => {
-    const instance = await DuckDBInstance.create(duckPath, { access_mode: 'READ_ONLY' });
-    const conn = await instance.connect();
-    try {
-      return (await conn.runAndReadAll(sql)).getRowObjectsJson();
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
-  };
-  const tokenOf = async (s: Looker40SDK): Promise<string> => {
-    await s.ok(s.session());
-    return (s.authSession as unknown as { activeToken: { access_token: string } }).activeToken.access_token;
-  };
-  const raw = async (s: Looker40SDK, method: string, path: string, body?: unknown): Promise<Response> => fetch(`${server.url}/api/4.0${path}`, {
-    method,
-    headers: { authorization: `token ${await tokenOf(s)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  let fx: QueryFixture;
+  let server: QueryFixture['server'];
+  let duckPath = '';
+  const sdk = (): Looker40SDK => fx.sdk();
+  const direct = (sql: string): Promise<Record<string, unknown>[]> => fx.direct(sql);
+  const raw = (s: Looker40SDK, method: string, path: string, body?: unknown): Promise<Response> => fx.raw(s, method, path, body);
 
   beforeAll(async () => {
     vi.spyOn(console, 'debug').mockImplementation(() => undefined);
-    root = await mkdtemp(join(tmpdir(), 'overlook-e2e-q-'));
-    duckPath = join(root, 'warehouse.duckdb');
-    const instance = await DuckDBInstance.create(duckPath);
-    const conn = await instance.connect();
-    await conn.run(`CREATE TABLE orders AS SELECT i AS id, CASE i % 3 WHEN 0 THEN 'complete' WHEN 1 THEN 'pending' ELSE 'it''s "odd", ok' END AS status,
-      (i * 7 % 100) + 0.25 AS amount, TIMESTAMP '2024-01-01 00:00:00' + INTERVAL (i) DAY AS created_at FROM range(1, 101) t(i)`);
-    conn.closeSync();
-    instance.closeSync();
-    await mkdir(join(root, 'remote'));
-    const remote = await makeRemote(join(root, 'remote'), { 'shop.model.lkml': MODEL, 'orders.view.lkml': ORDERS('prod'), 'broken.view.lkml': BROKEN });
-    const databaseUrl = target.name === 'postgres' ? await pgSchemaUrl('e2e_api_queries') : undefined;
-    server = await serve({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), adminEnv: ADMIN, handleSignals: false, log: () => undefined, ...(databaseUrl ? { databaseUrl } : {}) });
-    const admin = sdk();
-    await admin.ok(admin.update_session({ workspace_id: 'dev' }));
-    await admin.ok(admin.create_project({ name: 'shop', git_remote_url: remote }));
-    await admin.ok(admin.deploy_ref_to_production({ project_id: 'shop', branch: 'main' }));
+    fx = await startQueryFixture(target.name, 'e2e_api_queries');
+    server = fx.server;
+    duckPath = fx.duckPath;
   });
 
   afterAll(async () => {
-    await server.close();
-    await rm(root, { recursive: true, force: true });
+    await fx.close();
   });
 
   it('manages connections without ever returning the password', async () => {
@@ -177,7 +116,7 @@ describe.each(targets)('queries through the API on $name metadata', (target) => 
     const dev = sdk();
     const prod = sdk();
     await dev.ok(dev.update_session({ workspace_id: 'dev' }));
-    const put = await raw(dev, 'PUT', '/projects/shop/ide/file', { path: 'orders.view.lkml', content: ORDERS('dev-edit') });
+    const put = await raw(dev, 'PUT', '/projects/shop/ide/file', { path: 'orders.view.lkml', content: ordersView('dev-edit') });
     expect(put.status).toBe(200);
     const body = { model: 'shop', view: 'orders', fields: ['orders.label'], limit: '1' };
     const run = async (s: Looker40SDK, force?: boolean): Promise<unknown> =>

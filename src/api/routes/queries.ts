@@ -5,8 +5,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalQuery, type CanonicalQuery } from '../../queries/canonical.ts';
-import { formatQueryError, formatResult, isResultFormat, RESULT_FORMATS, type FieldMeta, type ResultFormat } from '../../queries/formats/index.ts';
-import { QueryRunError, type QueryRunner, type RunResult } from '../../queries/runner.ts';
+import { runFormatted, type DescribeFields, type RunFlags } from '../../queries/execute.ts';
+import { isResultFormat, RESULT_FORMATS, type ResultFormat } from '../../queries/formats/index.ts';
+import { QueryRunError, type QueryRunner } from '../../queries/runner.ts';
 import type { QueryRecord, Store } from '../../store/index.ts';
 import type { Caller } from '../../workspaces/index.ts';
 import { baseUrl } from '../core-routes.ts';
@@ -52,62 +53,22 @@ export function queryJson(record: QueryRecord, base: string): Record<string, unk
   };
 }
 
-interface RunFlags {
-  limit?: string;
-  apply_formatting?: boolean;
-  apply_vis?: boolean;
-  cache?: boolean;
-  force_production?: boolean;
-  cache_only?: boolean;
-  generate_drill_links?: boolean;
-  server_table_calcs?: boolean;
-  path_prefix?: string;
-}
-
-function formatOf(name: string): ResultFormat {
+export function formatOf(name: string): ResultFormat {
   if (!isResultFormat(name)) {
     throw new ApiError('bad_request', { message: `Unsupported result format "${name}". Supported: ${RESULT_FORMATS.join(', ')}.` });
   }
   return name;
 }
 
-async function send(reply: FastifyReply, format: ResultFormat, query: CanonicalQuery, result: RunResult, flags: RunFlags, linkBase: string): Promise<FastifyReply> {
-  const { prepared } = result;
-  const names = prepared.compiled.fields.filter((f) => !f.isPivot).map((f) => f.name);
-  const fields: FieldMeta[] = resultFieldsJson(prepared.model, prepared.explore, names, { projectName: prepared.source.project.id, linkBase, dialectName: prepared.connection?.dialect_name ?? null });
-  const echo = { ...query, limit: flags.limit ?? query.limit };
-  if (result.kind === 'error') {
-    const dialect = prepared.connection?.dialect_name ?? 'database';
-    const body = formatQueryError(format, {
-      message: `The ${dialect} database encountered an error while running this query.`,
-      messageDetails: result.message,
-      sql: prepared.compiled.sql,
-      fields,
-      query: echo,
-    });
-    return reply.code(body.status).header('content-type', body.contentType).send(body.body);
-  }
-  if (result.kind === 'sql' || format === 'sql') {
-    return reply.code(200).header('content-type', 'application/sql').send(prepared.compiled.sql);
-  }
-  const out = await formatResult(format, {
-    fields,
-    rows: result.rows,
-    sql: prepared.compiled.sql,
-    ...(result.totals ? { totals: result.totals } : {}),
-    hasTotals: query.total,
-    query: echo,
-    runtimeSeconds: result.runtimeSeconds,
-    applyFormatting: flags.apply_formatting === true,
-    applyVis: flags.apply_vis === true,
-    ranAt: result.ranAt,
-    fromCache: result.fromCache,
-    ...(prepared.compiled.timezone ? { timezone: prepared.compiled.timezone } : {}),
-  });
-  return reply.code(out.status).header('content-type', out.contentType).send(out.body);
+/** The API's field metadata for a prepared query's result columns (json_detail / json_bi `fields`). */
+export function describeWith(linkBase: string): DescribeFields {
+  return (prepared) => resultFieldsJson(
+    prepared.model, prepared.explore, prepared.compiled.fields.filter((f) => !f.isPivot).map((f) => f.name),
+    { projectName: prepared.source.project.id, linkBase, dialectName: prepared.connection?.dialect_name ?? null },
+  );
 }
 
-function runError(e: unknown): unknown {
+export function runError(e: unknown): unknown {
   if (!(e instanceof QueryRunError)) return e;
   switch (e.code) {
     case 'not_found':
@@ -130,15 +91,8 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store, runner: 
     // for nobody. (The response's 'close' fires on completion too; then it has finished writing.)
     reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
     try {
-      const result = await ws(() => runner.run(caller, {
-        query,
-        ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
-        cache: flags.cache !== false,
-        forceProduction: flags.force_production === true,
-        sqlOnly: format === 'sql',
-        signal: controller.signal,
-      }));
-      return await send(reply, format, query, result, flags, baseUrl(request, publicUrl));
+      const { formatted } = await ws(() => runFormatted(runner, caller, query, format, flags, describeWith(baseUrl(request, publicUrl)), controller.signal));
+      return await reply.code(formatted.status).header('content-type', formatted.contentType).send(formatted.body);
     } catch (e) {
       throw runError(e);
     }
@@ -146,6 +100,7 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store, runner: 
 
   registerLookerRoute<{ Body: unknown }>(app, {
     operationId: 'create_query',
+    numbersAsStrings: true,
     handler: async (request) => {
       callerOf(request, 'access_data');
       const query = parseQuery(request.body);
@@ -185,6 +140,7 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store, runner: 
 
   registerLookerRoute<{ Params: { result_format: string }; Querystring: RunFlags; Body: unknown }>(app, {
     operationId: 'run_inline_query',
+    numbersAsStrings: true,
     handler: async (request, reply) => run(request, reply, parseQuery(request.body), request.params.result_format, request.query),
   });
 
