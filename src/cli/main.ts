@@ -62,12 +62,14 @@ program
   .option('--data-dir <dir>', 'data folder: metadata DB, looker.ini (env OVERLOOK_DATA_DIR)', process.env.OVERLOOK_DATA_DIR ?? '.overlook')
   .option('--public-url <url>', 'URL clients reach the server at, when behind a proxy')
   .option('--log', 'structured JSON request logs on stdout')
-  .action(async (opts: { port: number; host: string; dataDir: string; publicUrl?: string; log?: boolean }) => {
+  .option('--demo', 'add the demo: DuckDB connection "thelook" with generated data and the thelook project, deployed')
+  .action(async (opts: { port: number; host: string; dataDir: string; publicUrl?: string; log?: boolean; demo?: boolean }) => {
     await serve({
       port: opts.port, host: opts.host, dataDir: opts.dataDir,
       ...(process.env.OVERLOOK_DATABASE_URL ? { databaseUrl: process.env.OVERLOOK_DATABASE_URL } : {}),
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
       logger: opts.log ?? false,
+      demo: opts.demo ?? false,
     });
   });
 

@@ -8,6 +8,7 @@ import { lookerApi, type LookerApiOptions } from '../api/looker-api.ts';
 import { startServer, type RunningServer } from '../api/server.ts';
 import { bootstrapAdmin, type BootstrapEnv } from '../auth/bootstrap.ts';
 import { openStore } from '../store/index.ts';
+import { installDemo } from './demo-install.ts';
 
 export interface ServeOptions {
   readonly port: number;
@@ -17,6 +18,8 @@ export interface ServeOptions {
   readonly publicUrl?: string;
   readonly logger?: boolean;
   readonly handleSignals?: boolean;
+  /** Install the demo connection and project (deployed) if missing. */
+  readonly demo?: boolean;
   /** OVERLOOK_ADMIN_* values for the first start (default: the process environment). */
   readonly adminEnv?: BootstrapEnv;
   /** Extra API options (token lifetime, login throttling) — for tests and tuning. */
@@ -45,6 +48,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       log(`  email:         ${boot.email}${boot.generatedPassword ? `\n  password:      ${boot.generatedPassword}` : ''}`);
       log(`  client_id:     ${boot.clientId}${boot.generatedClientSecret ? `\n  client_secret: ${boot.generatedClientSecret}` : ''}`);
       log(`  SDK settings written to ${boot.iniPath} (shown only this once; keep it private).`);
+    }
+    if (options.demo === true) {
+      try {
+        await installDemo(store, api.workspaces, dataDir, log);
+      } catch (error) {
+        await server.close();
+        throw error;
+      }
     }
     return server;
   } catch (e) {
