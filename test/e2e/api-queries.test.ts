@@ -47,6 +47,19 @@ describe.each(targets)('queries through the API on $name metadata', (target) => 
     expect(bad.status).toBe(422);
   });
 
+  it('uses only connections the model configuration allows', async () => {
+    const admin = sdk();
+    const body = { model: 'shop', view: 'orders', fields: ['orders.count'] };
+    const restricted = await admin.ok(admin.update_lookml_model('shop', { allowed_db_connection_names: ['elsewhere'], unlimited_db_connections: false }));
+    expect(restricted).toMatchObject({ allowed_db_connection_names: ['elsewhere'], unlimited_db_connections: false });
+    const refused = await raw(admin, 'POST', '/queries/run/json', body);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/not allowed to use connection "warehouse"/);
+    await admin.ok(admin.update_lookml_model('shop', { allowed_db_connection_names: ['warehouse'], unlimited_db_connections: false }));
+    expect(await admin.ok(admin.run_inline_query({ result_format: 'json', body }))).toEqual([{ 'orders.count': 100 }]);
+    await admin.ok(admin.update_lookml_model('shop', { unlimited_db_connections: true }));
+  });
+
   it('creates queries de-duplicated by content and finds them by id and slug', async () => {
     const admin = sdk();
     const body = { model: 'shop', view: 'orders', fields: ['orders.status', 'orders.count'], sorts: ['orders.status'], limit: '10' };
