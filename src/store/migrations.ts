@@ -12,6 +12,7 @@ import {
 import { projectsMigration } from './migrations-0002.ts';
 import { connectionsAndQueriesMigration } from './migrations-0003.ts';
 import { queryTasksMigration } from './migrations-0004.ts';
+import { contentMigration } from './migrations-0005.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -201,6 +202,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       '0002_projects': projectsMigration(),
       '0003_connections_queries': connectionsAndQueriesMigration(dialect),
       '0004_query_tasks': queryTasksMigration(),
+      '0005_content': contentMigration(dialect),
     }),
   };
 }

@@ -268,6 +268,99 @@ export interface SqlQueriesTable {
   created_at: string;
 }
 
+export interface ContentMetadataTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  /** space | look | dashboard */
+  content_type: string;
+  inherits: ColumnType<boolean | number, boolean | undefined, boolean>;
+}
+
+export interface ContentMetadataAccessTable {
+  id: Generated<number>;
+  content_metadata_id: number;
+  /** view | edit */
+  permission_type: string;
+  user_id: number | null;
+  group_id: number | null;
+}
+
+export interface FoldersTable {
+  id: Generated<number>;
+  name: string;
+  parent_id: number | null;
+  creator_id: number | null;
+  /** Set on a user's personal folder (one per user). */
+  personal_user_id: number | null;
+  is_shared_root: GeneratedBool;
+  is_users_root: GeneratedBool;
+  content_metadata_id: number;
+  created_at: string;
+}
+
+export interface LooksTable {
+  id: Generated<number>;
+  title: string;
+  description: string | null;
+  folder_id: number;
+  user_id: number | null;
+  query_id: number;
+  deleted: GeneratedBool;
+  deleted_at: string | null;
+  /** Other writable Look members (JSON object). */
+  attrs: ColumnType<string, string | undefined, string>;
+  content_metadata_id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DashboardsTable {
+  id: Generated<number>;
+  title: string;
+  description: string | null;
+  folder_id: number;
+  user_id: number | null;
+  slug: string;
+  deleted: GeneratedBool;
+  deleted_at: string | null;
+  attrs: ColumnType<string, string | undefined, string>;
+  content_metadata_id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DashboardElementsTable {
+  id: Generated<number>;
+  dashboard_id: number;
+  /** vis | text | button | … (Looker's element type). */
+  type: string;
+  title: string | null;
+  query_id: number | null;
+  look_id: number | null;
+  attrs: ColumnType<string, string | undefined, string>;
+}
+
+export interface DashboardFiltersTable {
+  id: Generated<number>;
+  dashboard_id: number;
+  name: string;
+  attrs: ColumnType<string, string | undefined, string>;
+}
+
+export interface DashboardLayoutsTable {
+  id: Generated<number>;
+  dashboard_id: number;
+  active: GeneratedBool;
+  attrs: ColumnType<string, string | undefined, string>;
+}
+
+export interface DashboardLayoutComponentsTable {
+  id: Generated<number>;
+  dashboard_layout_id: number;
+  dashboard_element_id: number;
+  attrs: ColumnType<string, string | undefined, string>;
+}
+
 export interface Database {
   users: UsersTable;
   credentials_email: CredentialsEmailTable;
@@ -293,6 +386,15 @@ export interface Database {
   queries: QueriesTable;
   query_tasks: QueryTasksTable;
   sql_queries: SqlQueriesTable;
+  content_metadata: ContentMetadataTable;
+  content_metadata_access: ContentMetadataAccessTable;
+  folders: FoldersTable;
+  looks: LooksTable;
+  dashboards: DashboardsTable;
+  dashboard_elements: DashboardElementsTable;
+  dashboard_filters: DashboardFiltersTable;
+  dashboard_layouts: DashboardLayoutsTable;
+  dashboard_layout_components: DashboardLayoutComponentsTable;
 }
 
 export function bool(value: boolean | number): boolean {
