@@ -13,20 +13,23 @@ import { DriverError } from '../connections/driver.ts';
 import type { Diagnostic } from '../lookml/ast.ts';
 import type { Model } from '../model/types.ts';
 import type { CanonicalQuery } from '../queries/canonical.ts';
-import { QueryRunError, type PreparedQuery } from '../queries/runner.ts';
+import { QueryRunError } from '../queries/runner.ts';
 import type { Dialect } from '../sql/dialects/dialect.ts';
 import { QueryError } from '../sql/errors.ts';
 import { compileCondition, fieldRefs, type CompiledExpr, type Expr, type ExprType, type ExpressionContext } from '../sql/expressions/index.ts';
 import type { CompiledField, CompiledQuery } from '../sql/query.ts';
 import { columnFields, dataTestQuery, type DataTest } from './data-tests.ts';
 
-/** What running a test needs from the query layer (the API wires the caller's workspace in). */
-export interface DataTestQueries {
-  /** Compile the test's query in the caller's workspace (throws `QueryRunError` when it cannot). */
-  prepare(query: CanonicalQuery): Promise<PreparedQuery>;
+/**
+ * What running a test needs from the query layer; the API wires in the query runner's `prepare`
+ * (its `PreparedQuery`) for the caller's workspace and the connection's driver.
+ */
+export interface DataTestQueries<P extends { readonly compiled: CompiledQuery }> {
+  /** Compile the test's query (throws `QueryRunError` when it cannot). */
+  prepare(query: CanonicalQuery): Promise<P>;
   /** Run SQL on the prepared query's connection (throws `DriverError` when the database fails). */
-  execute(prepared: PreparedQuery, sql: string): Promise<readonly Record<string, unknown>[]>;
-  dialect(prepared: PreparedQuery): Dialect;
+  execute(prepared: P, sql: string): Promise<readonly Record<string, unknown>[]>;
+  dialect(prepared: P): Dialect;
 }
 
 export interface DataTestProblem {
@@ -160,7 +163,9 @@ function fromDiagnostic(test: DataTest, d: Diagnostic): DataTestProblem {
 }
 
 /** Runs one test against one model of the caller's workspace. */
-export async function runDataTest(test: DataTest, model: Model | undefined, modelName: string, queries: DataTestQueries): Promise<DataTestResult> {
+export async function runDataTest<P extends { readonly compiled: CompiledQuery }>(
+  test: DataTest, model: Model | undefined, modelName: string, queries: DataTestQueries<P>,
+): Promise<DataTestResult> {
   const assertionsCount = test.asserts.length;
   const firstColumn = columnFields(test, model)[0];
   const done = (errors: DataTestProblem[], warnings: DataTestProblem[] = [], failed = assertionsCount): DataTestResult => ({
@@ -169,7 +174,7 @@ export async function runDataTest(test: DataTest, model: Model | undefined, mode
   const blocking = test.problems.filter((p) => p.severity === 'error');
   if (blocking.length > 0) return done(blocking.map((d) => fromDiagnostic(test, d)));
 
-  let prepared: PreparedQuery;
+  let prepared: P;
   try {
     prepared = await queries.prepare(dataTestQuery(test, model, modelName));
   } catch (e) {

@@ -14,6 +14,10 @@ import { openDatabase } from './open.ts';
 import type { OpenStoreOptions } from './open.ts';
 import { connectionsRepository } from './connections.ts';
 import type { ConnectionsRepository } from './connections.ts';
+import { dashboardsRepository } from './dashboards.ts';
+import type { DashboardsRepository } from './dashboards.ts';
+import { foldersRepository } from './folders.ts';
+import type { FoldersRepository } from './folders.ts';
 import { projectsRepository } from './projects.ts';
 import type { ProjectsRepository } from './projects.ts';
 import { queriesRepository } from './queries.ts';
@@ -41,6 +45,8 @@ export interface StoreRepositories {
   readonly connections: ConnectionsRepository;
   readonly queries: QueriesRepository;
   readonly queryTasks: QueryTasksRepository;
+  readonly folders: FoldersRepository;
+  readonly dashboards: DashboardsRepository;
 }
 
 export interface StoreTransaction extends StoreRepositories {
@@ -76,6 +82,8 @@ function repositories(ctx: StoreContext): StoreRepositories {
     connections: connectionsRepository(ctx),
     queries: queriesRepository(ctx),
     queryTasks: queryTasksRepository(ctx),
+    folders: foldersRepository(ctx),
+    dashboards: dashboardsRepository(ctx),
   };
 }
 
@@ -116,6 +124,11 @@ export { normalizeEmail } from './credentials.ts';
 export type { RolesRepository } from './roles.ts';
 export type { ConnectionInput, ConnectionPatch, ConnectionRecord, ConnectionsRepository } from './connections.ts';
 export type { QueriesRepository, QueryRecord } from './queries.ts';
+export type { FolderRecord, FoldersRepository, LookPatch, LookRecord } from './folders.ts';
+export type {
+  DashboardElementRecord, DashboardFilterRecord, DashboardLayoutComponentRecord, DashboardLayoutRecord, DashboardPatch, DashboardRecord,
+  DashboardsRepository, ElementPatch, NewDashboard, NewElement,
+} from './dashboards.ts';
 export type { NewQueryTask, QueryTaskRecord, QueryTaskStatus, QueryTasksRepository, SqlQueryRecord } from './query-tasks.ts';
 export type {
   DevCopy, ModelConfig, NewProject, OverlayFile, ProjectPatch, ProjectRecord, ProjectsRepository,
