@@ -12,11 +12,17 @@ import { registerConnectionRoutes } from './routes/connections.ts';
 import { describeWith, registerQueryRoutes } from './routes/queries.ts';
 import { registerQueryTaskRoutes } from './routes/query-tasks.ts';
 import { registerSqlRunnerRoutes } from './routes/sql-runner.ts';
+import { registerFolderRoutes } from './routes/folders.ts';
+import { lookPresenter, registerLookRoutes } from './routes/looks.ts';
+import { ContentAccess } from '../content/access.ts';
+import { Folders } from '../content/folders.ts';
+import { Looks } from '../content/looks.ts';
 import { QueryTasks } from '../queries/tasks.ts';
 import { registerAuthRoutes, type AuthRouteOptions } from './routes/auth.ts';
 import { registerGitRoutes } from './routes/git.ts';
 import { registerIdeRoutes } from './routes/ide.ts';
 import { registerLookmlModelRoutes } from './routes/lookml-models.ts';
+import { registerLookmlTestRoutes } from './routes/lookml-tests.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
 import { registerRoleRoutes } from './routes/roles.ts';
 import { registerSessionRoutes } from './routes/session.ts';
@@ -52,6 +58,10 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   const runner = new QueryRunner(store, workspaces, drivers, options.queries ?? {});
   // Task results are stored for any node to serve, so their lookml_links use the configured public
   // URL (or stay host-relative, as Looker's are) rather than one request's host.
+  const access = new ContentAccess(store);
+  const folders = new Folders(store, access);
+  const looks = new Looks(store, access);
+  const presentLook = lookPresenter(store, folders, options.publicUrl);
   const tasks = new QueryTasks(store, runner, describeWith(options.publicUrl?.replace(/\/+$/, '') ?? ''));
   // Permissions change rarely and are not part of the per-token state, so a short cache saves a
   // query per request; this node drops an entry at once when it changes that user's roles.
@@ -138,6 +148,11 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
       registerQueryRoutes(app, store, runner, options.publicUrl);
       registerQueryTaskRoutes(app, store, tasks);
       registerSqlRunnerRoutes(app, store, workspaces, drivers, options.publicUrl);
+      registerLookmlTestRoutes(app, workspaces, runner, drivers);
+    },
+    (app) => {
+      registerFolderRoutes(app, folders, looks, presentLook);
+      registerLookRoutes(app, store, looks, presentLook, runner, options.publicUrl);
     },
   ];
   return { deps, workspaces, drivers, runner, plugins };
