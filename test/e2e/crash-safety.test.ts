@@ -53,7 +53,7 @@ class Server {
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => { reject(new Error(`server did not start: ${out}`)); }, 30_000);
+      const timer = setTimeout(() => { reject(new Error(`server did not start: ${out}`)); }, 120_000);
       child.stdout.on('data', (c: Buffer) => {
         out += c.toString('utf8');
         this.output += c.toString('utf8');
@@ -175,7 +175,7 @@ describe('crash safety of workspace operations (kill -9, restart)', () => {
       expect(await wsValue()).toBe(`'${value}'`);
       await login(true);
     }
-  }, 180_000);
+  }, 400_000);
 
   it('branch switch and rename interrupted: the dev copy is on one branch and each file at exactly one path', async () => {
     const personal = ((await call('GET', '/projects/shop/git_branch')).body as { name: string }).name;
@@ -202,5 +202,5 @@ describe('crash safety of workspace operations (kill -9, restart)', () => {
       expect(present).toHaveLength(1);
       if (present[0] === from) expect((await call('POST', '/projects/shop/ide/rename', { path: from, new_path: to })).status).toBe(204);
     }
-  }, 180_000);
+  }, 400_000);
 });
