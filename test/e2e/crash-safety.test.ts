@@ -143,7 +143,7 @@ describe('crash safety of workspace operations (kill -9, restart)', () => {
     await login(true);
     expect((await call('POST', '/projects', { name: 'shop', git_remote_url: remote })).status).toBe(200);
     expect((await call('POST', '/projects/shop/deploy_ref_to_production?branch=main')).status).toBe(204);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await server.kill();
