@@ -9,10 +9,12 @@ import { ConnectionManager } from '../connections/manager.ts';
 import { QueryRunner, type QueryRunnerOptions } from '../queries/runner.ts';
 import { Workspaces } from '../workspaces/index.ts';
 import { registerConnectionRoutes } from './routes/connections.ts';
+import { registerDashboardRoutes } from './routes/dashboards.ts';
 import { describeWith, registerQueryRoutes } from './routes/queries.ts';
 import { registerQueryTaskRoutes } from './routes/query-tasks.ts';
 import { registerSqlRunnerRoutes } from './routes/sql-runner.ts';
 import { registerFolderRoutes } from './routes/folders.ts';
+import { registerContentValidationRoutes } from './routes/content-validation.ts';
 import { lookPresenter, registerLookRoutes } from './routes/looks.ts';
 import { ContentAccess } from '../content/access.ts';
 import { Folders } from '../content/folders.ts';
@@ -150,9 +152,11 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
       registerSqlRunnerRoutes(app, store, workspaces, drivers, options.publicUrl);
       registerLookmlTestRoutes(app, workspaces, runner, drivers);
     },
+    (app) => registerDashboardRoutes(app, store, workspaces, runner, options.publicUrl),
     (app) => {
       registerFolderRoutes(app, folders, looks, presentLook);
       registerLookRoutes(app, store, looks, presentLook, runner, options.publicUrl);
+      registerContentValidationRoutes(app, store, workspaces, access);
     },
   ];
   return { deps, workspaces, drivers, runner, plugins };

@@ -55,7 +55,7 @@ export function registerLookRoutes(app: FastifyInstance, store: Store, looks: Lo
   registerLookerRoute<{ Body: LookInput }>(app, {
     operationId: 'create_look',
     handler: (request) => content(async () => {
-      const viewer = viewerOf(request, 'save_looks');
+      const viewer = viewerOf(request, 'save_content');
       return present(request, viewer, await looks.create(viewer, request.body), true);
     }),
   });

@@ -1,0 +1,122 @@
+/**
+ * Issue 6 end to end (folders, looks, access, content validation) with the official SDK against a
+ * real server over a deployed project and a DuckDB warehouse.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LookerNodeSDK, NodeSettingsIniFile } from '@looker/sdk-node';
+import type { Looker40SDK } from '@looker/sdk';
+import { assertResponseMatchesSpec } from '../../src/api/spec-validate.ts';
+import { ordersView, startQueryFixture, type QueryFixture } from './support.ts';
+
+describe('folders, looks, access and content validation', () => {
+  let fx: QueryFixture;
+  let n = 0;
+  const people = new Map<string, { id: string; clientId: string; secret: string }>();
+
+  const as = (who: string): Looker40SDK => {
+    const p = people.get(who)!;
+    const ini = join(fx.root, `content-${n++}.ini`);
+    writeFileSync(ini, `[Looker]\nbase_url=${fx.server.url}\nclient_id=${p.clientId}\nclient_secret=${p.secret}\nverify_ssl=false\n`);
+    return LookerNodeSDK.init40(new NodeSettingsIniFile('', ini, 'Looker'));
+  };
+
+  beforeAll(async () => {
+    vi.spyOn(console, 'debug').mockImplementation(() => undefined);
+    fx = await startQueryFixture('sqlite', 'unused', { connection: true });
+    const admin = fx.sdk();
+    const developer = (await admin.ok(admin.all_roles({}))).find((r) => r.name === 'Developer')!;
+    for (const first of ['Ann', 'Ben']) {
+      const user = await admin.ok(admin.create_user({ first_name: first, last_name: 'Content' }));
+      await admin.ok(admin.set_user_roles(user.id!, [developer.id!]));
+      const cred = await admin.ok(admin.create_user_credentials_api3(user.id!));
+      people.set(first.toLowerCase(), { id: user.id!, clientId: cred.client_id!, secret: cred.client_secret! });
+    }
+  });
+
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  it('lists the Shared and Users roots and the caller\'s personal folder; creates, renames, nests and searches folders', async () => {
+    const ann = as('ann');
+    const all = await ann.ok(ann.all_folders());
+    expect(all.find((f) => f.id === '1')).toMatchObject({ name: 'Shared', is_shared_root: true, parent_id: null });
+    expect(all.find((f) => f.id === '2')).toMatchObject({ name: 'Users', is_users_root: true });
+    const personal = all.find((f) => f.is_personal)!;
+    expect(personal).toMatchObject({ name: 'Ann Content', parent_id: '2' });
+    for (const f of all) assertResponseMatchesSpec('all_folders', 200, [f]);
+    expect((await ann.ok(ann.me())).personal_folder_id).toBe(personal.id);
+
+    const team = await ann.ok(ann.create_folder({ name: 'Team Ann', parent_id: '1' }));
+    const sub = await ann.ok(ann.create_folder({ name: 'Reports', parent_id: team.id! }));
+    expect((await ann.ok(ann.folder_children({ folder_id: team.id! }))).map((f) => f.name)).toEqual(['Reports']);
+    expect((await ann.ok(ann.folder_ancestors(sub.id!))).map((f) => f.name)).toEqual(['Shared', 'Team Ann']);
+    expect((await ann.ok(ann.update_folder(sub.id!, { name: 'Weekly reports' }))).name).toBe('Weekly reports');
+    expect((await ann.ok(ann.search_folders({ name: 'weekly%' }))).map((f) => f.id)).toEqual([sub.id]);
+    const dup = await fx.raw(ann, 'POST', '/folders', { name: 'team ann', parent_id: '1' });
+    expect(dup.status).toBe(409);
+    await ann.ok(ann.delete_folder(sub.id!));
+    expect((await fx.raw(ann, 'GET', `/folders/${sub.id!}`)).status).toBe(404);
+  });
+
+  it('saves, runs, finds, updates and deletes looks', async () => {
+    const ann = as('ann');
+    const folder = await ann.ok(ann.create_folder({ name: 'Look shelf', parent_id: '1' }));
+    const q = await ann.ok(ann.create_query({ model: 'shop', view: 'orders', fields: ['orders.status', 'orders.count'], sorts: ['orders.status'] }));
+    const look = await ann.ok(ann.create_look({ title: 'Orders by status', query_id: q.id!, folder_id: folder.id!, description: 'All orders' }));
+    expect(look).toMatchObject({ title: 'Orders by status', folder_id: folder.id, query_id: q.id, user_id: people.get('ann')!.id, deleted: false });
+    expect(look.query).toMatchObject({ model: 'shop', view: 'orders' });
+    expect(look.folder).toMatchObject({ id: folder.id, name: 'Look shelf' });
+    assertResponseMatchesSpec('look', 200, look);
+    const rows = await ann.ok(ann.run_look({ look_id: look.id!, result_format: 'json' }));
+    const expected = await fx.direct('SELECT status, count(*)::INTEGER AS c FROM orders GROUP BY 1 ORDER BY 1');
+    expect(rows).toEqual(expected.map((r) => ({ 'orders.status': r.status, 'orders.count': r.c })));
+    expect((await ann.ok(ann.search_looks({ title: 'orders by%' }))).map((l) => l.id)).toEqual([look.id]);
+    expect((await ann.ok(ann.folder_looks(folder.id!))).map((l) => l.title)).toEqual(['Orders by status']);
+    expect((await ann.ok(ann.update_look(look.id!, { title: 'Status counts' }))).title).toBe('Status counts');
+    const clash = await fx.raw(ann, 'POST', '/looks', { title: 'status counts', query_id: q.id, folder_id: folder.id });
+    expect(clash.status).toBe(409);
+    await ann.ok(ann.delete_look(look.id!));
+    expect((await fx.raw(ann, 'GET', `/looks/${look.id!}`)).status).toBe(404);
+  });
+
+  it('keeps personal content private: another user gets 404, an admin sees it', async () => {
+    const ann = as('ann');
+    const ben = as('ben');
+    const personal = (await ann.ok(ann.all_folders())).find((f) => f.is_personal)!;
+    const q = await ann.ok(ann.create_query({ model: 'shop', view: 'orders', fields: ['orders.count'] }));
+    const secret = await ann.ok(ann.create_look({ title: 'Private numbers', query_id: q.id!, folder_id: personal.id! }));
+    expect((await fx.raw(ben, 'GET', `/looks/${secret.id!}`)).status).toBe(404);
+    expect((await fx.raw(ben, 'GET', `/looks/${secret.id!}/run/json`)).status).toBe(404);
+    expect((await ben.ok(ben.all_looks())).map((l) => l.id)).not.toContain(secret.id);
+    expect((await ben.ok(ben.all_folders())).map((f) => f.id)).not.toContain(personal.id);
+    expect((await fx.raw(ben, 'POST', '/looks', { title: 'Sneaky', query_id: q.id, folder_id: personal.id })).status).toBe(404);
+    const admin = fx.sdk();
+    expect((await admin.ok(admin.look(secret.id!))).title).toBe('Private numbers');
+  });
+
+  it('content validation: a field renamed on a dev branch breaks a look there, production stays clean', async () => {
+    const ann = as('ann');
+    const folder = await ann.ok(ann.create_folder({ name: 'Validated', parent_id: '1' }));
+    const q = await ann.ok(ann.create_query({ model: 'shop', view: 'orders', fields: ['orders.status', 'orders.count'], filters: { 'orders.status': 'complete' } }));
+    const look = await ann.ok(ann.create_look({ title: 'Complete orders', query_id: q.id!, folder_id: folder.id! }));
+    const clean = await ann.ok(ann.content_validation({ project_names: ['shop'] }));
+    expect(clean.content_with_errors?.filter((c) => c.look?.id === look.id)).toEqual([]);
+    expect(clean.total_looks_validated).toBeGreaterThan(0);
+
+    await ann.ok(ann.update_session({ workspace_id: 'dev' }));
+    const renamed = ordersView('dev').replace('dimension: status {', 'dimension: state {');
+    expect((await fx.raw(ann, 'PUT', '/projects/shop/ide/file', { path: 'orders.view.lkml', content: renamed })).status).toBe(200);
+    const broken = await ann.ok(ann.content_validation({ project_names: ['shop'] }));
+    const entry = broken.content_with_errors?.find((c) => c.look?.id === look.id);
+    expect(entry?.look).toMatchObject({ id: look.id, title: 'Complete orders', folder: { id: folder.id, name: 'Validated' } });
+    expect(entry?.errors?.map((e) => [e.field_name, e.model_name, e.explore_name])).toEqual([['orders.status', 'shop', 'orders']]);
+    assertResponseMatchesSpec('content_validation', 200, broken);
+    const prod = as('ann');
+    const stillClean = await prod.ok(prod.content_validation({}));
+    expect(stillClean.content_with_errors?.filter((c) => c.look?.id === look.id)).toEqual([]);
+    await fx.raw(ann, 'POST', '/projects/shop/ide/discard', {});
+  });
+});
