@@ -10,7 +10,7 @@ export const RESULT_PREFIX = 'BENCH_RESULT ';
 /** First stdout line of `bench/api-server.ts`, followed by the base URL it listens on. */
 export const LISTENING_PREFIX = 'LISTENING ';
 
-export const TASKS = ['parse-overlook', 'parse-peer', 'compile-overlook', 'compile-malloy', 'run-duckdb', 'api-overlook', 'api-bare', 'workspaces-branches', 'workspaces-users'] as const;
+export const TASKS = ['parse-overlook', 'parse-peer', 'compile-overlook', 'compile-malloy', 'run-duckdb', 'api-overlook', 'api-bare', 'workspaces-branches', 'workspaces-users', 'queries-inline', 'queries-sql'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 export interface ProjectSize {
@@ -164,10 +164,71 @@ export interface WorkspacesUsersResult {
   readonly large: DevCopiesRun;
 }
 
+/** Issue 5's targets for the query benchmarks. */
+export const QUERY_TARGETS = { aggregateRatio: 1.05, trivialAddedP50Ms: 1, sqlShareOfBare: 0.5 } as const;
+
+/** One query run through `run_inline_query` and, alternately, its SQL run directly on DuckDB. */
+export interface InlineQueryCase {
+  /** The query's fields, e.g. `big.k, big.count, big.total_v`. */
+  readonly fields: string;
+  /** The SQL `POST /queries/run/sql` answered, which the direct side runs as-is. */
+  readonly sql: string;
+  /** HTTP round trip: request sent, JSON body received and parsed. */
+  readonly overlookMs: Summary;
+  /** `runAndReadAll` + `getRowObjectsJson` in the bench process. */
+  readonly directMs: Summary;
+  /** Per iteration, Overlook's time over the direct time right next to it (robust to drift). */
+  readonly pairedRatio: Summary;
+  /** Per iteration, Overlook's time minus the direct time right next to it. */
+  readonly pairedDiffMs: Summary;
+  /**
+   * CPU (user + system, all threads) per timed run: the server process for Overlook's side (null
+   * without /proc), this process around each direct run. Unlike wall time, barely moved by other load.
+   */
+  readonly cpuMsPerRun: { readonly overlookServer: number | null; readonly direct: number };
+  readonly bodyBytes: number;
+  /** Row count and summed count column of each side's answer (they must agree). */
+  readonly check: { readonly overlook: string; readonly direct: string };
+}
+
+export interface QueriesInlineResult {
+  readonly task: 'queries-inline';
+  /** Rows of the generated `big` table. */
+  readonly bigRows: number;
+  /** Generating the DuckDB file, untimed by the comparison. */
+  readonly generateMs: number;
+  readonly aggregate: InlineQueryCase;
+  readonly trivial: InlineQueryCase;
+}
+
+/** A throughput round with the server process's CPU (user + system, all threads) per response; null without /proc. */
+export interface SqlRound extends HttpLoad {
+  readonly serverCpuMsPerRequest: number | null;
+}
+
+/** One query's `POST /queries/run/sql` rounds and the bare route's, in the order run (ABBA). */
+export interface SqlThroughput {
+  /** What is compiled, e.g. `thelook::order_items: 10 fields, 3 joins, 4 filters`. */
+  readonly query: string;
+  readonly overlook: readonly SqlRound[];
+  readonly bare: readonly SqlRound[];
+}
+
+export interface QueriesSqlResult {
+  readonly task: 'queries-sql';
+  readonly connections: number;
+  readonly pipelining: number;
+  /** Per round, before its timed run. */
+  readonly warmupS: number;
+  readonly durationS: number;
+  readonly queries: readonly SqlThroughput[];
+}
+
 export interface TaskFailure {
   readonly task: TaskName;
   readonly error: string;
 }
 
 export type TaskResult =
-  | ParseOverlookResult | ParsePeerResult | CompileResult | RunResult | ApiResult | WorkspacesBranchesResult | WorkspacesUsersResult;
+  | ParseOverlookResult | ParsePeerResult | CompileResult | RunResult | ApiResult | WorkspacesBranchesResult | WorkspacesUsersResult
+  | QueriesInlineResult | QueriesSqlResult;

@@ -1,5 +1,6 @@
 /** Markdown for the README: a summary table, then the details and exact sizes of each comparison. */
 import type { ApiResult, CompileResult, HttpLoad, ParseOverlookResult, ParsePeerResult, RunResult, TaskFailure, TaskResult } from './protocol.ts';
+import { queriesSection, querySummaryRows, type QueryResults } from './report-queries.ts';
 import { workspaceSummaryRows, workspacesSection, type WorkspaceResults } from './report-workspaces.ts';
 import { formatInt, formatMs, formatRatio, median } from './stats.ts';
 
@@ -15,7 +16,7 @@ export interface Environment {
   readonly elapsedS: number;
 }
 
-export interface Results extends WorkspaceResults {
+export interface Results extends WorkspaceResults, QueryResults {
   readonly parseOverlook: ParseOverlookResult | TaskFailure;
   readonly parsePeer: ParsePeerResult | TaskFailure;
   readonly compileOverlook: CompileResult | TaskFailure;
@@ -74,6 +75,7 @@ function summaryRows(r: Results): string[] {
   }
   rows.push(...apiSummaryRows(r));
   rows.push(...workspaceSummaryRows(r));
+  rows.push(...querySummaryRows(r));
   return rows;
 }
 
@@ -246,6 +248,8 @@ export function renderReport(r: Results, env: Environment): string {
     ...apiSection(r),
     '',
     ...workspacesSection(r),
+    '',
+    ...queriesSection(r),
     '',
   ];
   return L.join('\n');

@@ -5,7 +5,8 @@
  * in its own child process, one after another (never in parallel: the sides must not compete
  * for the cores), and prints the markdown report and writes it to bench/out/results.md. The API
  * tasks each start their server in one more child process (bench/api-server.ts); the workspace
- * tasks make their own git remotes and stores in temp dirs.
+ * tasks make their own git remotes and stores in temp dirs; the query tasks do both (a server with
+ * a deployed project over a DuckDB file generated per run).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { ensureDemoDatabase } from '../src/connections/demo-data.ts';
 import { RESULT_PREFIX } from './protocol.ts';
 import type {
-  ApiResult, CompileResult, ParseOverlookResult, ParsePeerResult, RunResult, TaskFailure, TaskName, TaskResult, WorkspacesBranchesResult, WorkspacesUsersResult,
+  ApiResult, CompileResult, ParseOverlookResult, ParsePeerResult, QueriesInlineResult, QueriesSqlResult, RunResult, TaskFailure, TaskName, TaskResult,
+  WorkspacesBranchesResult, WorkspacesUsersResult,
 } from './protocol.ts';
 import { renderReport } from './report.ts';
 import { generateProject } from './synthetic.ts';
@@ -103,9 +105,11 @@ async function main(): Promise<void> {
   }
   const workspacesBranches = expect<WorkspacesBranchesResult>(runWorker('workspaces-branches'), 'workspaces-branches');
   const workspacesUsers = expect<WorkspacesUsersResult>(runWorker('workspaces-users'), 'workspaces-users');
+  const queriesInline = expect<QueriesInlineResult>(runWorker('queries-inline'), 'queries-inline');
+  const queriesSql = expect<QueriesSqlResult>(runWorker('queries-sql'), 'queries-sql');
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const report = renderReport(
-    { parseOverlook, parsePeer, compileOverlook, compileMalloy, run, apiOverlook, apiBare, workspacesBranches, workspacesUsers },
+    { parseOverlook, parsePeer, compileOverlook, compileMalloy, run, apiOverlook, apiBare, workspacesBranches, workspacesUsers, queriesInline, queriesSql },
     {
       date: new Date().toISOString().slice(0, 10),
       node: process.versions.node,

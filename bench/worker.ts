@@ -1,7 +1,7 @@
 /**
  * One benchmark task per process: `node --import tsx bench/worker.ts <task> [path] [sql-file]`,
  * where `<path>` is the synthetic project folder (parse tasks) or the demo database (compile and
- * run tasks; the API and workspace tasks take none); `run-duckdb` also runs the SQL in `[sql-file]`
+ * run tasks; the API, workspace and query tasks take none); `run-duckdb` also runs the SQL in `[sql-file]`
  * (Malloy's) once to check it returns the same data. `workspaces-users` needs node's --expose-gc.
  * Prints one `BENCH_RESULT {json}` line; a failure is reported the same way, as data, so the
  * run can still print the rest of the table.
@@ -41,6 +41,10 @@ async function runTask(task: TaskName, maybePath: string | undefined, extra: str
       return (await import('./tasks/workspaces.ts')).workspacesBranches();
     case 'workspaces-users':
       return (await import('./tasks/workspaces.ts')).workspacesUsers();
+    case 'queries-inline':
+      return (await import('./tasks/queries.ts')).queriesInline();
+    case 'queries-sql':
+      return (await import('./tasks/queries.ts')).queriesSql();
   }
 }
 

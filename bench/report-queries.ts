@@ -1,0 +1,170 @@
+/** Markdown for comparison 6 (issue 5's query benchmarks), measured against the issue's targets. */
+import { QUERY_TARGETS } from './protocol.ts';
+import type { InlineQueryCase, QueriesInlineResult, QueriesSqlResult, SqlRound, SqlThroughput, TaskFailure } from './protocol.ts';
+import { formatInt, formatMs } from './stats.ts';
+
+export interface QueryResults {
+  readonly queriesInline: QueriesInlineResult | TaskFailure;
+  readonly queriesSql: QueriesSqlResult | TaskFailure;
+}
+
+function failed(r: QueriesInlineResult | QueriesSqlResult | TaskFailure): r is TaskFailure {
+  return 'error' in r;
+}
+
+function failureCell(r: TaskFailure): string {
+  return `failed: ${r.error.replaceAll('|', '\\|').slice(0, 160)}`;
+}
+
+function verdict(met: boolean): string {
+  return met ? 'met' : 'missed';
+}
+
+function ratioText(c: InlineQueryCase): string {
+  const r = c.overlookMs.p50 / c.directMs.p50;
+  return `${r.toFixed(2)}× the direct time (${verdict(r <= QUERY_TARGETS.aggregateRatio)}); paired p50 ${c.pairedRatio.p50.toFixed(2)}×`;
+}
+
+function signedMs(ms: number): string {
+  return `${ms < 0 ? '−' : '+'}${formatMs(Math.abs(ms))}`;
+}
+
+function addedText(c: InlineQueryCase): string {
+  const added = c.overlookMs.p50 - c.directMs.p50;
+  return `${signedMs(added)} at p50 (${verdict(added <= QUERY_TARGETS.trivialAddedP50Ms)}); paired p50 ${signedMs(c.pairedDiffMs.p50)}`;
+}
+
+function sideCell(ms: InlineQueryCase['overlookMs']): string {
+  return `${formatMs(ms.p50)} (p95 ${formatMs(ms.p95)})`;
+}
+
+/** The round with the most requests per second: the one the rest of the machine disturbed least. */
+function best(rounds: readonly SqlRound[]): SqlRound | undefined {
+  return rounds.reduce<SqlRound | undefined>((b, l) => (b === undefined || l.perSecond > b.perSecond ? l : b), undefined);
+}
+
+function share(o: SqlRound, b: SqlRound): string {
+  const s = o.perSecond / b.perSecond;
+  const bad = o.non2xx + o.errors + b.non2xx + b.errors;
+  return `${(s * 100).toFixed(0)}% of bare (${verdict(s >= QUERY_TARGETS.sqlShareOfBare && bad === 0)})${bad === 0 ? '' : `, ${formatInt(bad)} failed responses`}`;
+}
+
+function cpu(ms: number | null): string {
+  return ms === null ? 'n/a' : formatMs(ms);
+}
+
+/** Server CPU per request of the bare route as a share of Overlook's: throughput at equal CPU. */
+function cpuShare(o: SqlRound, b: SqlRound): string {
+  if (o.serverCpuMsPerRequest === null || b.serverCpuMsPerRequest === null) return '';
+  return `; server CPU per request ${formatMs(o.serverCpuMsPerRequest)} vs ${formatMs(b.serverCpuMsPerRequest)} (${((b.serverCpuMsPerRequest / o.serverCpuMsPerRequest) * 100).toFixed(0)}%)`;
+}
+
+function cpuAdded(c: InlineQueryCase): string {
+  const o = c.cpuMsPerRun.overlookServer;
+  return o === null ? '' : `; CPU per run ${formatMs(o)} (server) vs ${formatMs(c.cpuMsPerRun.direct)}`;
+}
+
+function reqPerSecond(l: SqlRound): string {
+  return `${formatInt(Math.round(l.perSecond))} req/s`;
+}
+
+const TRIVIAL_TARGET = `≤ ${QUERY_TARGETS.trivialAddedP50Ms} ms added at p50`;
+const AGGREGATE_TARGET = `≤ ${QUERY_TARGETS.aggregateRatio}×`;
+const SQL_TARGET = `≥ ${QUERY_TARGETS.sqlShareOfBare * 100}% of bare`;
+
+export function querySummaryRows(r: QueryResults): string[] {
+  const rows: string[] = [];
+  const i = r.queriesInline;
+  if (failed(i)) {
+    rows.push(`| \`run_inline_query\` vs the same SQL on DuckDB | ${failureCell(i)} | | n/a | ${AGGREGATE_TARGET}; ${TRIVIAL_TARGET} |`);
+  } else {
+    rows.push(`| \`run_inline_query\` end to end, ${formatInt(i.bigRows)}-row GROUP BY (1,000 groups), \`cache=false\` (Overlook over HTTP vs the same SQL on \`@duckdb/node-api\`) | ${sideCell(i.aggregate.overlookMs)} | ${sideCell(i.aggregate.directMs)} | ${ratioText(i.aggregate)}${cpuAdded(i.aggregate)} | ${AGGREGATE_TARGET} |`);
+    rows.push(`| \`run_inline_query\` end to end, one-row query, \`cache=false\` (same comparison) | ${sideCell(i.trivial.overlookMs)} | ${sideCell(i.trivial.directMs)} | ${addedText(i.trivial)}${cpuAdded(i.trivial)} | ${TRIVIAL_TARGET} |`);
+  }
+  const s = r.queriesSql;
+  if (failed(s)) {
+    rows.push(`| \`POST /queries/run/sql\` throughput vs a bare Fastify route | ${failureCell(s)} | | n/a | ${SQL_TARGET} |`);
+    return rows;
+  }
+  for (const q of s.queries) {
+    const o = best(q.overlook);
+    const b = best(q.bare);
+    if (o === undefined || b === undefined) continue;
+    rows.push(`| \`POST /queries/run/sql\` throughput, ${q.query} (Overlook vs a bare Fastify route answering the same SQL) | ${reqPerSecond(o)} (p99 ${formatMs(o.latencyMs.p99)}) | ${reqPerSecond(b)} (p99 ${formatMs(b.latencyMs.p99)}) | ${share(o, b)}${cpuShare(o, b)} | ${SQL_TARGET} |`);
+  }
+  return rows;
+}
+
+function inlineSection(i: QueriesInlineResult | TaskFailure): string[] {
+  if (failed(i)) return [failureCell(i)];
+  const L = [
+    `\`overlook serve\` (SQLite store) runs in its own process with a project deployed to production from a bare git remote, and a DuckDB connection on a file generated for the run (${formatInt(i.bigRows)} rows, \`CREATE TABLE big AS SELECT i, i % 1000 AS k, random() AS v FROM range(${formatInt(i.bigRows)})\`, plus a one-row \`tiny\`; ${formatMs(i.generateMs)} to generate, not timed). Overlook side: \`POST /api/4.0/queries/run/json?cache=false\` with a production token over one keep-alive connection (\`node:http\`), timed from sending the request to the parsed JSON rows. Direct side: the SQL \`POST /queries/run/sql\` answered for the same query, run with \`runAndReadAll\` + \`getRowObjectsJson\` on the same file from the bench process (both open it read-only, with the driver's \`SET TimeZone = 'UTC'\`). The sides alternate and swap order every iteration; "paired" statistics compare each Overlook run with the direct run right next to it. CPU per run is user + system time of all threads (DuckDB's included): of the server process over the timed loop (from /proc) for Overlook, of the bench process around each direct run for the direct side; it does not include the HTTP client's own work, and unlike wall time it hardly moves with other load on the machine.`,
+    '',
+    '| Query | side | iterations | p50 | p95 | p99 | min | CPU per run | answer |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: | --- |',
+  ];
+  for (const [label, c] of [['10M-row aggregate', i.aggregate], ['one-row query', i.trivial]] as const) {
+    L.push(`| ${label} (\`${c.fields}\`) | Overlook \`run_inline_query\` | ${formatInt(c.overlookMs.n)} | ${formatMs(c.overlookMs.p50)} | ${formatMs(c.overlookMs.p95)} | ${formatMs(c.overlookMs.p99)} | ${formatMs(c.overlookMs.min)} | ${cpu(c.cpuMsPerRun.overlookServer)} (server) | ${c.check.overlook}, ${formatInt(c.bodyBytes)} bytes of JSON |`);
+    L.push(`| | direct DuckDB | ${formatInt(c.directMs.n)} | ${formatMs(c.directMs.p50)} | ${formatMs(c.directMs.p95)} | ${formatMs(c.directMs.p99)} | ${formatMs(c.directMs.min)} | ${formatMs(c.cpuMsPerRun.direct)} | ${c.check.direct} |`);
+    L.push(`| | Overlook − direct, paired | | ${signedMs(c.pairedDiffMs.p50)} | ${signedMs(c.pairedDiffMs.p95)} | | | | ratio p50 ${c.pairedRatio.p50.toFixed(2)}×, p95 ${c.pairedRatio.p95.toFixed(2)}× |`);
+  }
+  L.push(
+    '',
+    `Aggregate: ratio of medians ${(i.aggregate.overlookMs.p50 / i.aggregate.directMs.p50).toFixed(3)}× (target ${AGGREGATE_TARGET}). One-row query: p50 ${formatMs(i.trivial.overlookMs.p50)} vs ${formatMs(i.trivial.directMs.p50)}, ${signedMs(i.trivial.overlookMs.p50 - i.trivial.directMs.p50)} (target ${TRIVIAL_TARGET}); p95 ${formatMs(i.trivial.overlookMs.p95)} vs ${formatMs(i.trivial.directMs.p95)}, ${signedMs(i.trivial.overlookMs.p95 - i.trivial.directMs.p95)}.`,
+    '',
+    'The SQL both sides ran:',
+    '',
+    '```sql',
+    i.aggregate.sql,
+    '```',
+    '',
+    '```sql',
+    i.trivial.sql,
+    '```',
+  );
+  return L;
+}
+
+function sqlRows(q: SqlThroughput): string[] {
+  const L: string[] = [];
+  for (const [side, rounds] of [['Overlook', q.overlook], ['Bare', q.bare]] as const) {
+    rounds.forEach((l, n) => {
+      L.push(`| ${side} ${n + 1} \`${l.route}\` | ${formatInt(l.requests)} | ${l.durationS.toFixed(1)} | ${formatInt(Math.round(l.perSecond))} | ${formatMs(l.latencyMs.p50)} | ${formatMs(l.latencyMs.p99)} | ${formatMs(l.latencyMs.max)} | ${formatInt(l.non2xx)} | ${formatInt(l.errors)} | ${formatInt(l.bodyBytes)} | ${cpu(l.serverCpuMsPerRequest)} |`);
+    });
+  }
+  return L;
+}
+
+function sqlSection(s: QueriesSqlResult | TaskFailure): string[] {
+  if (failed(s)) return [failureCell(s)];
+  const L = [
+    `autocannon on loopback as in section 4 (${s.connections} connections, pipelining ${s.pipelining}), ${s.warmupS} s warm-up (not counted) then ${s.durationS} s timed per round, four rounds per query in ABBA order against the same two servers; the comparison takes each side's best round. Overlook: \`POST /api/4.0/queries/run/sql\` with a production token on the server of the inline benchmark's setup (compile only, no database). Bare: Fastify with \`logger: false\`, \`POST /bare/sql\` parsing the same JSON body and answering the SQL Overlook answered for that query (same bytes, \`application/sql\`). Server CPU per request is the server process's user + system time (all threads, from /proc) over the timed run divided by its responses: the throughput ratio at equal CPU, which other load on the machine moves far less than req/s.`,
+    '',
+    '| Query | Overlook | Bare Fastify | Overlook / bare | Overlook p99 | Bare p99 | server CPU per request, Overlook / bare | Target |',
+    '| --- | --: | --: | --: | --: | --: | --: | --: |',
+  ];
+  for (const q of s.queries) {
+    const o = best(q.overlook);
+    const b = best(q.bare);
+    if (o === undefined || b === undefined) continue;
+    L.push(`| ${q.query} | ${reqPerSecond(o)} | ${reqPerSecond(b)} | ${share(o, b)} | ${formatMs(o.latencyMs.p99)} | ${formatMs(b.latencyMs.p99)} | ${cpu(o.serverCpuMsPerRequest)} / ${cpu(b.serverCpuMsPerRequest)} | ${SQL_TARGET} |`);
+  }
+  for (const q of s.queries) {
+    L.push('', `${q.query}:`, '', '| Round | requests | seconds | req/s | p50 | p99 | max | non-2xx | errors | body bytes | server CPU per request |', '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |', ...sqlRows(q));
+  }
+  return L;
+}
+
+export function queriesSection(r: QueryResults): string[] {
+  return [
+    '### 6. Queries through the API (issue 5)',
+    '',
+    '#### `run_inline_query` vs the same SQL directly on DuckDB',
+    '',
+    ...inlineSection(r.queriesInline),
+    '',
+    '#### `POST /queries/run/sql` throughput',
+    '',
+    ...sqlSection(r.queriesSql),
+  ];
+}
