@@ -95,10 +95,10 @@ const dev = (userId: string): Caller => ({ userId, workspace: 'dev' });
 // ---------------------------------------------------------------------------------------------
 // Branch operations
 
-async function timeOp(fn: (i: number) => Promise<unknown>): Promise<Summary> {
+async function timeOp(fn: (i: number) => Promise<unknown>): Promise<{ ms: Summary; calls: number }> {
   let i = 0;
   const samples = await timeAsync(() => fn(i++), BRANCH_OPS.iterations, BRANCH_OPS.warmup, BRANCH_OPS.budget);
-  return summarize(samples);
+  return { ms: summarize(samples), calls: i };
 }
 
 let gitSpawns = 0;
@@ -115,11 +115,15 @@ function countGitSpawns(): void {
   syncBuiltinESMExports();
 }
 
-/** Times `fn` call by call, then counts the git processes of one more (untimed) call. */
+/**
+ * Times `fn` call by call, then counts the git processes of one more (untimed) call: the next one in
+ * sequence, so it does what a timed call did (the budget may stop the timing early, and a fixed index
+ * could repeat the last call's target, e.g. a hard reset to where the branch already is).
+ */
 async function measureOp(op: string, via: WorkspaceOpTiming['via'], fn: (i: number) => Promise<unknown>): Promise<WorkspaceOpTiming> {
-  const ms = await timeOp(fn);
+  const { ms, calls } = await timeOp(fn);
   const before = gitSpawns;
-  await fn(BRANCH_OPS.iterations + 1);
+  await fn(calls);
   return { op, via, ms, gitProcesses: gitSpawns - before };
 }
 

@@ -7,9 +7,9 @@
  * as this user's head: the remote is the shared truth, the DB holds each user's position.
  */
 import type { ProjectRecord } from '../store/index.ts';
-import type { Caller, ResolvedWorkspace, WorkspaceCore } from './core.ts';
+import type { Caller, PushSource, ResolvedWorkspace, WorkspaceCore } from './core.ts';
 import { WorkspaceError, devOnly } from './errors.ts';
-import { aheadBehind, commitTime, deleteRemoteBranch, pushRef } from './git/index.ts';
+import { aheadBehind, deleteRemoteBranch, pushRef, pushRefsAtomic, type PushResult } from './git/index.ts';
 import { branchNameProblem } from './names.ts';
 import type { ProjectRepo } from './repos.ts';
 
@@ -87,7 +87,7 @@ async function view(core: WorkspaceCore, f: BranchFacts, caller: Caller, name: s
     owner_name: await ownerName(core, owner),
     ahead_count: ahead,
     behind_count: behind,
-    commit_at: ref === null ? null : await commitTime(f.repo.dir, ref),
+    commit_at: ref === null ? null : await f.repo.reader.commitTime(ref),
     error: null,
     message: null,
   };
@@ -126,6 +126,37 @@ function checkName(name: string): void {
   if (problem !== null) throw new WorkspaceError('invalid', problem, { field: 'name' });
 }
 
+/**
+ * Pushes `source.sha` onto `refs/heads/<branch>` with a lease on `expected` (null: must not exist).
+ * When the source was read from a cached remote branch head, the same atomic push checks that branch
+ * is still there, so a cache behind an outside push is refused instead of published. After a refusal
+ * the cache is synced: `stale` means a lease failed, and resolving again may succeed.
+ */
+async function publish(core: WorkspaceCore, repo: ProjectRepo, branch: string, source: PushSource, expected: string | null): Promise<PushResult> {
+  const dst = `refs/heads/${branch}`;
+  const check = source.check;
+  let result: PushResult;
+  if (check === undefined || check.ref === dst) {
+    result = await pushRef(repo.dir, repo.remoteUrl, source.sha, dst, expected);
+  } else {
+    const res = await pushRefsAtomic(repo.dir, repo.remoteUrl, [
+      { src: source.sha, dst, expect: expected },
+      { src: check.sha, dst: check.ref, expect: check.sha },
+    ]);
+    if (res.ok) return res;
+    if (res.reason === 'unsupported') {
+      // A remote without atomic pushes: check the source by asking the remote first instead.
+      await core.sync(repo);
+      if (repo.refs.get(check.ref) !== check.sha) return { ok: false, reason: 'stale', message: `${check.ref} moved on the remote` };
+      result = await pushRef(repo.dir, repo.remoteUrl, source.sha, dst, expected);
+    } else {
+      result = { ok: false, reason: res.reason, message: res.message };
+    }
+  }
+  if (!result.ok) await core.resyncAfterRefusal(repo);
+  return result;
+}
+
 /** `create_git_branch`: a new branch at `ref` (default: the current branch's head), pushed and checked out. */
 export async function createBranch(core: WorkspaceCore, projectId: string, caller: Caller, name: string, ref?: string): Promise<BranchView> {
   if (caller.workspace !== 'dev') throw devOnly('Creating a git branch');
@@ -133,28 +164,37 @@ export async function createBranch(core: WorkspaceCore, projectId: string, calle
   const project = await core.project(projectId);
   const copy = await core.ensureDevCopy(project, caller.userId);
   return core.lock.run(projectId, async () => {
-    const f = await facts(core, projectId, true);
-    if (f.repo.branches.has(name)) throw new WorkspaceError('conflict', `Branch ${name} already exists.`);
-    const start = ref === undefined || ref === ''
-      ? await core.branchHead(f.project, f.repo, caller.userId, copy.current)
-      : await core.resolveUserRef(f.project, f.repo, caller.userId, ref);
-    if (start === null) throw new WorkspaceError('invalid', `Ref ${JSON.stringify(ref ?? copy.current)} does not name a branch, tag or commit.`, { field: 'ref' });
-    const pushed = await pushRef(f.repo.dir, f.repo.remoteUrl, start, `refs/heads/${name}`, null);
-    if (!pushed.ok) {
-      throw new WorkspaceError('conflict', pushed.reason === 'stale' || pushed.reason === 'non-fast-forward'
-        ? `Branch ${name} already exists on the remote.`
-        : `The remote refused branch ${name} (a branch named like a parent folder of it, e.g. "${name.split('/')[0] ?? name}", may exist): ${pushed.message}`);
+    // No fetch first: a branch made behind this node's back fails the "must not exist" lease below,
+    // which syncs the cache; the second attempt then sees it.
+    const f = await facts(core, projectId, false);
+    for (let attempt = 0; ; attempt++) {
+      if (f.repo.branches.has(name)) throw new WorkspaceError('conflict', `Branch ${name} already exists.`);
+      const source = ref === undefined || ref === ''
+        ? await core.branchHead(f.project, f.repo, caller.userId, copy.current).then((sha) => (sha === null ? null : { sha }))
+        : await core.resolvePushSource(f.project, f.repo, caller.userId, ref);
+      if (source === null) throw new WorkspaceError('invalid', `Ref ${JSON.stringify(ref ?? copy.current)} does not name a branch, tag or commit.`, { field: 'ref' });
+      const pushed = await publish(core, f.repo, name, source, null);
+      if (!pushed.ok) {
+        if (pushed.reason === 'stale' && attempt === 0) continue;
+        throw new WorkspaceError('conflict', pushed.reason === 'stale' || pushed.reason === 'non-fast-forward'
+          ? `Branch ${name} already exists on the remote.`
+          : `The remote refused branch ${name} (a branch named like a parent folder of it, e.g. "${name.split('/')[0] ?? name}", may exist): ${pushed.message}`);
+      }
+      await core.store.projects.setBranchHead(caller.userId, projectId, name, source.sha);
+      await core.store.projects.setCurrentBranch(caller.userId, projectId, name);
+      await core.refsMoved(f.project, f.repo, [{ ref: `refs/heads/${name}`, from: null, to: source.sha }]);
+      return view(core, f, caller, name, source.sha);
     }
-    await core.store.projects.setBranchHead(caller.userId, projectId, name, start);
-    await core.store.projects.setCurrentBranch(caller.userId, projectId, name);
-    await core.refsMoved(f.project, f.repo);
-    return view(core, await facts(core, projectId, false), caller, name);
   });
 }
 
 /**
  * `update_git_branch`: check out `name` (default: the current branch); with `ref`, hard-reset it to
  * that ref and force-push (with a lease), discarding the caller's uncommitted changes on it.
+ *
+ * A checkout needs no remote: the caller's copy of the branch is their recorded head, and the cached
+ * remote refs are current as of the DB generation. Only a branch the caller has never used (its head
+ * is pinned from the remote now) or one this node does not know makes it ask the remote first.
  */
 export async function updateBranch(core: WorkspaceCore, projectId: string, caller: Caller, name: string | undefined, ref?: string): Promise<BranchView> {
   if (caller.workspace !== 'dev') throw devOnly('Changing the git branch');
@@ -163,28 +203,42 @@ export async function updateBranch(core: WorkspaceCore, projectId: string, calle
   const target = name === undefined || name === '' ? copy.current : name;
   checkName(target);
   return core.lock.run(projectId, async () => {
-    const f = await facts(core, projectId, true);
+    const f = await facts(core, projectId, false);
     const pinned = await core.store.projects.branchHead(caller.userId, projectId, target);
+    if (pinned === null) await core.sync(f.repo);
     if (!f.repo.branches.has(target) && pinned === null) throw new WorkspaceError('not_found', `Branch ${target} not found in project ${projectId}.`);
-    if (ref !== undefined && ref !== '') {
-      const problem = writeProblem(f, caller, target);
-      if (problem !== null) throw new WorkspaceError('forbidden', problem);
-      const to = await core.resolveUserRef(f.project, f.repo, caller.userId, ref);
-      if (to === null) throw new WorkspaceError('invalid', `Ref ${JSON.stringify(ref)} does not name a branch, tag or commit.`, { field: 'ref' });
+    if (ref === undefined || ref === '') {
+      const head = pinned ?? await core.branchHead(f.project, f.repo, caller.userId, target);
+      await core.store.projects.setCurrentBranch(caller.userId, projectId, target);
+      return view(core, f, caller, target, head);
+    }
+    const problem = writeProblem(f, caller, target);
+    if (problem !== null) throw new WorkspaceError('forbidden', problem);
+    const dst = `refs/heads/${target}`;
+    for (let attempt = 0; ; attempt++) {
+      const source = await core.resolvePushSource(f.project, f.repo, caller.userId, ref);
+      if (source === null) throw new WorkspaceError('invalid', `Ref ${JSON.stringify(ref)} does not name a branch, tag or commit.`, { field: 'ref' });
+      const to = source.sha;
       const remote = f.repo.branches.get(target) ?? null;
+      // Already there as far as the cache knows (e.g. `origin/<target>` itself): no push would check
+      // the source, so ask the remote once.
+      if (attempt === 0 && source.check !== undefined && (source.check.ref === dst || remote === to)) {
+        await core.sync(f.repo);
+        continue;
+      }
       if (remote !== to) {
-        const pushed = await pushRef(f.repo.dir, f.repo.remoteUrl, to, `refs/heads/${target}`, remote);
-        if (!pushed.ok) throw new WorkspaceError('conflict', `Branch ${target} moved on the remote meanwhile; try again. (${pushed.message})`);
+        const pushed = await publish(core, f.repo, target, source, remote);
+        if (!pushed.ok) {
+          if (pushed.reason === 'stale' && attempt === 0) continue;
+          throw new WorkspaceError('conflict', `Branch ${target} moved on the remote meanwhile; try again. (${pushed.message})`);
+        }
       }
       await core.store.projects.setBranchHead(caller.userId, projectId, target, to);
       await core.store.projects.clearOverlay(caller.userId, projectId, target);
       await core.store.projects.setCurrentBranch(caller.userId, projectId, target);
-      await core.refsMoved(f.project, f.repo);
-    } else {
-      await core.branchHead(f.project, f.repo, caller.userId, target);
-      await core.store.projects.setCurrentBranch(caller.userId, projectId, target);
+      if (remote !== to) await core.refsMoved(f.project, f.repo, [{ ref: dst, from: remote, to }]);
+      return view(core, f, caller, target, to);
     }
-    return view(core, await facts(core, projectId, false), caller, target);
   });
 }
 
@@ -194,8 +248,10 @@ export async function deleteBranch(core: WorkspaceCore, projectId: string, calle
   const project = await core.project(projectId);
   const copy = await core.ensureDevCopy(project, caller.userId);
   await core.lock.run(projectId, async () => {
-    const f = await facts(core, projectId, true);
+    const f = await facts(core, projectId, false);
     const pinned = await core.store.projects.branchHead(caller.userId, projectId, name);
+    // Not on the remote as far as this mirror knows: make sure before forgetting only the local copy.
+    if (!f.repo.branches.has(name)) await core.sync(f.repo);
     const remote = f.repo.branches.get(name) ?? null;
     if (remote === null && pinned === null) throw new WorkspaceError('not_found', `Branch ${name} not found in project ${projectId}.`);
     if (name === copy.current) throw new WorkspaceError('bad_request', `Branch ${name} is checked out; check out another branch before deleting it.`);
@@ -204,10 +260,11 @@ export async function deleteBranch(core: WorkspaceCore, projectId: string, calle
     const others = (await core.store.projects.usersOnBranch(projectId, name)).filter((u) => u !== caller.userId);
     if (others.length > 0) throw new WorkspaceError('bad_request', `Branch ${name} is checked out by another developer.`);
     if (remote !== null && !(await deleteRemoteBranch(f.repo.dir, f.repo.remoteUrl, name, remote))) {
+      await core.resyncAfterRefusal(f.repo);
       throw new WorkspaceError('conflict', `Branch ${name} moved on the remote meanwhile; try again.`);
     }
     await core.store.projects.forgetBranch(projectId, name);
-    await core.refsMoved(f.project, f.repo);
+    if (remote !== null) await core.refsMoved(f.project, f.repo, [{ ref: `refs/heads/${name}`, from: remote, to: null }]);
   });
 }
 

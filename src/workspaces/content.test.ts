@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverlayFile } from '../store/index.ts';
-import { ContentCache, blobId } from './content.ts';
+import { ASSEMBLED_BYTES_PER_SOURCE_BYTE, ContentCache, approximateBytes, blobId } from './content.ts';
 import { gitText } from './git/run.ts';
 import type { ProjectRepo } from './repos.ts';
 import { BASE_FILES, USERS_VIEW, dev, newUser, ordersView, prod, pushFiles, setupEnv, type Env } from './test-support.ts';
@@ -166,6 +166,27 @@ describe('loading', () => {
     expect(again).not.toBe(a);
     // ...but the parsed files survive, since they are cached separately.
     expect(again.files.find((f) => f.path === 'views/users.view.lkml')).toBe(a.files.find((f) => f.path === 'views/users.view.lkml'));
+  });
+
+  it('weighs workspaces by their LookML source and evicts beyond maxWorkspaceBytes', async () => {
+    const lookml = Object.entries(BASE_FILES).reduce((n, [, text]) => n + Buffer.byteLength(text), 0);
+    const base = await new ContentCache().load(repo, await new ContentCache().snapshot(repo, main));
+    // README.md is no LookML: it is neither parsed nor counted.
+    expect(base.sourceBytes).toBe(lookml);
+    expect(approximateBytes(base)).toBe(lookml * ASSEMBLED_BYTES_PER_SOURCE_BYTE);
+    const bound = approximateBytes(base) * 2 + 10;
+    const cache = new ContentCache({ maxWorkspaces: 100, maxWorkspaceBytes: bound });
+    const snaps = await Promise.all(['b', 'c', 'd'].map((v) => cache.snapshot(repo, main, [overlay('views/orders.view.lkml', ordersView(v))])));
+    const loaded = [];
+    for (const snap of snaps) loaded.push(await cache.load(repo, snap));
+    expect(cache.workspaceStats).toEqual({ count: 2, approximateBytes: approximateBytes(loaded[1]!) + approximateBytes(loaded[2]!) });
+    expect(await cache.load(repo, snaps[2]!)).toBe(loaded[2]);
+    expect(await cache.load(repo, snaps[0]!)).not.toBe(loaded[0]);
+    // One workspace over the whole bound is still kept (the newest always is).
+    const tiny = new ContentCache({ maxWorkspaceBytes: 1 });
+    const one = await tiny.load(repo, snaps[0]!);
+    expect(await tiny.load(repo, snaps[0]!)).toBe(one);
+    expect(tiny.workspaceStats.count).toBe(1);
   });
 });
 

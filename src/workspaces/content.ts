@@ -45,6 +45,8 @@ export interface WorkspaceSnapshot {
 /** Everything derived from a workspace's content alone (shared by every snapshot with its key). */
 export interface LoadedWorkspace extends AssembledProject {
   readonly key: string;
+  /** UTF-8 bytes of the LookML sources it was assembled from (what its cache weight is estimated from). */
+  readonly sourceBytes: number;
   /** Validation diagnostics, computed on first ask (validate_project, deploy). */
   diagnostics(): readonly Diagnostic[];
 }
@@ -57,19 +59,53 @@ interface TreeListing {
 export interface ContentCacheOptions {
   /** Assembled projects kept (each is one workspace content). */
   readonly maxWorkspaces?: number;
+  /**
+   * Approximate heap the assembled projects may take together, estimated from their source size
+   * (see ASSEMBLED_BYTES_PER_SOURCE_BYTE); whichever of this and `maxWorkspaces` is hit first evicts.
+   */
+  readonly maxWorkspaceBytes?: number;
   /** Parsed files kept. */
   readonly maxFiles?: number;
 }
 
+export const DEFAULT_MAX_WORKSPACES = 64;
+export const DEFAULT_MAX_WORKSPACE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Heap of one assembled workspace per byte of its LookML source, beyond the parsed files it shares
+ * with other workspaces. Measured by `npm run bench` (workspaces-users): 26.3 MB for the 3.59 MB
+ * 1,044-file project and 2.6 MB for the 108-file one, about 7× either way. Measuring the object
+ * graph itself is not possible from JavaScript short of a heap snapshot, so this ratio stands in.
+ */
+export const ASSEMBLED_BYTES_PER_SOURCE_BYTE = 7;
+
+/** The approximate heap a loaded workspace holds (the content cache's weight for it). */
+export function approximateBytes(loaded: LoadedWorkspace): number {
+  return loaded.sourceBytes * ASSEMBLED_BYTES_PER_SOURCE_BYTE;
+}
+
+interface ParsedEntry {
+  readonly parsed: ParsedSource;
+  readonly bytes: number;
+}
+
 export class ContentCache {
   readonly #trees = new Lru<string, TreeListing>(256);
-  readonly #parsed: Lru<string, ParsedSource>;
+  readonly #parsed: Lru<string, ParsedEntry>;
   readonly #workspaces: Lru<string, LoadedWorkspace>;
   readonly #loading = new Map<string, Promise<LoadedWorkspace>>();
 
   constructor(options: ContentCacheOptions = {}) {
     this.#parsed = new Lru(options.maxFiles ?? 50_000);
-    this.#workspaces = new Lru(options.maxWorkspaces ?? 64);
+    this.#workspaces = new Lru(options.maxWorkspaces ?? DEFAULT_MAX_WORKSPACES, {
+      maxWeight: options.maxWorkspaceBytes ?? DEFAULT_MAX_WORKSPACE_BYTES,
+      weigh: approximateBytes,
+    });
+  }
+
+  /** Assembled workspaces kept, and their approximate heap in bytes. */
+  get workspaceStats(): { readonly count: number; readonly approximateBytes: number } {
+    return { count: this.#workspaces.size, approximateBytes: this.#workspaces.weight };
   }
 
   /** The commit's blobs (commits never change, so listings are cached by commit id). */
@@ -138,20 +174,21 @@ export class ContentCache {
   }
 
   async #assemble(repo: ProjectRepo, snapshot: WorkspaceSnapshot): Promise<LoadedWorkspace> {
-    const sources = await Promise.all(snapshot.files.filter((f) => isLookmlPath(f.path)).map(async (f) => {
+    const entries = await Promise.all(snapshot.files.filter((f) => isLookmlPath(f.path)).map(async (f) => {
       const cacheKey = `${f.blob}\0${f.path}`;
       const cached = this.#parsed.get(cacheKey);
       if (cached) return cached;
-      const text = await this.readText(repo, snapshot, f.path);
-      const parsed = parseSource(f.path, text ?? '');
-      this.#parsed.set(cacheKey, parsed);
-      return parsed;
+      const text = (await this.readText(repo, snapshot, f.path)) ?? '';
+      const entry = { parsed: parseSource(f.path, text), bytes: Buffer.byteLength(text, 'utf8') };
+      this.#parsed.set(cacheKey, entry);
+      return entry;
     }));
-    const assembled = assembleProject(sources, snapshot.projectId);
+    const assembled = assembleProject(entries.map((e) => e.parsed), snapshot.projectId);
     let diagnostics: readonly Diagnostic[] | undefined;
     const loaded: LoadedWorkspace = {
       ...assembled,
       key: snapshot.key,
+      sourceBytes: entries.reduce((n, e) => n + e.bytes, 0),
       diagnostics: () => (diagnostics ??= validateAssembled(assembled)),
     };
     this.#workspaces.set(snapshot.key, loaded);

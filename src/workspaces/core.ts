@@ -6,7 +6,7 @@
 import type { ProjectRecord, Store, User } from '../store/index.ts';
 import { ContentCache, type LoadedWorkspace, type WorkspaceSnapshot } from './content.ts';
 import { WorkspaceError, noProject } from './errors.ts';
-import { pushRef, resolveRef, type Person } from './git/index.ts';
+import { isSha, pushRef, resolveRef, type Person, type RefMove } from './git/index.ts';
 import { KeyedMutex } from './mutex.ts';
 import { personalBranchName } from './names.ts';
 import { RepoManager, type ProjectRepo } from './repos.ts';
@@ -32,6 +32,14 @@ export interface ResolvedWorkspace {
 export interface CoreOptions {
   readonly dataDir: string;
   readonly maxCachedWorkspaces?: number;
+  /** Approximate heap bound of the assembled workspaces kept (ContentCacheOptions.maxWorkspaceBytes). */
+  readonly maxCachedWorkspaceBytes?: number;
+}
+
+/** A commit to push, and the remote branch head it was read from (to re-check in the push), if any. */
+export interface PushSource {
+  readonly sha: string;
+  readonly check?: { readonly ref: string; readonly sha: string };
 }
 
 export class WorkspaceCore {
@@ -44,7 +52,10 @@ export class WorkspaceCore {
   constructor(store: Store, options: CoreOptions) {
     this.store = store;
     this.repos = new RepoManager(options.dataDir);
-    this.content = new ContentCache({ ...(options.maxCachedWorkspaces === undefined ? {} : { maxWorkspaces: options.maxCachedWorkspaces }) });
+    this.content = new ContentCache({
+      ...(options.maxCachedWorkspaces === undefined ? {} : { maxWorkspaces: options.maxCachedWorkspaces }),
+      ...(options.maxCachedWorkspaceBytes === undefined ? {} : { maxWorkspaceBytes: options.maxCachedWorkspaceBytes }),
+    });
   }
 
   async project(id: string): Promise<ProjectRecord> {
@@ -81,22 +92,48 @@ export class WorkspaceCore {
     return { name: user.display_name || `User ${user.id}`, email: user.email ?? `user-${user.id}@overlook.invalid` };
   }
 
-  /** After this node moved refs of a project: tell other nodes (and refresh this mirror's view). */
-  async refsMoved(project: ProjectRecord, repo: ProjectRepo): Promise<void> {
-    const generation = await this.store.projects.bumpGeneration(project.id);
-    await this.repos.afterOwnRefMove(repo, project.ref_generation, generation);
+  /**
+   * After this node pushed ref moves of a project: tell other nodes (the DB generation) and apply the
+   * same moves to this mirror's refs. Without `moves` (pushed by other means) the mirror syncs instead.
+   * `project` must be as read before the push, so its generation is the one the mirror had synced to.
+   */
+  async refsMoved(project: ProjectRecord, repo: ProjectRepo, moves?: readonly RefMove[]): Promise<void> {
+    const [generation] = await Promise.all([
+      this.store.projects.bumpGeneration(project.id),
+      moves === undefined ? this.repos.sync(repo) : this.repos.recordOwnMoves(repo, moves),
+    ]);
+    this.repos.advanceGeneration(repo, project.ref_generation, generation);
+  }
+
+  /**
+   * After the remote refused a push (a lease or fast-forward failed): the cached refs were stale, so
+   * the next attempt must see the remote's. A failure to reach it is left to that attempt.
+   */
+  async resyncAfterRefusal(repo: ProjectRepo): Promise<void> {
+    await this.repos.sync(repo).catch(() => undefined);
+  }
+
+  /** The remote's refs as they are now (one `ls-remote`, plus a fetch when something moved). */
+  async sync(repo: ProjectRepo): Promise<void> {
+    try {
+      await this.repos.sync(repo);
+    } catch (error) {
+      throw new WorkspaceError('bad_request', `Cannot reach the git repository of project "${repo.projectId}": ${gitMessage(error)}`);
+    }
   }
 
   /**
    * The caller's dev copy, made on first use: a personal branch `dev-<first>-<last>-<xxxx>` pushed to
    * the remote at production's commit, checked out.
    */
-  async ensureDevCopy(project: ProjectRecord, userId: string): Promise<{ personal: string; current: string }> {
-    const existing = await this.store.projects.devCopy(userId, project.id);
+  async ensureDevCopy(initial: ProjectRecord, userId: string): Promise<{ personal: string; current: string }> {
+    const existing = await this.store.projects.devCopy(userId, initial.id);
     if (existing) return { personal: existing.personal_branch, current: existing.current_branch };
-    return this.lock.run(project.id, async () => {
-      const again = await this.store.projects.devCopy(userId, project.id);
+    return this.lock.run(initial.id, async () => {
+      const again = await this.store.projects.devCopy(userId, initial.id);
       if (again) return { personal: again.personal_branch, current: again.current_branch };
+      // Read again under the lock: another operation of this node may have moved refs meanwhile.
+      const project = await this.project(initial.id);
       const repo = await this.repo(project, true);
       const start = this.productionCommit(project, repo);
       if (start === null) throw new WorkspaceError('bad_request', `Project "${project.id}" has no production branch to copy.`);
@@ -109,7 +146,7 @@ export class WorkspaceCore {
       if (!pushed.ok) throw new WorkspaceError('conflict', `Could not create the personal branch ${name}: ${pushed.message}`);
       await this.store.projects.setBranchHead(userId, project.id, name, start);
       const copy = await this.store.projects.ensureDevCopy(userId, project.id, name);
-      await this.refsMoved(project, repo);
+      await this.refsMoved(project, repo, [{ ref: `refs/heads/${name}`, from: null, to: start }]);
       return { personal: copy.personal_branch, current: copy.current_branch };
     });
   }
@@ -150,13 +187,43 @@ export class WorkspaceCore {
   /**
    * A ref as Looker's API takes it: `origin/<branch>` (the remote's head), a branch name (this user's
    * copy if they have one, else the remote's), then a tag or (abbreviated) commit sha. Branches win
-   * over commits, so a branch named like hex (`13950`) is still a branch.
+   * over commits, so a branch named like hex (`13950`) is still a branch. Answered from the cached
+   * refs: callers that need the remote's latest sync first.
    */
   async resolveUserRef(project: ProjectRecord, repo: ProjectRepo, userId: string, ref: string): Promise<string | null> {
     if (ref.startsWith('origin/')) return repo.branches.get(ref.slice('origin/'.length)) ?? null;
     if (repo.branches.has(ref)) return (await this.store.projects.branchHead(userId, project.id, ref)) ?? repo.branches.get(ref) ?? null;
     if (ref.startsWith('-') || /[\s\0]/.test(ref)) return null;
+    // Rev syntax (`name~1`, a tag) reads the mirror's refs: bring them up to this node's own pushes.
+    await this.repos.flush(repo);
     return resolveRef(repo.dir, ref);
+  }
+
+  /**
+   * `resolveUserRef` for a commit about to be pushed, without asking the remote when the cached refs
+   * answer: a remote branch's head comes with a `check` (that branch at that commit), which the push
+   * re-verifies with a lease in the same atomic push, so a cache behind an outside push (CI) is caught
+   * there. The user's own copy of a branch and a commit the mirror has need no check; anything else
+   * (unknown branch, tag, abbreviated sha) syncs with the remote first.
+   */
+  async resolvePushSource(project: ProjectRecord, repo: ProjectRepo, userId: string, ref: string): Promise<PushSource | null> {
+    if (ref.startsWith('-') || /[\s\0]/.test(ref)) return null;
+    const fromRemote = (name: string): PushSource | null => {
+      const sha = repo.branches.get(name);
+      return sha === undefined ? null : { sha, check: { ref: `refs/heads/${name}`, sha } };
+    };
+    if (ref.startsWith('origin/')) {
+      const known = fromRemote(ref.slice('origin/'.length));
+      if (known !== null) return known;
+    } else if (repo.branches.has(ref)) {
+      const pinned = await this.store.projects.branchHead(userId, project.id, ref);
+      return pinned !== null ? { sha: pinned } : fromRemote(ref);
+    } else if (isSha(ref) && (await repo.reader.readObject(ref))?.type === 'commit') {
+      return { sha: ref };
+    }
+    await this.sync(repo);
+    const sha = await this.resolveUserRef(project, repo, userId, ref);
+    return sha === null ? null : { sha };
   }
 
   async close(): Promise<void> {

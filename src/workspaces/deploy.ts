@@ -8,7 +8,7 @@ import type { ProjectRecord } from '../store/index.ts';
 import type { Caller, WorkspaceCore } from './core.ts';
 import { WorkspaceError, devOnly } from './errors.ts';
 import { isAncestor, pushRef } from './git/index.ts';
-import type { ProjectRepo } from './repos.ts';
+import { DEPLOYED_REF, type ProjectRepo, type RefMove } from './repos.ts';
 
 /** The LookML problems that block `commit` under the project's validation policy. */
 export function blocking(project: ProjectRecord, diagnostics: readonly Diagnostic[]): Diagnostic[] {
@@ -25,20 +25,33 @@ async function assertValid(core: WorkspaceCore, project: ProjectRecord, repo: Pr
   }
 }
 
-/**
- * The remote ref that keeps the deployed commit reachable even if its branch is deleted or rewritten,
- * so every node (and a fresh mirror) can always read production. Mirrors fetch it with the branches.
- */
-export const DEPLOYED_REF = 'refs/overlook/deployed';
+export { DEPLOYED_REF } from './repos.ts';
 
-async function record(core: WorkspaceCore, project: ProjectRecord, repo: ProjectRepo, commit: string, userId: string): Promise<void> {
+/**
+ * Publishes `commit` as production: `refs/overlook/deployed` on the remote, then the DB (which bumps
+ * the generation), then this mirror's refs for every ref the deploy pushed (`moves`, plus that one).
+ */
+async function record(
+  core: WorkspaceCore, project: ProjectRecord, repo: ProjectRepo, commit: string, userId: string, moves: readonly RefMove[] = [],
+): Promise<void> {
   // Force: production may move backwards (deploy_ref of an older commit). Pushed before the DB
   // changes, so a crash in between leaves production on the old commit, which stays readable.
-  const kept = await pushRef(repo.dir, repo.remoteUrl, commit, DEPLOYED_REF, repo.deployedRef);
-  if (!kept.ok) throw new WorkspaceError('conflict', `Another deploy of this project is in progress; try again. (${kept.message})`);
-  if (!(await core.store.projects.setDeployed(project.id, commit, project.deployed_commit, userId))) {
-    throw new WorkspaceError('conflict', 'Another deploy of this project finished first; production is at its commit. Try again.');
+  const previous = repo.deployedRef;
+  const all = [...moves];
+  if (previous !== commit) {
+    const kept = await pushRef(repo.dir, repo.remoteUrl, commit, DEPLOYED_REF, previous);
+    if (!kept.ok) {
+      await core.repos.recordOwnMoves(repo, moves);
+      await core.resyncAfterRefusal(repo);
+      throw new WorkspaceError('conflict', `Another deploy of this project is in progress; try again. (${kept.message})`);
+    }
+    all.push({ ref: DEPLOYED_REF, from: previous, to: commit });
   }
+  const deployed = await core.store.projects.setDeployed(project.id, commit, project.deployed_commit, userId);
+  await core.repos.recordOwnMoves(repo, all);
+  if (!deployed) throw new WorkspaceError('conflict', 'Another deploy of this project finished first; production is at its commit. Try again.');
+  // setDeployed bumped the generation once; a bigger jump means another node moved refs meanwhile.
+  core.repos.advanceGeneration(repo, project.ref_generation, (await core.project(project.id)).ref_generation);
 }
 
 /**
@@ -64,13 +77,17 @@ export async function deployToProduction(core: WorkspaceCore, projectId: string,
     if (prodHead !== head) {
       const pushed = await pushRef(repo.dir, repo.remoteUrl, head, `refs/heads/${production}`);
       if (!pushed.ok) {
+        await core.resyncAfterRefusal(repo);
         throw new WorkspaceError('bad_request', `Cannot deploy: the production branch ${production} has commits that are not in ${copy.current}. Pull from production and try again. (${pushed.message})`);
       }
     }
+    const moves: RefMove[] = [];
+    if (prodHead !== head) moves.push({ ref: `refs/heads/${production}`, from: prodHead, to: head });
     // A dev branch whose commits were only local reaches the remote with the deploy too.
-    if (remoteHead !== head) await pushRef(repo.dir, repo.remoteUrl, head, `refs/heads/${copy.current}`);
-    await record(core, project, repo, head, caller.userId);
-    await core.repos.afterOwnRefMove(repo, project.ref_generation, (await core.project(projectId)).ref_generation);
+    if (remoteHead !== head && (await pushRef(repo.dir, repo.remoteUrl, head, `refs/heads/${copy.current}`)).ok) {
+      moves.push({ ref: `refs/heads/${copy.current}`, from: remoteHead, to: head });
+    }
+    await record(core, project, repo, head, caller.userId, moves);
   });
 }
 

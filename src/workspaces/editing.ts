@@ -102,6 +102,7 @@ export async function commitChanges(core: WorkspaceCore, projectId: string, call
       expected.set(c.path, text === null ? null : blobId(text));
     }
     let commit = await commitFiles(ws.repo.dir, { parent: head, files, message, author: await core.author(caller.userId) });
+    const before = ws.repo.branches.get(ws.branch) ?? null;
     const pushed = await pushRef(ws.repo.dir, ws.repo.remoteUrl, commit, `refs/heads/${ws.branch}`);
     if (!pushed.ok) {
       const earlier = await earlierAttempt(core, ws, commit);
@@ -112,7 +113,7 @@ export async function commitChanges(core: WorkspaceCore, projectId: string, call
       await tx.projects.setBranchHead(caller.userId, projectId, ws.branch, commit);
       await tx.projects.clearOverlay(caller.userId, projectId, ws.branch, expected);
     });
-    await core.refsMoved(ws.project, ws.repo);
+    await core.refsMoved(ws.project, ws.repo, [{ ref: `refs/heads/${ws.branch}`, from: before, to: commit }]);
     return commit;
   });
 }
@@ -179,10 +180,13 @@ export async function pullFromRemote(core: WorkspaceCore, projectId: string, cal
     }
     if (status === 'merged') {
       const pushed = await pushRef(ws.repo.dir, ws.repo.remoteUrl, next, `refs/heads/${ws.branch}`);
-      if (!pushed.ok) throw new WorkspaceError('conflict', `Branch ${ws.branch} moved on the remote meanwhile; pull again.`);
+      if (!pushed.ok) {
+        await core.resyncAfterRefusal(ws.repo);
+        throw new WorkspaceError('conflict', `Branch ${ws.branch} moved on the remote meanwhile; pull again.`);
+      }
     }
     await core.store.projects.setBranchHead(caller.userId, projectId, ws.branch, next);
-    if (status === 'merged') await core.refsMoved(ws.project, ws.repo);
+    if (status === 'merged') await core.refsMoved(ws.project, ws.repo, [{ ref: `refs/heads/${ws.branch}`, from: remote, to: next }]);
     return { status, head: next };
   });
 }

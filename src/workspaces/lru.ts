@@ -1,36 +1,55 @@
-/** A size-bounded map that forgets the least recently used entry first. */
+/**
+ * A bounded map that forgets the least recently used entries first: at most `max` entries and, when
+ * a weigher is given, at most `maxWeight` total weight. The newest entry always stays, even alone
+ * over the weight bound (a cache that cannot hold one big project would re-build it on every call).
+ */
 export class Lru<K, V> {
   readonly #max: number;
-  readonly #map = new Map<K, V>();
+  readonly #maxWeight: number;
+  readonly #weigh: ((value: V) => number) | undefined;
+  readonly #map = new Map<K, { value: V; weight: number }>();
+  #weight = 0;
 
-  constructor(max: number) {
+  constructor(max: number, options: { maxWeight?: number; weigh?: (value: V) => number } = {}) {
     this.#max = max;
+    this.#maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY;
+    this.#weigh = options.weigh;
   }
 
   get(key: K): V | undefined {
-    const value = this.#map.get(key);
-    if (value === undefined) return undefined;
+    const entry = this.#map.get(key);
+    if (entry === undefined) return undefined;
     // Re-insert so iteration order is recency order.
     this.#map.delete(key);
-    this.#map.set(key, value);
-    return value;
+    this.#map.set(key, entry);
+    return entry.value;
   }
 
   set(key: K, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    while (this.#map.size > this.#max) {
+    this.delete(key);
+    const weight = this.#weigh === undefined ? 0 : this.#weigh(value);
+    this.#map.set(key, { value, weight });
+    this.#weight += weight;
+    while (this.#map.size > 1 && (this.#map.size > this.#max || this.#weight > this.#maxWeight)) {
       const oldest = this.#map.keys().next();
       if (oldest.done === true) break;
-      this.#map.delete(oldest.value);
+      this.delete(oldest.value);
     }
   }
 
   delete(key: K): void {
+    const entry = this.#map.get(key);
+    if (entry === undefined) return;
     this.#map.delete(key);
+    this.#weight -= entry.weight;
   }
 
   get size(): number {
     return this.#map.size;
+  }
+
+  /** Total weight of the entries kept (0 without a weigher). */
+  get weight(): number {
+    return this.#weight;
   }
 }

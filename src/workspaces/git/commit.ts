@@ -178,6 +178,53 @@ export async function pushRef(
   return { ok: false, reason: 'rejected', message };
 }
 
+/** One ref of a multi-ref push; `expect` as pushRef's expectedRemoteSha (undefined: fast-forward only). */
+export interface PushUpdate {
+  readonly src: string;
+  readonly dst: string;
+  readonly expect?: string | null;
+}
+
+export type PushRefsResult =
+  | { ok: true }
+  | {
+    ok: false;
+    /** 'unsupported': the remote cannot do atomic pushes (nothing was pushed). */
+    reason: 'stale' | 'non-fast-forward' | 'rejected' | 'unsupported';
+    /** The refs refused for their own reason (not merely because another one failed the atomic push). */
+    refused: string[];
+    message: string;
+  };
+
+/**
+ * Pushes several refs in one `git push --atomic`: all move or none does. A lease on a ref pushed at
+ * the value it already has is how a caller checks, in the same round trip, that it did not move.
+ */
+export async function pushRefsAtomic(mirrorDir: string, remoteUrl: string, updates: readonly PushUpdate[]): Promise<PushRefsResult> {
+  assertSafeName('remote url', remoteUrl);
+  const args = ['push', '--porcelain', '--atomic'];
+  for (const u of updates) {
+    assertSafeName('ref', u.src);
+    assertFullRef(u.dst);
+    if (u.expect !== undefined) args.push(`--force-with-lease=${u.dst}:${u.expect ?? ''}`);
+  }
+  args.push('--', remoteUrl, ...updates.map((u) => `${u.src}:${u.dst}`));
+  const res = await runGit(args, { gitDir: mirrorDir, timeoutMs: 600_000 });
+  if (res.code === 0) return { ok: true };
+  const lines = res.stdout.toString('utf8').split('\n').filter((l) => l.startsWith('!\t'));
+  const message = `${lines.join(' ')} ${res.stderr}`.trim();
+  if (lines.length === 0) {
+    if (/does not support --atomic/.test(res.stderr)) return { ok: false, reason: 'unsupported', refused: [], message };
+    throw new Error(`git push failed: ${res.stderr.trim()}`);
+  }
+  // Porcelain lines look like "!\t<src>:<dst>\t[rejected] (stale info)"; ref names hold no ':' or tab.
+  const own = lines.filter((l) => !l.includes('(atomic push failed)'));
+  const refused = own.map((l) => l.split('\t')[1]?.split(':')[1] ?? '');
+  const reason = own.some((l) => l.includes('stale info')) ? 'stale'
+    : own.some((l) => l.includes('non-fast-forward') || l.includes('fetch first')) ? 'non-fast-forward' : 'rejected';
+  return { ok: false, reason, refused, message };
+}
+
 function assertFullRef(ref: string): void {
   assertSafeName('ref', ref);
   // Only full names: 'main' could silently mean refs/heads/main or refs/tags/main.

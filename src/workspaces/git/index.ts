@@ -1,14 +1,20 @@
-export { ensureMirror, fetchMirror, resolveRef, listBranches, defaultBranch, type BranchInfo } from './mirror.ts';
+export {
+  ensureMirror, fetchMirror, fetchRefs, resolveRef, listBranches, listRemoteRefs, defaultBranch, moveRefs, readRefState, setHead,
+  type BranchInfo, type RefMove, type RefState,
+} from './mirror.ts';
 export { ObjectReader, openObjectReader, lsTree, treeOf, type GitObject, type ObjectType, type TreeEntry } from './objects.ts';
 export {
   commitFiles,
   updateRef,
   deleteRef,
   pushRef,
+  pushRefsAtomic,
   assertRepoPath,
   type CommitFilesInput,
   type Person,
   type PushResult,
+  type PushRefsResult,
+  type PushUpdate,
 } from './commit.ts';
 export { GitError, isSha } from './run.ts';
 export {

@@ -71,6 +71,15 @@ export class ObjectReader {
     return m?.[1] ?? null;
   }
 
+  /** Unix seconds of a commit's committer date, read through the batch process; null when it is not a commit here. */
+  async commitTime(commit: string): Promise<number | null> {
+    const obj = await this.readObject(commit);
+    if (obj === null || obj.type !== 'commit') return null;
+    const header = obj.content.toString('utf8').split('\n\n', 1)[0] ?? '';
+    const m = /^committer .* (\d+) [+-]\d{4}$/m.exec(header);
+    return m?.[1] === undefined ? null : Number(m[1]);
+  }
+
   /** Ends the git process; outstanding requests still get their answers before it exits. */
   async close(): Promise<void> {
     this.closed = true;
