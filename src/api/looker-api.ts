@@ -152,7 +152,9 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
       registerSqlRunnerRoutes(app, store, workspaces, drivers, options.publicUrl);
       registerLookmlTestRoutes(app, workspaces, runner, drivers);
     },
-    (app) => registerDashboardRoutes(app, store, workspaces, runner, options.publicUrl),
+    (app) => {
+      registerDashboardRoutes(app, store, workspaces, runner, options.publicUrl);
+    },
     (app) => {
       registerFolderRoutes(app, folders, looks, presentLook);
       registerLookRoutes(app, store, looks, presentLook, runner, options.publicUrl);

@@ -164,8 +164,9 @@ export class WorkspaceCore {
    * The caller's view of a project. Dev without a dev copy yet shows production (Looker's IDE does
    * the same until "Create Developer Copy"); the copy itself is made by the first dev operation.
    */
-  async resolve(projectId: string, caller: Caller): Promise<ResolvedWorkspace> {
-    const project = await this.project(projectId);
+  async resolve(projectId: string | ProjectRecord, caller: Caller): Promise<ResolvedWorkspace> {
+    // Callers that just listed the projects hand the row over: one metadata read less per project.
+    const project = typeof projectId === 'string' ? await this.project(projectId) : projectId;
     const repo = await this.repo(project);
     const copy = caller.workspace === 'dev' ? await this.store.projects.devCopy(caller.userId, project.id) : null;
     if (!copy) {

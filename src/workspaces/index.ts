@@ -59,7 +59,7 @@ export class Workspaces {
     const out: WorkspaceModel[] = [];
     for (const project of await this.allProjects()) {
       if (caller.workspace === 'production' && project.deployed_commit === null) continue;
-      const { loaded } = await this.load(project.id, caller);
+      const loaded = await this.core.load(await this.core.resolve(project, caller));
       for (const model of Object.values(loaded.project.models)) out.push({ project, loaded, model });
     }
     return out.sort((a, b) => (a.model.name < b.model.name ? -1 : a.model.name > b.model.name ? 1 : 0));

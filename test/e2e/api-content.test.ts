@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LookerNodeSDK, NodeSettingsIniFile } from '@looker/sdk-node';
 import type { Looker40SDK } from '@looker/sdk';
+import { DelimArray } from '@looker/sdk-rtl';
 import { assertResponseMatchesSpec } from '../../src/api/spec-validate.ts';
 import { ordersView, startQueryFixture, type QueryFixture } from './support.ts';
 
@@ -102,14 +103,14 @@ describe('folders, looks, access and content validation', () => {
     const folder = await ann.ok(ann.create_folder({ name: 'Validated', parent_id: '1' }));
     const q = await ann.ok(ann.create_query({ model: 'shop', view: 'orders', fields: ['orders.status', 'orders.count'], filters: { 'orders.status': 'complete' } }));
     const look = await ann.ok(ann.create_look({ title: 'Complete orders', query_id: q.id!, folder_id: folder.id! }));
-    const clean = await ann.ok(ann.content_validation({ project_names: ['shop'] }));
+    const clean = await ann.ok(ann.content_validation({ project_names: new DelimArray<string>(['shop']) }));
     expect(clean.content_with_errors?.filter((c) => c.look?.id === look.id)).toEqual([]);
     expect(clean.total_looks_validated).toBeGreaterThan(0);
 
     await ann.ok(ann.update_session({ workspace_id: 'dev' }));
     const renamed = ordersView('dev').replace('dimension: status {', 'dimension: state {');
     expect((await fx.raw(ann, 'PUT', '/projects/shop/ide/file', { path: 'orders.view.lkml', content: renamed })).status).toBe(200);
-    const broken = await ann.ok(ann.content_validation({ project_names: ['shop'] }));
+    const broken = await ann.ok(ann.content_validation({ project_names: new DelimArray<string>(['shop']) }));
     const entry = broken.content_with_errors?.find((c) => c.look?.id === look.id);
     expect(entry?.look).toMatchObject({ id: look.id, title: 'Complete orders', folder: { id: folder.id, name: 'Validated' } });
     expect(entry?.errors?.map((e) => [e.field_name, e.model_name, e.explore_name])).toEqual([['orders.status', 'shop', 'orders']]);

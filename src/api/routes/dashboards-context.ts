@@ -1,0 +1,110 @@
+/**
+ * What the dashboard routes share: content refusals as API errors, the caller (`Who`), read
+ * permissions and the presenters' context (owners' names, look tiles, filter field metadata).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { DashboardDetail, DashboardView } from '../../content/dashboards-types.ts';
+import type { DashboardParts } from '../../content/dashboards-parts.ts';
+import type { Dashboards, Who } from '../../content/dashboards.ts';
+import { ContentError } from '../../content/errors.ts';
+import { isLookmlDashboardId } from '../../content/lookml-dashboards.ts';
+import type { QueryRunner } from '../../queries/runner.ts';
+import type { Store } from '../../store/index.ts';
+import type { Workspaces } from '../../workspaces/index.ts';
+import { requirePermission } from '../auth-context.ts';
+import { baseUrl } from '../core-routes.ts';
+import { ApiError, validationFailed } from '../errors.ts';
+import { lookJson } from '../presenters/content.ts';
+import type { DashboardJsonContext } from '../presenters/dashboards.ts';
+import { resultFieldsJson } from '../presenters/lookml-explore.ts';
+import { queryJson } from './queries.ts';
+import { workspaceToApiError } from './workspace-call.ts';
+
+export function contentToApiError(e: unknown): unknown {
+  if (!(e instanceof ContentError)) return workspaceToApiError(e);
+  switch (e.code) {
+    case 'not_found':
+      return new ApiError('not_found', { message: e.message });
+    case 'forbidden':
+      return new ApiError('forbidden', { message: e.message });
+    case 'conflict':
+      return new ApiError('conflict', { message: e.message });
+    case 'invalid':
+      return validationFailed([{ field: e.field ?? 'body', code: 'invalid', message: e.message }], e.message);
+  }
+}
+
+/** Runs a content call, turning its refusals (content, workspace, store) into API errors. */
+export async function content<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw contentToApiError(e);
+  }
+}
+
+/** The caller with `permission`: their user, permissions and token workspace. */
+export function whoOf(request: FastifyRequest, permission: string): Who {
+  const auth = requirePermission(request, permission);
+  return { userId: auth.userId, permissions: auth.permissions, workspace: auth.workspaceId === 'dev' ? 'dev' : 'production' };
+}
+
+/** Reading a dashboard needs `see_lookml_dashboards` for LookML ones, `see_user_dashboards` otherwise. */
+export function readPermission(id: string): string {
+  return isLookmlDashboardId(id) ? 'see_lookml_dashboards' : 'see_user_dashboards';
+}
+
+export interface DashboardRouteDeps {
+  readonly store: Store;
+  readonly workspaces: Workspaces;
+  readonly runner: QueryRunner;
+  readonly publicUrl: string | undefined;
+  readonly dashboards: Dashboards;
+  readonly parts: DashboardParts;
+}
+
+/**
+ * The presenters' context for these dashboards: owners' names, look tiles (as LookWithQuery) and
+ * the field metadata of field filters, resolved in the caller's workspace.
+ */
+export async function jsonContext(deps: DashboardRouteDeps, request: FastifyRequest, who: Who, views: readonly DashboardView[], details: readonly DashboardDetail[] = []): Promise<DashboardJsonContext> {
+  const base = baseUrl(request, deps.publicUrl);
+  const userNames = new Map<string, string>();
+  const ids = new Set<string>();
+  for (const v of [...views, ...details.map((d) => d.view)]) if (v.record.user_id !== null) ids.add(v.record.user_id);
+  for (const d of details) for (const e of d.elements) if (e.look?.user_id != null) ids.add(e.look.user_id);
+  for (const id of ids) {
+    const user = await deps.store.users.user(id);
+    if (user) userNames.set(id, user.display_name);
+  }
+  const query = (record: Parameters<typeof queryJson>[0]): Record<string, unknown> => queryJson(record, base);
+  const looks = new Map<string, Record<string, unknown>>();
+  const filterFields = new Map<string, Record<string, unknown>>();
+  for (const d of details) {
+    for (const e of d.elements) {
+      if (!e.look) continue;
+      const folderRow = await deps.store.folders.folder(e.look.folder_id);
+      const folder = folderRow ? await deps.dashboards.folders.view(who, folderRow) : null;
+      const model = e.lookQuery ? (JSON.parse(e.lookQuery.body) as { model: string }).model : null;
+      looks.set(e.record.id, lookJson(e.look, {
+        base, folder, modelName: model, userName: e.look.user_id === null ? null : userNames.get(e.look.user_id) ?? null,
+        canEdit: folder?.access === 'edit', ...(e.lookQuery ? { query: query(e.lookQuery) } : {}),
+      }, true));
+    }
+    for (const f of d.filters) {
+      const { model, explore, dimension } = f.attrs;
+      if (typeof model !== 'string' || typeof explore !== 'string' || typeof dimension !== 'string') continue;
+      try {
+        const found = await deps.workspaces.model(who, model);
+        const ex = found?.model.explores[explore];
+        if (!found || !ex) continue;
+        const [field] = resultFieldsJson(found.model, ex, [dimension], { projectName: found.project.id, linkBase: base });
+        if (field) filterFields.set(f.id, field);
+      } catch {
+        // Field metadata is a convenience for the filter UI; a model that does not load leaves it null.
+      }
+    }
+  }
+  return { base, permissions: who.permissions, userNames, query, looks, filterFields };
+}
+
