@@ -83,6 +83,15 @@ describe('folders, looks, access and content validation', () => {
     expect((await fx.raw(ann, 'GET', `/looks/${look.id!}`)).status).toBe(404);
   });
 
+  it('lists a folder\'s dashboards', async () => {
+    const ann = as('ann');
+    const folder = await ann.ok(ann.create_folder({ name: 'Boards', parent_id: '1' }));
+    const made = await ann.ok(ann.create_dashboard({ title: 'Ops', folder_id: folder.id! }));
+    const listed = await ann.ok(ann.folder_dashboards(folder.id!));
+    expect(listed.map((d) => [d.id, d.title])).toEqual([[made.id, 'Ops']]);
+    assertResponseMatchesSpec('folder_dashboards', 200, listed);
+  });
+
   it('keeps personal content private: another user gets 404, an admin sees it', async () => {
     const ann = as('ann');
     const ben = as('ben');

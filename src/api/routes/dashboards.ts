@@ -44,6 +44,17 @@ export function registerDashboardRoutes(app: FastifyInstance, store: Store, work
     },
   });
 
+  registerLookerRoute<{ Params: { folder_id: string } }>(app, {
+    operationId: 'folder_dashboards',
+    handler: async (request) => {
+      const who = whoOf(request, 'access_data');
+      const views = await content(() => dashboards.inFolder(who, request.params.folder_id));
+      const details = await content(async () => Promise.all(views.map((v) => dashboards.detail(who, v.record.id))));
+      const ctx = await jsonContext(deps, request, who, [], details);
+      return details.map((d) => dashboardJson(d, ctx));
+    },
+  });
+
   registerLookerRoute<{ Params: { dashboard_id: string } }>(app, {
     operationId: 'dashboard',
     handler: async (request) => {
