@@ -34,6 +34,21 @@ describe('README quick tour on serve --demo', () => {
     expect(text).toContain('Demo: project "thelook"');
   });
 
+  it('ships two LookML dashboards and one user-defined dashboard', async () => {
+    const sdk = LookerNodeSDK.init40(new NodeSettingsIniFile('', join(dir, 'looker.ini'), 'Looker'));
+    const all = await sdk.ok(sdk.all_dashboards());
+    expect(all.map((d) => d.id).filter((id) => id?.includes('::')).sort()).toEqual(['thelook::business_pulse', 'thelook::product_mix']);
+    const exec = all.find((d) => d.title === 'Executive Overview');
+    expect(exec).toBeDefined();
+    const elements = await sdk.ok(sdk.dashboard_dashboard_elements(exec!.id!));
+    expect(elements.map((e) => e.type).sort()).toEqual(['text', 'vis', 'vis']);
+    const byCountry = elements.find((e) => e.title === 'Revenue by Country')!;
+    const rows = await sdk.ok(sdk.run_query({ query_id: byCountry.query_id!, result_format: 'json' })) as unknown as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThan(5);
+    const lookml = await sdk.ok(sdk.dashboard('thelook::product_mix'));
+    expect(lookml.dashboard_elements?.map((e) => e.title)).toEqual(['Sales by Category', 'Top Brands']);
+  });
+
   it('runs the tour with looker.ini', async () => {
     const ini = join(dir, 'looker.ini');
     expect(await readFile(ini, 'utf8')).toContain(`base_url=${server.url}`);
