@@ -15,6 +15,7 @@ import { registerQueryTaskRoutes } from './routes/query-tasks.ts';
 import { registerSqlRunnerRoutes } from './routes/sql-runner.ts';
 import { registerFolderRoutes } from './routes/folders.ts';
 import { registerContentValidationRoutes } from './routes/content-validation.ts';
+import { registerContentMetadataRoutes } from './routes/content-metadata.ts';
 import { lookPresenter, registerLookRoutes } from './routes/looks.ts';
 import { ContentAccess } from '../content/access.ts';
 import { Folders } from '../content/folders.ts';
@@ -159,6 +160,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
       registerFolderRoutes(app, folders, looks, presentLook);
       registerLookRoutes(app, store, looks, presentLook, runner, options.publicUrl);
       registerContentValidationRoutes(app, store, workspaces, access);
+      registerContentMetadataRoutes(app, store, access);
     },
   ];
   return { deps, workspaces, drivers, runner, plugins };

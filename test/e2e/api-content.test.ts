@@ -107,6 +107,28 @@ describe('folders, looks, access and content validation', () => {
     expect((await admin.ok(admin.look(secret.id!))).title).toBe('Private numbers');
   });
 
+  it('restricts a shared folder to the people on its access list', async () => {
+    const ann = as('ann');
+    const ben = as('ben');
+    const team = await ann.ok(ann.create_folder({ name: 'Ann only', parent_id: '1' }));
+    const q = await ann.ok(ann.create_query({ model: 'shop', view: 'orders', fields: ['orders.count'] }));
+    const look = await ann.ok(ann.create_look({ title: 'Team numbers', query_id: q.id!, folder_id: team.id! }));
+    expect((await ben.ok(ben.look(look.id!))).title).toBe('Team numbers');
+    const meta = await ann.ok(ann.update_content_metadata(team.content_metadata_id!, { inherits: false }));
+    expect(meta).toMatchObject({ inherits: false, folder_id: team.id, content_type: 'space' });
+    const grants = await ann.ok(ann.all_content_metadata_accesses(team.content_metadata_id!));
+    expect(grants.map((g) => [g.user_id, g.permission_type])).toEqual([[people.get('ann')!.id, 'edit']]);
+    expect((await fx.raw(ben, 'GET', `/looks/${look.id!}`)).status).toBe(404);
+    expect((await fx.raw(ben, 'PATCH', `/content_metadata/${team.content_metadata_id!}`, { inherits: true })).status).toBe(404);
+    const viewGrant = await ann.ok(ann.create_content_metadata_access({ content_metadata_id: team.content_metadata_id!, permission_type: 'view' as never, user_id: people.get('ben')!.id }));
+    expect((await ben.ok(ben.look(look.id!))).title).toBe('Team numbers');
+    expect((await fx.raw(ben, 'PATCH', `/looks/${look.id!}`, { title: 'Ben was here' })).status).toBe(403);
+    await ann.ok(ann.update_content_metadata_access(viewGrant.id!, { permission_type: 'edit' as never }));
+    expect((await ben.ok(ben.update_look(look.id!, { title: 'Ben was here' }))).title).toBe('Ben was here');
+    await ann.ok(ann.delete_content_metadata_access(viewGrant.id!));
+    expect((await fx.raw(ben, 'GET', `/looks/${look.id!}`)).status).toBe(404);
+  });
+
   it('content validation: a field renamed on a dev branch breaks a look there, production stays clean', async () => {
     const ann = as('ann');
     const folder = await ann.ok(ann.create_folder({ name: 'Validated', parent_id: '1' }));
