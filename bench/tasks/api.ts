@@ -7,65 +7,20 @@
  * bare app is started and driven exactly the same way. Each route gets a warm-up run that is
  * thrown away, then a timed run.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { AutocannonRequest, AutocannonResult } from 'autocannon';
-import { LISTENING_PREFIX } from '../protocol.ts';
 import type { ApiResult, HttpLoad } from '../protocol.ts';
+import { startServer } from '../server-process.ts';
 import { summarize } from '../stats.ts';
 
 export const API_CONNECTIONS = 10;
 export const API_PIPELINING = 1;
 export const API_WARMUP_S = 2;
 export const API_DURATION_S = 5;
-
-const SERVER_ENTRY = join(dirname(dirname(fileURLToPath(import.meta.url))), 'api-server.ts');
-const START_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 5_000;
-
-interface ServerProcess {
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-function startServer(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, SERVER_ENTRY, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    // Closing stdin asks for a graceful close; a server stuck in it is killed.
-    child.stdin.end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`the ${args[0] ?? ''} server did not start within ${START_TIMEOUT_MS / 1000} s`));
-      void stop();
-    }, START_TIMEOUT_MS);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (!line.startsWith(LISTENING_PREFIX)) return;
-      clearTimeout(timer);
-      resolve({ url: line.slice(LISTENING_PREFIX.length), stop });
-    });
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the ${args[0] ?? ''} server exited before listening (${String(code ?? signal)})`));
-    });
-  });
-}
 
 /** One autocannon run; with `latencies`, every response time (ms, fractional) is appended to it. */
 function drive(url: string, requests: readonly AutocannonRequest[], durationS: number, latencies?: number[]): Promise<AutocannonResult> {

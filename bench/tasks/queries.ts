@@ -16,23 +16,19 @@
  * Both record the server process's CPU time (from /proc) next to wall time and req/s: on a machine
  * busy with other work, CPU per request moves far less than latency or throughput.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import autocannon from 'autocannon';
 import type { AutocannonRequest, AutocannonResult } from 'autocannon';
 import { makeRemote } from '../../src/workspaces/git/test-helpers.ts';
-import { LISTENING_PREFIX } from '../protocol.ts';
 import type { HttpLoad, InlineQueryCase, QueriesInlineResult, QueriesSqlResult, SqlRound, SqlThroughput } from '../protocol.ts';
+import { startServer as startBase, type ServerProcess as BaseServer } from '../server-process.ts';
 import { summarize } from '../stats.ts';
 import { LOOKER_QUERY, LOOKML_FILES } from '../thelook.ts';
 import { API_CONNECTIONS, API_PIPELINING } from './api.ts';
@@ -44,9 +40,6 @@ const TRIVIAL = { warmup: 200, iterations: 3000, budgetMs: 4_000, minIterations:
 const SQL_WARMUP_S = 1;
 const SQL_DURATION_S = 3;
 
-const SERVER_ENTRY = join(dirname(dirname(fileURLToPath(import.meta.url))), 'api-server.ts');
-const START_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 5_000;
 
 const BENCH_MODEL = `connection: "bench"
 include: "/bench/*.view.lkml"
@@ -118,42 +111,14 @@ function ownCpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-interface ServerProcess {
-  readonly url: string;
+interface ServerProcess extends BaseServer {
   /** The server process's CPU time so far (ms), null where it cannot be read. */
   cpuMs(): number | null;
-  stop(): Promise<void>;
 }
 
-function startServer(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, SERVER_ENTRY, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.stdin.end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`the ${args[0] ?? ''} server did not start within ${START_TIMEOUT_MS / 1000} s`));
-      void stop();
-    }, START_TIMEOUT_MS);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (!line.startsWith(LISTENING_PREFIX)) return;
-      clearTimeout(timer);
-      resolve({ url: line.slice(LISTENING_PREFIX.length), cpuMs: () => processCpuMs(child.pid), stop });
-    });
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the ${args[0] ?? ''} server exited before listening (${String(code ?? signal)})`));
-    });
-  });
+async function startServer(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  const server = await startBase(args, env);
+  return { ...server, cpuMs: () => processCpuMs(server.pid) };
 }
 
 interface Answer {
