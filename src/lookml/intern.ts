@@ -32,22 +32,35 @@ export function wordHash(h: number, c: number): number {
 
 /** `src.slice(start, end)`, shared with every earlier occurrence of the same word; `h` is its `wordHash`. */
 export function internSlice(src: string, start: number, end: number, h: number): string {
+  const id = internId(src, start, end, h);
+  return id < 0 ? src.slice(start, end) : words[id]!;
+}
+
+/**
+ * The table slot of the word `src.slice(start, end)` (added if new), or -1 when it is not
+ * shared (too long, or the table is full). Slots never change: `wordAt` reads them back, so
+ * a syntax tree can store a small number instead of the string.
+ */
+export function internId(src: string, start: number, end: number, h: number): number {
   const len = end - start;
-  if (len > MAX_LENGTH || len === 0) return src.slice(start, end);
+  if (len > MAX_LENGTH || len === 0) return -1;
   let slot = h & (SLOTS - 1);
   for (;;) {
     const w = words[slot]!;
     if (w === '') break;
-    if (hashes[slot] === h && w.length === len && sameChars(w, src, start)) return w;
+    if (hashes[slot] === h && w.length === len && sameChars(w, src, start)) return slot;
     slot = (slot + 1) & (SLOTS - 1);
   }
-  const word = internalize(src.slice(start, end));
-  if (entries < MAX_ENTRIES) {
-    words[slot] = word;
-    hashes[slot] = h;
-    entries++;
-  }
-  return word;
+  if (entries >= MAX_ENTRIES) return -1;
+  words[slot] = internalize(src.slice(start, end));
+  hashes[slot] = h;
+  entries++;
+  return slot;
+}
+
+/** The word in slot `id` (from `internId`). */
+export function wordAt(id: number): string {
+  return words[id]!;
 }
 
 function sameChars(word: string, src: string, start: number): boolean {

@@ -7,7 +7,7 @@
  * view files, and the loader must stay an order of magnitude faster than `lookml-parser`.
  */
 import type { Loc } from './ast.ts';
-import { internSlice, wordHash } from './intern.ts';
+import { internId, wordAt, wordHash } from './intern.ts';
 
 export const TAB = 9;
 export const LF = 10;
@@ -117,19 +117,21 @@ export interface ScanState {
   lineStart: number;
 }
 
-export interface StringScan {
-  /** Decoded value. */
-  value: string;
-  /** False when the closing quote is missing (the value was cut at the end of its first line). */
-  closed: boolean;
+/** ECMAScript white space and line terminators: what `String.prototype.trim` removes. */
+function isTrimmed(c: number): boolean {
+  if (c <= SPACE) return c === SPACE || (c >= TAB && c <= CR);
+  if (c < NBSP) return false;
+  return c === NBSP || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029
+    || c === 0x202f || c === 0x205f || c === 0x3000 || c === BOM;
 }
 
-export interface SqlScan {
-  /** Raw text up to `;;`, trimmed, CRLF normalised. */
-  value: string;
-  /** Offset and position of the first non-blank character (or of `;;` when empty). */
-  loc: Loc;
-  terminated: boolean;
+/** `src.slice(start, end).trim()`, without making the untrimmed copy. */
+function trimmedSlice(src: string, start: number, end: number): string {
+  let s = start;
+  let e = end;
+  while (s < e && isTrimmed(src.charCodeAt(s))) s++;
+  while (e > s && isTrimmed(src.charCodeAt(e - 1))) e--;
+  return src.slice(s, e);
 }
 
 export class Scanner {
@@ -139,6 +141,17 @@ export class Scanner {
   pos: number;
   line = 1;
   lineStart: number;
+  /** The shared-word slot of the last identifier or bare word scanned (see intern.ts), or -1. */
+  wordId = -1;
+  /** Whether the last bare word scanned contains a `@{CONSTANT}`. */
+  wordHasConstant = false;
+  /** Whether the last `scanString` found the closing quote (else the value was cut at the end of its first line). */
+  stringClosed = true;
+  /** Where the last `scanSql` value starts (its first non-blank character, or `;;` when empty). */
+  sqlLine = 0;
+  sqlColumn = 0;
+  /** Whether the last `scanSql` value ended with `;;`. */
+  sqlTerminated = true;
   /** Memo for `nextDoubleSemi`: the last search start and its result. */
   private semiFrom = -1;
   private semiAt = -1;
@@ -162,6 +175,11 @@ export class Scanner {
 
   loc(): Loc {
     return { file: this.file, line: this.line, column: this.pos - this.lineStart + 1 };
+  }
+
+  /** 1-based column of the cursor. */
+  column(): number {
+    return this.pos - this.lineStart + 1;
   }
 
   save(): ScanState {
@@ -233,7 +251,7 @@ export class Scanner {
     const src = this.src;
     const len = this.len;
     const start = this.pos;
-    // Hashed on the way, for `internSlice`.
+    // Hashed on the way, for `internId`.
     let h = wordHash(0, src.charCodeAt(start));
     let p = start + 1;
     while (p < len) {
@@ -243,7 +261,9 @@ export class Scanner {
       p++;
     }
     this.pos = p;
-    return internSlice(src, start, p, h);
+    const id = internId(src, start, p, h);
+    this.wordId = id;
+    return id < 0 ? src.slice(start, p) : wordAt(id);
   }
 
   /** Whether a bare scalar can start at the cursor. */
@@ -277,16 +297,19 @@ export class Scanner {
     }
     this.pos = p;
     // Words with constants are rewritten by the model stage anyway: not worth sharing.
-    return constant ? src.slice(start, p) : internSlice(src, start, p, h);
+    const id = constant ? -1 : internId(src, start, p, h);
+    this.wordId = id;
+    this.wordHasConstant = constant;
+    return id < 0 ? src.slice(start, p) : wordAt(id);
   }
 
   /**
-   * A quoted string at the cursor. Strings may span lines, so a forgotten closing quote
+   * A quoted string at the cursor, decoded (see `stringClosed`). Strings may span lines, so a forgotten closing quote
    * would swallow the rest of the file; when the text past the first line looks like
    * LookML again (see `looksLikePairLine`) or the string never ends, it is cut at the
    * end of its first line instead and reported as not closed.
    */
-  scanString(): StringScan {
+  scanString(): string {
     const src = this.src;
     const len = this.len;
     // The opening position, kept in locals rather than a `save()` object: strings are hot.
@@ -301,7 +324,8 @@ export class Scanner {
       if (c === QUOTE) {
         if (this.line > openLine && this.keyPrefixBefore(p)) break;
         this.pos = p + 1;
-        return { value: decodeString(src, start, p, escapes), closed: true };
+        this.stringClosed = true;
+        return decodeString(src, start, p, escapes);
       }
       if (c === BACKSLASH) {
         escapes = true;
@@ -331,15 +355,17 @@ export class Scanner {
       else break;
     }
     this.pos = end;
-    return { value: decodeString(src, start, end, true), closed: false };
+    this.stringClosed = false;
+    return decodeString(src, start, end, true);
   }
 
   /**
-   * The value of a `sql…:`/`html:`/`expression:` key, cursor just after the colon.
-   * A value that is only a quoted string (`html: "<b>x</b>"`) is returned as `null`
-   * with the cursor untouched, so the caller reads it as a string.
+   * The value of a `sql…:`/`html:`/`expression:` key (raw text up to `;;`, trimmed, CRLF
+   * normalised), cursor just after the colon; `sqlLine`, `sqlColumn` and `sqlTerminated`
+   * tell the rest. A value that is only a quoted string (`html: "<b>x</b>"`) is returned
+   * as `null` with the cursor untouched, so the caller reads it as a string.
    */
-  scanSql(): SqlScan | null {
+  scanSql(): string | null {
     const src = this.src;
     const len = this.len;
     // Leading blanks (not comments: `#` and `--` belong to the SQL).
@@ -368,30 +394,22 @@ export class Scanner {
       nl = src.indexOf('\n', nl + 1);
     }
     if (cut < 0 && end >= 0) {
-      const value = normalizeNewlines(src.slice(start, end).trim());
+      const value = normalizeNewlines(trimmedSlice(src, start, end));
+      this.advanceTo(end);
       // An empty value is located at its `;;`.
-      const loc = value === '' ? this.locAt(end) : { file: this.file, line: startLine, column: start - startLineStart + 1 };
+      this.sqlLine = value === '' ? this.line : startLine;
+      this.sqlColumn = value === '' ? end - this.lineStart + 1 : start - startLineStart + 1;
+      this.sqlTerminated = true;
       this.advanceTo(end + 2);
-      return { value, loc, terminated: true };
+      return value;
     }
     // No `;;` before LookML resumes (or before EOF): stop before the closing braces too.
     end = this.backOffClosingLines(cut < 0 ? len : cut, start);
     this.advanceTo(end);
-    const loc = { file: this.file, line: startLine, column: start - startLineStart + 1 };
-    return { value: normalizeNewlines(src.slice(start, end).trim()), loc, terminated: false };
-  }
-
-  /** The location of `offset`, at or after the cursor (the cursor does not move). */
-  private locAt(offset: number): Loc {
-    const pos = this.pos;
-    const line = this.line;
-    const lineStart = this.lineStart;
-    this.advanceTo(offset);
-    const loc = this.loc();
-    this.pos = pos;
-    this.line = line;
-    this.lineStart = lineStart;
-    return loc;
+    this.sqlLine = startLine;
+    this.sqlColumn = start - startLineStart + 1;
+    this.sqlTerminated = false;
+    return normalizeNewlines(trimmedSlice(src, start, end));
   }
 
   /**

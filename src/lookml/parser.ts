@@ -2,11 +2,11 @@
  * Recursive-descent parser for the generic LookML grammar (see ast.ts).
  *
  * One pass, no backtracking beyond a single saved position when a bare word turns out to
- * be the next key. Errors never throw: each is recorded as a diagnostic and the parser
+ * be the next key. The tree is written to a tape (tape.ts) as it is read. Errors never throw: each is recorded as a diagnostic and the parser
  * resynchronises (next `key:` at the start of a line at the same nesting level, or the
  * enclosing `}`), so one broken field does not hide the rest of the file.
  */
-import type { BareNode, Diagnostic, ListNode, Loc, LookmlFile, PairNode, ScalarNode, StringNode } from './ast.ts';
+import type { Diagnostic, Loc, LookmlFile, PairNode } from './ast.ts';
 import {
   COLON,
   COMMA,
@@ -21,6 +21,7 @@ import {
   isIdentStart,
   isSqlKey,
 } from './lexer.ts';
+import { BARE, BLOCK, LIST, SQL, STRING, TapeWriter, materialize, registerTape } from './tape.ts';
 
 /** Deeper nesting is certainly not LookML; the limit keeps hostile input from overflowing the stack. */
 const MAX_DEPTH = 64;
@@ -66,8 +67,19 @@ export function parseLookml(text: string, path: string): LookmlFile {
     };
   }
   const parser = new Parser(text, path);
-  const pairs = parser.parseFile();
-  return { path, pairs, diagnostics: parser.diagnostics };
+  parser.parseFile();
+  const tape = parser.w.finish(path);
+  let pairs: readonly PairNode[] | undefined;
+  const file: LookmlFile = {
+    path,
+    // The object form is made on first read; the model stage reads the tape itself.
+    get pairs(): readonly PairNode[] {
+      return (pairs ??= materialize(tape));
+    },
+    diagnostics: parser.diagnostics,
+  };
+  registerTape(file, tape);
+  return file;
 }
 
 /** `*.view.lookml`, `*.model.lookml` (any `.lookml` except YAML dashboards, which are still valid). */
@@ -76,63 +88,79 @@ export function isLegacyYamlPath(path: string): boolean {
   return lower.endsWith('.lookml') && !lower.endsWith('.dashboard.lookml');
 }
 
+/** Whether a scalar's text uses a constant, which the model stage substitutes. */
+function hasConstant(text: string): boolean {
+  return text.includes('@{');
+}
+
 class Parser {
   readonly diagnostics: Diagnostic[] = [];
+  readonly w = new TapeWriter();
   private readonly s: Scanner;
+  private readonly file: string;
   /**
    * Blocks closed by a `}` on a later line that sits in the column of an enclosing block's
    * key rather than their own. When that enclosing block then reaches EOF unclosed, the
    * missing brace most likely belongs to the inner one.
    */
-  private readonly misindented: { label: string; loc: Loc; offset: number }[] = [];
+  private readonly misindented: { label: string; line: number; column: number; offset: number }[] = [];
   /** Key columns of the blocks being read, outermost first. */
   private readonly openColumns: number[] = [];
 
   constructor(text: string, path: string) {
     this.s = new Scanner(text, path);
+    this.file = path;
   }
 
-  parseFile(): PairNode[] {
+  parseFile(): void {
     const s = this.s;
-    const pairs: PairNode[] = [];
     for (;;) {
       s.skipTrivia();
-      if (s.eof) return pairs;
+      if (s.eof) return;
       if (s.peek() === RBRACE) {
         this.error(LookmlCodes.unexpectedClose, "Unexpected '}': no block is open here; remove it", s.loc());
         s.pos++;
         continue;
       }
-      this.parsePair(pairs, 0);
+      this.parsePair(0);
     }
   }
 
   private error(code: string, message: string, loc: Loc): void {
-    this.diagnostics.push({ code, severity: 'error', message, file: loc.file, line: loc.line, column: loc.column });
+    this.errorAt(code, message, loc.line, loc.column);
   }
 
-  private parsePair(out: PairNode[], depth: number): void {
+  private errorAt(code: string, message: string, line: number, column: number): void {
+    this.diagnostics.push({ code, severity: 'error', message, file: this.file, line, column });
+  }
+
+  private parsePair(depth: number): void {
     const s = this.s;
     const start = s.pos;
-    if (!this.pairBody(out, depth)) s.skipToResyncPoint();
+    if (!this.pairBody(depth)) s.skipToResyncPoint();
     // Callers only get here on a non-blank, non-`}` character: always make progress.
     if (s.pos === start) s.pos++;
   }
 
-  /** Reads one pair into `out`; false when the input is too broken to go on without resynchronising. */
-  private pairBody(out: PairNode[], depth: number): boolean {
+  /**
+   * Reads one pair onto the tape; false when the input is too broken to go on without
+   * resynchronising (nothing is written then).
+   */
+  private pairBody(depth: number): boolean {
     const s = this.s;
     if (!isIdentStart(s.peek())) {
       const where = depth > 0 ? " or a closing '}'" : '';
       this.error(LookmlCodes.unexpectedToken, `Unexpected ${s.describeToken()}: expected a key such as 'dimension:'${where}`, s.loc());
       return false;
     }
-    const keyLoc = s.loc();
+    const line = s.line;
+    const column = s.column();
     const keyStart = s.pos;
     const key = s.scanIdentifier();
+    const keyWord = s.wordId;
     if (s.atBareStart()) {
       s.pos = keyStart;
-      this.error(LookmlCodes.unexpectedToken, `Invalid key ${s.describeToken()}: keys are made of letters, digits and '_'`, keyLoc);
+      this.errorAt(LookmlCodes.unexpectedToken, `Invalid key ${s.describeToken()}: keys are made of letters, digits and '_'`, line, column);
       return false;
     }
     s.skipInlineSpace();
@@ -141,141 +169,150 @@ class Parser {
     if (c === COLON) {
       s.pos++;
     } else {
-      this.error(LookmlCodes.missingColon, `Expected ':' after '${key}'`, keyLoc);
+      this.errorAt(LookmlCodes.missingColon, `Expected ':' after '${key}'`, line, column);
       // With a value on the same line, read on as if the colon were there.
       if (s.eof || c === LF || c === HASH || c === RBRACE) return true;
       missingColon = true;
     }
-    return this.parseValue(out, key, keyLoc, depth, missingColon);
+    return this.parseValue(key, keyWord, line, column, depth, missingColon);
   }
 
-  private parseValue(out: PairNode[], key: string, keyLoc: Loc, depth: number, missingColon: boolean): boolean {
+  /** The value of `key` (shared word `keyWord`, at `line`:`column`), cursor after the colon. */
+  private parseValue(key: string, keyWord: number, line: number, column: number, depth: number, missingColon: boolean): boolean {
     const s = this.s;
+    const w = this.w;
     if (isSqlKey(key)) {
       const sql = s.scanSql();
-      if (sql) {
-        if (!sql.terminated) {
-          this.error(LookmlCodes.unterminatedSql, `SQL block for '${key}' not terminated with ';;': add ';;' after the SQL`, keyLoc);
+      if (sql !== null) {
+        if (!s.sqlTerminated) {
+          this.errorAt(LookmlCodes.unterminatedSql, `SQL block for '${key}' not terminated with ';;': add ';;' after the SQL`, line, column);
         }
-        out.push({ kind: 'pair', key, value: { kind: 'sql', value: sql.value, loc: sql.loc }, loc: keyLoc });
+        w.pair(key, keyWord, line, column, undefined, -1, 0, 0);
+        w.scalar(SQL, sql, -1, s.sqlLine, s.sqlColumn, hasConstant(sql));
         return true;
       }
       // `html: "<b>x</b>"`: a plain string, read below.
     }
     s.skipTrivia();
-    // Locations are taken only where they are kept: every object allocated here then
-    // outlives the parse, which lets V8 allocate them straight into the old generation.
     const c = s.peek();
     if (c === LBRACE) {
-      out.push(this.block(key, undefined, undefined, keyLoc, depth));
+      w.pair(key, keyWord, line, column, undefined, -1, 0, 0);
+      this.block(key, undefined, line, column, depth);
       return true;
     }
     if (c === LBRACKET) {
-      out.push({ kind: 'pair', key, value: this.list(depth), loc: keyLoc });
+      w.pair(key, keyWord, line, column, undefined, -1, 0, 0);
+      this.list(depth);
       return true;
     }
     if (c === QUOTE) {
-      const str = this.string();
+      const vLine = s.line;
+      const vColumn = s.column();
+      const value = this.string(vLine, vColumn);
       s.skipTrivia();
       if (s.peek() === LBRACE) {
-        this.error(LookmlCodes.quotedBlockName, `Block names are not quoted: write ${key}: ${str.value} {`, str.loc);
-        out.push(this.block(key, str.value, str.loc, keyLoc, depth));
+        this.errorAt(LookmlCodes.quotedBlockName, `Block names are not quoted: write ${key}: ${value} {`, vLine, vColumn);
+        w.pair(key, keyWord, line, column, value, -1, vLine, vColumn);
+        this.block(key, value, line, column, depth);
       } else {
-        out.push({ kind: 'pair', key, value: str, loc: keyLoc });
+        w.pair(key, keyWord, line, column, undefined, -1, 0, 0);
+        w.scalar(STRING, value, -1, vLine, vColumn, hasConstant(value));
       }
       return true;
     }
     if (s.atBareStart()) {
-      const vLoc = s.loc();
+      const vLine = s.line;
+      const vColumn = s.column();
       const before = s.pos;
-      const line = s.line;
       const lineStart = s.lineStart;
       const value = s.scanBare();
+      const valueWord = s.wordId;
+      const constant = s.wordHasConstant;
       s.skipTrivia();
       const next = s.peek();
       if (next === LBRACE) {
-        out.push(this.block(key, value, vLoc, keyLoc, depth));
+        w.pair(key, keyWord, line, column, value, valueWord, vLine, vColumn);
+        this.block(key, value, line, column, depth);
       } else if (next === COLON) {
         // `label:` with nothing after it: the word is the next key.
         s.pos = before;
-        s.line = line;
+        s.line = vLine;
         s.lineStart = lineStart;
-        if (!missingColon) this.error(LookmlCodes.missingValue, `Expected a value after '${key}:'`, keyLoc);
+        if (!missingColon) this.errorAt(LookmlCodes.missingValue, `Expected a value after '${key}:'`, line, column);
       } else {
-        const bare: BareNode = { kind: 'bare', value, loc: vLoc };
-        out.push({ kind: 'pair', key, value: bare, loc: keyLoc });
+        w.pair(key, keyWord, line, column, undefined, -1, 0, 0);
+        w.scalar(BARE, value, valueWord, vLine, vColumn, constant);
       }
       return true;
     }
     if (s.eof || c === RBRACE) {
-      if (!missingColon) this.error(LookmlCodes.missingValue, `Expected a value after '${key}:'`, keyLoc);
+      if (!missingColon) this.errorAt(LookmlCodes.missingValue, `Expected a value after '${key}:'`, line, column);
       return true;
     }
     this.error(LookmlCodes.unexpectedToken, `Unexpected ${s.describeToken()} after '${key}:': expected a value`, s.loc());
     return false;
   }
 
-  private string(): StringNode {
-    const s = this.s;
-    const loc = s.loc();
-    const scan = s.scanString();
-    if (!scan.closed) this.error(LookmlCodes.unterminatedString, 'String not closed: add a closing "', loc);
-    return { kind: 'string', value: scan.value, loc };
+  /** The quoted string at the cursor, which is at `line`:`column`. */
+  private string(line: number, column: number): string {
+    const value = this.s.scanString();
+    if (!this.s.stringClosed) this.errorAt(LookmlCodes.unterminatedString, 'String not closed: add a closing "', line, column);
+    return value;
   }
 
-  /** `{ … }` at the cursor, as the value of `key` (named when `name` is set). */
-  private block(key: string, name: string | undefined, nameLoc: Loc | undefined, keyLoc: Loc, depth: number): PairNode {
+  /** `{ … }` at the cursor, as the value of `key` (named when `name` is set; its key is at `keyLine`:`keyColumn`). */
+  private block(key: string, name: string | undefined, keyLine: number, keyColumn: number, depth: number): void {
     const s = this.s;
-    const bLoc = s.loc();
-    const pairs: PairNode[] = [];
+    const at = this.w.open(BLOCK, s.line, s.column());
     if (depth >= MAX_DEPTH) {
       const label = blockLabel(key, name);
-      this.error(LookmlCodes.tooDeep, `Block '${label}' is nested more than ${MAX_DEPTH} levels deep; its content is ignored`, keyLoc);
+      this.errorAt(LookmlCodes.tooDeep, `Block '${label}' is nested more than ${MAX_DEPTH} levels deep; its content is ignored`, keyLine, keyColumn);
       s.skipBalanced(LBRACE, RBRACE);
     } else {
       const openOffset = s.pos;
       s.pos++;
-      this.openColumns.push(keyLoc.column);
+      this.openColumns.push(keyColumn);
       for (;;) {
         s.skipTrivia();
         if (s.eof) {
-          this.reportUnclosed(blockLabel(key, name), keyLoc, openOffset);
+          this.reportUnclosed(blockLabel(key, name), keyLine, keyColumn, openOffset);
           break;
         }
         if (s.peek() === RBRACE) {
-          const column = s.pos - s.lineStart + 1;
-          if (s.line > keyLoc.line && column < keyLoc.column && this.openColumns.lastIndexOf(column, -2) >= 0) {
-            this.misindented.push({ label: blockLabel(key, name), loc: keyLoc, offset: openOffset });
+          const column = s.column();
+          if (s.line > keyLine && column < keyColumn && this.openColumns.lastIndexOf(column, -2) >= 0) {
+            this.misindented.push({ label: blockLabel(key, name), line: keyLine, column: keyColumn, offset: openOffset });
           }
           s.pos++;
           break;
         }
-        this.parsePair(pairs, depth + 1);
+        this.parsePair(depth + 1);
       }
       this.openColumns.pop();
     }
-    const value = { kind: 'block', pairs, loc: bLoc } as const;
-    return name === undefined ? { kind: 'pair', key, value, loc: keyLoc } : { kind: 'pair', key, name, value, loc: keyLoc, nameLoc };
+    this.w.close(at);
   }
 
-  private reportUnclosed(label: string, keyLoc: Loc, openOffset: number): void {
+  private reportUnclosed(label: string, line: number, column: number, openOffset: number): void {
     const last = this.misindented[this.misindented.length - 1];
     const culprit = last && last.offset > openOffset ? this.misindented.pop() : undefined;
-    const which = culprit ?? { label, loc: keyLoc };
-    this.error(LookmlCodes.unclosedBlock, `Block '${which.label}' is not closed: add a closing '}'`, which.loc);
+    const which = culprit ?? { label, line, column };
+    this.errorAt(LookmlCodes.unclosedBlock, `Block '${which.label}' is not closed: add a closing '}'`, which.line, which.column);
   }
 
   /** `[a, "b", c]` or a map-list `[f: "v", g: w]`; commas may lead, trail or repeat. */
-  private list(depth: number): ListNode {
+  private list(depth: number): void {
     const s = this.s;
-    const loc = s.loc();
-    const items: (ScalarNode | PairNode)[] = [];
+    const w = this.w;
+    const line = s.line;
+    const column = s.column();
+    const at = w.open(LIST, line, column);
     s.pos++;
     let expectItem = true;
     for (;;) {
       s.skipTrivia();
       if (s.eof) {
-        this.error(LookmlCodes.unclosedList, "List not closed: add a closing ']'", loc);
+        this.errorAt(LookmlCodes.unclosedList, "List not closed: add a closing ']'", line, column);
         break;
       }
       const c = s.peek();
@@ -289,56 +326,74 @@ class Parser {
         continue;
       }
       if (c === RBRACE) {
-        this.error(LookmlCodes.unclosedList, "List not closed: add a closing ']'", loc);
+        this.errorAt(LookmlCodes.unclosedList, "List not closed: add a closing ']'", line, column);
         break;
       }
-      let item: ScalarNode | PairNode | null;
-      let itemLoc: Loc;
       if (c === LBRACE) {
         this.error(LookmlCodes.blockInList, 'A list cannot contain blocks: list items are values such as [a, "b"] or field: "value"', s.loc());
         s.skipBalanced(LBRACE, RBRACE);
         continue;
-      } else if (c === LBRACKET) {
+      }
+      if (c === LBRACKET) {
         this.error(LookmlCodes.unexpectedToken, "Unexpected '[': lists cannot contain lists", s.loc());
         s.skipBalanced(LBRACKET, RBRACKET);
         continue;
-      } else if (c === QUOTE) {
-        item = this.string();
-        itemLoc = item.loc;
+      }
+      const itemLine = s.line;
+      const itemColumn = s.column();
+      if (c === QUOTE) {
+        const value = this.string(itemLine, itemColumn);
+        w.scalar(STRING, value, -1, itemLine, itemColumn, hasConstant(value));
       } else if (s.atBareStart()) {
-        itemLoc = s.loc();
         const value = s.scanBare();
+        const word = s.wordId;
+        const constant = s.wordHasConstant;
         s.skipTrivia();
         if (s.peek() === COLON) {
           s.pos++;
-          item = this.mapItem(value, itemLoc, depth);
+          this.mapItem(value, word, itemLine, itemColumn, depth);
         } else {
-          item = { kind: 'bare', value, loc: itemLoc };
+          w.scalar(BARE, value, word, itemLine, itemColumn, constant);
         }
       } else {
         this.error(LookmlCodes.unexpectedToken, `Unexpected ${s.describeToken()} in a list`, s.loc());
         s.pos++;
         continue;
       }
-      if (!expectItem) this.error(LookmlCodes.missingComma, "Expected ',' between list items", itemLoc);
+      if (!expectItem) this.errorAt(LookmlCodes.missingComma, "Expected ',' between list items", itemLine, itemColumn);
       expectItem = false;
-      if (item) items.push(item);
     }
-    return { kind: 'list', items, loc };
+    w.close(at);
   }
 
-  /** The value of `key:` inside a map-list. */
-  private mapItem(key: string, keyLoc: Loc, depth: number): PairNode | null {
+  /**
+   * The value of `key:` inside a map-list (shared word `keyWord`, at `keyLine`:`keyColumn`);
+   * nothing is written without one.
+   */
+  private mapItem(key: string, keyWord: number, keyLine: number, keyColumn: number, depth: number): void {
     const s = this.s;
+    const w = this.w;
     s.skipTrivia();
     const c = s.peek();
-    if (c === QUOTE) return { kind: 'pair', key, value: this.string(), loc: keyLoc };
-    if (c === LBRACKET && depth < MAX_DEPTH) return { kind: 'pair', key, value: this.list(depth + 1), loc: keyLoc };
-    if (s.atBareStart()) {
-      const vLoc = s.loc();
-      return { kind: 'pair', key, value: { kind: 'bare', value: s.scanBare(), loc: vLoc }, loc: keyLoc };
+    const line = s.line;
+    const column = s.column();
+    if (c === QUOTE) {
+      const value = this.string(line, column);
+      w.pair(key, keyWord, keyLine, keyColumn, undefined, -1, 0, 0);
+      w.scalar(STRING, value, -1, line, column, hasConstant(value));
+      return;
     }
-    this.error(LookmlCodes.missingValue, `Expected a value after '${key}:'`, keyLoc);
-    return null;
+    if (c === LBRACKET && depth < MAX_DEPTH) {
+      w.pair(key, keyWord, keyLine, keyColumn, undefined, -1, 0, 0);
+      this.list(depth + 1);
+      return;
+    }
+    if (s.atBareStart()) {
+      const value = s.scanBare();
+      w.pair(key, keyWord, keyLine, keyColumn, undefined, -1, 0, 0);
+      w.scalar(BARE, value, s.wordId, line, column, s.wordHasConstant);
+      return;
+    }
+    this.errorAt(LookmlCodes.missingValue, `Expected a value after '${key}:'`, keyLine, keyColumn);
   }
 }

@@ -22,6 +22,7 @@
  */
 import type { PairNode, ValueNode } from './ast.ts';
 import type { Plain } from '../model/types.ts';
+import { BLOCK, LIST, NODE_SIZE, PAIR, PAIR_SIZE, keyAt, nextRecord, strAt, textAt, type TapeSource } from './tape.ts';
 
 type PlainObject = Record<string, Plain>;
 
@@ -55,9 +56,80 @@ export function toPlain(value: ValueNode): Plain {
 export function pairsToParams(pairs: readonly PairNode[]): PlainObject {
   // Almost every block has each key once and no named children: one pass, no grouping.
   const out = emptyObject();
-  for (const p of pairs) {
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i]!;
     if (p.name !== undefined || p.key in out) return groupedParams(pairs);
     out[p.key] = toPlain(p.value);
+  }
+  return out;
+}
+
+/** `pairsToParams` of the pair records in [`start`, `end`) of a tape, read in place. */
+export function tapeParams(src: TapeSource, start: number, end: number): PlainObject {
+  const t = src.tape.t;
+  const out = emptyObject();
+  for (let j = start; j < end; j = nextRecord(t, j)) {
+    const key = keyAt(src.tape, j);
+    if (t[j + 4]! >= 0 || key in out) return tapeGroupedParams(src, start, end);
+    out[key] = tapePlain(src, j + PAIR_SIZE);
+  }
+  return out;
+}
+
+/** `groupedParams` of the pair records in [`start`, `end`) of a tape. */
+function tapeGroupedParams(src: TapeSource, start: number, end: number): PlainObject {
+  const t = src.tape.t;
+  const groups = new Map<string, number[]>();
+  for (let j = start; j < end; j = nextRecord(t, j)) {
+    const key = keyAt(src.tape, j);
+    const g = groups.get(key);
+    if (g) g.push(j);
+    else groups.set(key, [j]);
+  }
+  const out = emptyObject();
+  groups.forEach((group, key) => {
+    if (group.every((j) => t[j + 4]! >= 0)) out[key] = tapeByName(src, group);
+    else if (group.length === 1) out[key] = tapeEntry(src, group[0]!);
+    else out[key] = group.map((j) => tapeEntry(src, j));
+  });
+  return out;
+}
+
+function tapeByName(src: TapeSource, group: readonly number[]): PlainObject {
+  const names = new Map<string, Plain[]>();
+  for (const j of group) {
+    const name = strAt(src.tape, src.tape.t[j + 4]!);
+    const v = tapePlain(src, j + PAIR_SIZE);
+    const list = names.get(name);
+    if (list) list.push(v);
+    else names.set(name, [v]);
+  }
+  const out = emptyObject();
+  names.forEach((values, name) => {
+    out[name] = values.length === 1 ? values[0]! : values;
+  });
+  return out;
+}
+
+function tapeEntry(src: TapeSource, j: number): Plain {
+  const v = tapePlain(src, j + PAIR_SIZE);
+  const nameId = src.tape.t[j + 4]!;
+  return nameId < 0 ? v : single(strAt(src.tape, nameId), v);
+}
+
+/** `toPlain` of the value record `i` of a tape. */
+export function tapePlain(src: TapeSource, i: number): Plain {
+  const t = src.tape.t;
+  const kind = t[i]!;
+  if (kind === BLOCK) return tapeParams(src, i + NODE_SIZE, t[i + 1]!);
+  if (kind !== LIST) return textAt(src, i);
+  const end = t[i + 1]!;
+  let pairs = end > i + NODE_SIZE;
+  for (let j = i + NODE_SIZE; j < end; j = nextRecord(t, j)) if (t[j] !== PAIR) pairs = false;
+  if (pairs) return tapeParams(src, i + NODE_SIZE, end);
+  const out: Plain[] = [];
+  for (let j = i + NODE_SIZE; j < end; j = nextRecord(t, j)) {
+    out.push(t[j] === PAIR ? single(keyAt(src.tape, j), tapePlain(src, j + PAIR_SIZE)) : textAt(src, j));
   }
   return out;
 }

@@ -144,7 +144,8 @@ export function normalizePath(path: string): string {
  */
 export function locsOf(pairs: readonly PairNode[]): Record<string, Loc> {
   const out: Record<string, Loc> = {};
-  for (const p of pairs) {
+  for (let k = 0; k < pairs.length; k++) {
+    const p = pairs[k]!;
     const v = p.value;
     out[p.key] = v.loc;
     if (v.kind === 'list') for (let i = 0; i < v.items.length; i++) out[itemKey(p.key, i)] = v.items[i]!.loc;
@@ -160,7 +161,7 @@ const itemKeys = new Map<string, string[]>();
 const MAX_ITEM_KEYS = 1000;
 const MAX_ITEM_INDEX = 64;
 
-function itemKey(key: string, i: number): string {
+export function itemKey(key: string, i: number): string {
   let byIndex = itemKeys.get(key);
   if (!byIndex) {
     if (i >= MAX_ITEM_INDEX || itemKeys.size >= MAX_ITEM_KEYS) return `${key}[${i}]`;

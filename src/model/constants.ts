@@ -6,6 +6,7 @@
  * `connection:` too) comes out with its constants spelled out.
  */
 import type { Diagnostic, LookmlFile, PairNode, ScalarNode, ValueNode } from '../lookml/ast.ts';
+import { filePairs, sourcePairs, sourceScalar, tapeOf, type Tape, type TapeSource } from '../lookml/tape.ts';
 import type { Manifest } from './types.ts';
 import { allPairs, body, diag, isScalar, offsetLoc, str, withPairs, withText, withValue } from './ast-util.ts';
 
@@ -21,7 +22,7 @@ export function readManifest(file: LookmlFile | undefined, overrides: Readonly<R
   const localDependencies: { projectName: string; path?: string }[] = [];
   const remoteDependencies: { name: string; url?: string; ref?: string }[] = [];
   let projectName: string | undefined;
-  for (const p of file?.pairs ?? []) {
+  for (const p of file ? filePairs(file) : []) {
     switch (p.key) {
       case 'project_name':
         if (isScalar(p.value)) projectName = p.value.value;
@@ -65,7 +66,7 @@ export function readManifest(file: LookmlFile | undefined, overrides: Readonly<R
 /** `override_constant: NAME { value: "…" }` inside each dependency block, by project name. */
 export function constantOverrides(file: LookmlFile | undefined): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
-  for (const p of file?.pairs ?? []) {
+  for (const p of file ? filePairs(file) : []) {
     if (p.key !== 'local_dependency' && p.key !== 'remote_dependency') continue;
     const b = body(p);
     const project = p.key === 'local_dependency' ? (str(b, 'project') ?? p.name) : p.name;
@@ -103,14 +104,33 @@ interface Substitution {
   readonly diagnostics: Diagnostic[];
 }
 
-/** A copy of `file` with every `@{NAME}` replaced; unknown names are reported and left as written. */
+/**
+ * A copy of `file` with every `@{NAME}` replaced; unknown names are reported and left as written.
+ * The pairs of a parsed file come out as views over its tape (see `filePairs`).
+ */
 export function substituteConstants(
   file: LookmlFile,
   constants: Readonly<Record<string, string>>,
   diagnostics: Diagnostic[],
 ): LookmlFile {
-  const pairs = substitutePairs(file.pairs, { constants, diagnostics });
+  const sub: Substitution = { constants, diagnostics };
+  const tape = tapeOf(file);
+  if (tape) return { path: file.path, pairs: sourcePairs(substituteTape(tape, sub)), diagnostics: file.diagnostics };
+  const pairs = substitutePairs(file.pairs, sub);
   return pairs === file.pairs ? file : { path: file.path, pairs, diagnostics: file.diagnostics };
+}
+
+/** The parser lists the scalars that use constants, in source order: only those are visited. */
+function substituteTape(tape: Tape, sub: Substitution): TapeSource {
+  const asParsed: TapeSource = { tape, texts: undefined };
+  let texts: Map<number, string> | undefined;
+  for (const i of tape.consts) {
+    const node = sourceScalar(asParsed, i);
+    if (!node) continue;
+    const value = substituteText(node, sub);
+    if (value !== node.value) (texts ??= new Map()).set(i, value);
+  }
+  return texts ? { tape, texts } : asParsed;
 }
 
 /*
@@ -129,8 +149,9 @@ function substitutePairs(pairs: readonly PairNode[], sub: Substitution): readonl
 }
 
 function substitutePair(p: PairNode, sub: Substitution): PairNode {
-  const v = substituteValue(p.value, sub);
-  return v === p.value ? p : withValue(p, v);
+  const before = p.value;
+  const v = substituteValue(before, sub);
+  return v === before ? p : withValue(p, v);
 }
 
 function substituteValue(v: ValueNode, sub: Substitution): ValueNode {
@@ -149,8 +170,14 @@ function substituteValue(v: ValueNode, sub: Substitution): ValueNode {
 }
 
 function substituteScalar(node: ScalarNode, sub: Substitution): ScalarNode {
-  if (!node.value.includes('@{')) return node;
-  const value = node.value.replace(CONSTANT_RE, (m, name: string, offset: number) => {
+  const text = node.value;
+  if (!text.includes('@{')) return node;
+  const value = substituteText(node, sub);
+  return value === text ? node : withText(node, value);
+}
+
+function substituteText(node: ScalarNode, sub: Substitution): string {
+  return node.value.replace(CONSTANT_RE, (m, name: string, offset: number) => {
     const v = sub.constants[name];
     if (v !== undefined) return v;
     sub.diagnostics.push(
@@ -163,5 +190,4 @@ function substituteScalar(node: ScalarNode, sub: Substitution): ScalarNode {
     );
     return m;
   });
-  return value === node.value ? node : withText(node, value);
 }

@@ -1,52 +1,54 @@
 /** An explore's final parameters → the `Explore` IR (joins included). */
 import type { Diagnostic, PairNode } from '../lookml/ast.ts';
-import { pairsToParams } from '../lookml/plain.ts';
+import { pairsToParams, tapeParams } from '../lookml/plain.ts';
+import { locAt } from '../lookml/tape.ts';
 import type { Explore, Join, JoinType, Relationship } from './types.ts';
 import type { ResolvedObject } from './merge.ts';
 import { allPairs, body, compact, diag, lastPair, list, locsOf, nameLoc, str, yesNo } from './ast-util.ts';
 import { readFilters } from './fields.ts';
+import { blockLocs, blockOf, findValue, listIn, scalarAt, strIn, type TapeBlock } from './tape-read.ts';
 
 const JOIN_TYPES: readonly JoinType[] = ['left_outer', 'inner', 'full_outer', 'cross'];
 const RELATIONSHIPS: readonly Relationship[] = ['many_to_one', 'one_to_many', 'one_to_one', 'many_to_many'];
 
 function oneOf<T extends string>(
-  pairs: readonly PairNode[],
+  b: TapeBlock,
   key: string,
   allowed: readonly T[],
   fallback: T,
   what: string,
   diagnostics: Diagnostic[],
 ): T {
-  const p = lastPair(pairs, key);
-  const v = str(pairs, key);
-  if (v === undefined || !p) return fallback;
+  const at = findValue(b, key);
+  const v = scalarAt(b.src, at);
+  if (v === undefined) return fallback;
   const hit = allowed.find((a) => a === v);
   if (hit !== undefined) return hit;
   diagnostics.push(
-    diag(`model/invalid-${key.replace(/_/g, '-')}`, 'error', `Unknown ${what} "${v}"; use one of ${allowed.join(', ')}`, p.value.loc),
+    diag(`model/invalid-${key.replace(/_/g, '-')}`, 'error', `Unknown ${what} "${v}"; use one of ${allowed.join(', ')}`, locAt(b.src.tape, at)),
   );
   return fallback;
 }
 
 function buildJoin(p: PairNode, diagnostics: Diagnostic[]): Join {
-  const b = body(p);
+  const b = blockOf(p);
   const name = p.name ?? '';
   return compact<Join>({
     name,
-    view: str(b, 'from') ?? name,
+    view: strIn(b, 'from') ?? name,
     type: oneOf(b, 'type', JOIN_TYPES, 'left_outer', 'join type', diagnostics),
     relationship: oneOf(b, 'relationship', RELATIONSHIPS, 'many_to_one', 'join relationship', diagnostics),
-    sqlOn: str(b, 'sql_on'),
-    sql: str(b, 'sql'),
-    foreignKey: str(b, 'foreign_key'),
-    sqlWhere: str(b, 'sql_where'),
-    sqlTableName: str(b, 'sql_table_name'),
-    fields: list(b, 'fields'),
-    requiredJoins: list(b, 'required_joins') ?? [],
-    viewLabel: str(b, 'view_label'),
+    sqlOn: strIn(b, 'sql_on'),
+    sql: strIn(b, 'sql'),
+    foreignKey: strIn(b, 'foreign_key'),
+    sqlWhere: strIn(b, 'sql_where'),
+    sqlTableName: strIn(b, 'sql_table_name'),
+    fields: listIn(b, 'fields'),
+    requiredJoins: listIn(b, 'required_joins') ?? [],
+    viewLabel: strIn(b, 'view_label'),
     loc: nameLoc(p),
-    params: pairsToParams(b),
-    paramLocs: locsOf(b),
+    params: tapeParams(b.src, b.start, b.end),
+    paramLocs: blockLocs(b),
   });
 }
 

@@ -2,19 +2,20 @@
  * One `Field` from its block: the parameters that become typed members, read in one pass.
  *
  * Large projects have tens of thousands of fields, each reading some thirty parameters,
- * so this is the model stage's hottest path. The block is walked once with a switch over
- * the known keys (the last occurrence of a key wins, as with every one-value reader in
- * ast-util), rather than searched once per parameter or indexed into a Map per field.
+ * so this is the model stage's hottest path. The block is read from the parser's tape
+ * (tape-read.ts) and walked once with a switch over the known keys (the last occurrence of
+ * a key wins, as with every one-value reader in ast-util), rather than searched once per
+ * parameter or indexed into a Map per field.
  * Every `Field` is one object literal of the same shape (members that do not apply are
  * `undefined`, which JSON drops): far cheaper to build and copy than objects grown key by
  * key, and property reads stay monomorphic for the validator and the SQL compiler.
  */
 import type { PairNode } from '../lookml/ast.ts';
-import { pairsToParams } from '../lookml/plain.ts';
+import { tapeParams } from '../lookml/plain.ts';
+import { PAIR_SIZE, keyAt, nextRecord, sourcePair } from '../lookml/tape.ts';
 import type { Field, FieldCategory, FilterCondition, GroupInfo } from './types.ts';
-import {
-  EMPTY, allPairs, body, isScalar, lastPair, listText, locsOf, nameLoc, numText, scalarText, str, yesNoText,
-} from './ast-util.ts';
+import { EMPTY, allPairs, body, isScalar, lastPair, nameLoc, numText, scalarText, str, yesNoText } from './ast-util.ts';
+import { blockFilters, blockLocs, findValue, innerBlock, listAt, scalarAt, type TapeBlock } from './tape-read.ts';
 
 /** `filters: [f: "v", …]` and repeated `filters: { field: f value: "v" }` blocks, in order. */
 export function readFilters(pairs: readonly PairNode[], key = 'filters'): readonly FilterCondition[] {
@@ -37,8 +38,14 @@ export function readFilters(pairs: readonly PairNode[], key = 'filters'): readon
   return out && out.length > 0 ? out : EMPTY;
 }
 
-function numbers(p: PairNode | undefined): number[] | undefined {
-  return listText(p)?.map(Number).filter((n) => Number.isFinite(n));
+function numbers(texts: readonly string[] | undefined): number[] | undefined {
+  if (texts === undefined) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const n = Number(texts[i]);
+    if (Number.isFinite(n)) out.push(n);
+  }
+  return out;
 }
 
 function caseWhen(c: PairNode | undefined): Field['caseWhen'] {
@@ -49,59 +56,69 @@ function caseWhen(c: PairNode | undefined): Field['caseWhen'] {
   return otherwise === undefined ? { when } : { when, else: otherwise };
 }
 
-function allowedValues(pairs: readonly PairNode[]): Field['allowedValues'] {
+function allowedValues(b: TapeBlock): Field['allowedValues'] {
+  const { src, start, end } = b;
+  const t = src.tape.t;
   let out: { label: string; value: string }[] | undefined;
-  for (const p of pairs) {
-    if (p.key !== 'allowed_value') continue;
-    const b = body(p);
-    const value = str(b, 'value') ?? '';
-    (out ??= []).push({ label: str(b, 'label') ?? value, value });
+  for (let j = start; j < end; j = nextRecord(t, j)) {
+    if (keyAt(src.tape, j) !== 'allowed_value') continue;
+    const inner = innerBlock(src, j + PAIR_SIZE);
+    const value = scalarAt(src, findValue(inner, 'value')) ?? '';
+    (out ??= []).push({ label: scalarAt(src, findValue(inner, 'label')) ?? value, value });
   }
   return out ?? EMPTY;
 }
 
-/** The field `name` defined by `def` (whose body is `b`); `type` applies when the block sets none. */
+/**
+ * The field `name` defined by `def`, whose body is `b`; `type` applies when the block sets none.
+ * Each parameter is remembered by the tape record of its value (-1: not set).
+ */
 export function readField(
   view: string,
   name: string,
   category: FieldCategory,
   defaultType: string,
-  b: readonly PairNode[],
+  b: TapeBlock,
   def: PairNode,
 ): Field {
-  let type, sql, primaryKey, hidden, label, viewLabel, groupLabel, groupItemLabel, description: PairNode | undefined;
-  let valueFormat, valueFormatName, filters, sqlDistinctKey, percentile, listField, precision, tiers: PairNode | undefined;
-  let style, caseBlock, allowedValue, defaultValue, suggestions, drillFields, tags, orderByField: PairNode | undefined;
-  let requiredFields, html: PairNode | undefined;
-  for (const p of b) {
-    switch (p.key) {
-      case 'type': type = p; break;
-      case 'sql': sql = p; break;
-      case 'primary_key': primaryKey = p; break;
-      case 'hidden': hidden = p; break;
-      case 'label': label = p; break;
-      case 'view_label': viewLabel = p; break;
-      case 'group_label': groupLabel = p; break;
-      case 'group_item_label': groupItemLabel = p; break;
-      case 'description': description = p; break;
-      case 'value_format': valueFormat = p; break;
-      case 'value_format_name': valueFormatName = p; break;
-      case 'filters': filters = p; break;
-      case 'sql_distinct_key': sqlDistinctKey = p; break;
-      case 'percentile': percentile = p; break;
-      case 'list_field': listField = p; break;
-      case 'precision': precision = p; break;
-      case 'tiers': tiers = p; break;
-      case 'style': style = p; break;
-      case 'case': caseBlock = p; break;
-      case 'allowed_value': allowedValue = p; break;
-      case 'default_value': defaultValue = p; break;
-      case 'suggestions': suggestions = p; break;
-      case 'drill_fields': drillFields = p; break;
-      case 'tags': tags = p; break;
-      case 'order_by_field': orderByField = p; break;
-      case 'required_fields': requiredFields = p; break;
-      case 'html': html = p; break;
+  const { src, start, end } = b;
+  const t = src.tape.t;
+  let type = -1, sql = -1, primaryKey = -1, hidden = -1, label = -1, viewLabel = -1, groupLabel = -1, groupItemLabel = -1;
+  let description = -1, valueFormat = -1, valueFormatName = -1, sqlDistinctKey = -1, percentile = -1, listField = -1;
+  let precision = -1, tiers = -1, style = -1, defaultValue = -1, suggestions = -1, drillFields = -1, tags = -1;
+  let orderByField = -1, requiredFields = -1, html = -1;
+  let filters = false, allowedValue = false;
+  let caseBlock = -1;
+  for (let j = start; j < end; j = nextRecord(t, j)) {
+    const v = j + PAIR_SIZE;
+    switch (keyAt(src.tape, j)) {
+      case 'type': type = v; break;
+      case 'sql': sql = v; break;
+      case 'primary_key': primaryKey = v; break;
+      case 'hidden': hidden = v; break;
+      case 'label': label = v; break;
+      case 'view_label': viewLabel = v; break;
+      case 'group_label': groupLabel = v; break;
+      case 'group_item_label': groupItemLabel = v; break;
+      case 'description': description = v; break;
+      case 'value_format': valueFormat = v; break;
+      case 'value_format_name': valueFormatName = v; break;
+      case 'filters': filters = true; break;
+      case 'sql_distinct_key': sqlDistinctKey = v; break;
+      case 'percentile': percentile = v; break;
+      case 'list_field': listField = v; break;
+      case 'precision': precision = v; break;
+      case 'tiers': tiers = v; break;
+      case 'style': style = v; break;
+      case 'case': caseBlock = j; break;
+      case 'allowed_value': allowedValue = true; break;
+      case 'default_value': defaultValue = v; break;
+      case 'suggestions': suggestions = v; break;
+      case 'drill_fields': drillFields = v; break;
+      case 'tags': tags = v; break;
+      case 'order_by_field': orderByField = v; break;
+      case 'required_fields': requiredFields = v; break;
+      case 'html': html = v; break;
       default: break;
     }
   }
@@ -110,36 +127,36 @@ export function readField(
     view,
     name,
     category,
-    type: scalarText(type) ?? defaultType,
-    sql: scalarText(sql),
-    primaryKey: yesNoText(scalarText(primaryKey)) ?? false,
-    hidden: yesNoText(scalarText(hidden)) ?? false,
-    label: scalarText(label),
-    viewLabel: scalarText(viewLabel),
-    groupLabel: scalarText(groupLabel),
-    groupItemLabel: scalarText(groupItemLabel),
-    description: scalarText(description),
-    valueFormat: scalarText(valueFormat),
-    valueFormatName: scalarText(valueFormatName),
-    filters: filters !== undefined ? readFilters(b) : EMPTY,
-    sqlDistinctKey: scalarText(sqlDistinctKey),
-    percentile: numText(scalarText(percentile)),
-    listField: scalarText(listField),
-    precision: numText(scalarText(precision)),
-    tiers: numbers(tiers),
-    style: scalarText(style),
-    caseWhen: caseWhen(caseBlock),
-    allowedValues: allowedValue !== undefined ? allowedValues(b) : EMPTY,
-    defaultValue: scalarText(defaultValue),
-    suggestions: listText(suggestions) ?? EMPTY,
-    drillFields: listText(drillFields) ?? EMPTY,
-    tags: listText(tags) ?? EMPTY,
-    orderByField: scalarText(orderByField),
-    requiredFields: listText(requiredFields) ?? EMPTY,
-    html: scalarText(html),
+    type: scalarAt(src, type) ?? defaultType,
+    sql: scalarAt(src, sql),
+    primaryKey: yesNoText(scalarAt(src, primaryKey)) ?? false,
+    hidden: yesNoText(scalarAt(src, hidden)) ?? false,
+    label: scalarAt(src, label),
+    viewLabel: scalarAt(src, viewLabel),
+    groupLabel: scalarAt(src, groupLabel),
+    groupItemLabel: scalarAt(src, groupItemLabel),
+    description: scalarAt(src, description),
+    valueFormat: scalarAt(src, valueFormat),
+    valueFormatName: scalarAt(src, valueFormatName),
+    filters: filters ? blockFilters(b) : EMPTY,
+    sqlDistinctKey: scalarAt(src, sqlDistinctKey),
+    percentile: numText(scalarAt(src, percentile)),
+    listField: scalarAt(src, listField),
+    precision: numText(scalarAt(src, precision)),
+    tiers: numbers(listAt(src, tiers)),
+    style: scalarAt(src, style),
+    caseWhen: caseBlock < 0 ? undefined : caseWhen(sourcePair(src, caseBlock)),
+    allowedValues: allowedValue ? allowedValues(b) : EMPTY,
+    defaultValue: scalarAt(src, defaultValue),
+    suggestions: listAt(src, suggestions) ?? EMPTY,
+    drillFields: listAt(src, drillFields) ?? EMPTY,
+    tags: listAt(src, tags) ?? EMPTY,
+    orderByField: scalarAt(src, orderByField),
+    requiredFields: listAt(src, requiredFields) ?? EMPTY,
+    html: scalarAt(src, html),
     loc: nameLoc(def),
-    params: pairsToParams(b),
-    paramLocs: locsOf(b),
+    params: tapeParams(src, start, end),
+    paramLocs: blockLocs(b),
     group: undefined,
   };
 }

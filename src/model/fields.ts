@@ -9,11 +9,13 @@
  * `location` or `distance` dimensions, which are built from other parameters).
  * Each field is read from its block by `readField` (field.ts).
  */
-import type { Diagnostic, PairNode } from '../lookml/ast.ts';
+import type { Diagnostic, Loc, PairNode } from '../lookml/ast.ts';
+import { locAt, textAt, type TapeSource } from '../lookml/tape.ts';
 import type { TimeDatatype } from '../sql/dialects/dialect.ts';
 import type { Field, FieldCategory, GroupInfo } from './types.ts';
-import { body, diag, isScalar, lastPair, listItems, nameLoc, str, yesNo } from './ast-util.ts';
+import { diag, nameLoc, yesNoText } from './ast-util.ts';
 import { readField, variant } from './field.ts';
+import { blockOf, findValue, scalarAt, scalarItemsAt } from './tape-read.ts';
 import {
   ALL_TIMEFRAMES, DURATION_INTERVALS, defaultTimeframes, isDatatype, isDurationInterval, isTimeframe,
 } from './timeframes.ts';
@@ -39,67 +41,143 @@ export function isFieldKey(key: string): boolean {
   return key in FIELD_KEYS;
 }
 
-function datatypeOf(p: PairNode | undefined, diagnostics: Diagnostic[]): TimeDatatype {
-  if (!p || !isScalar(p.value)) return 'timestamp';
-  const v = p.value.value;
-  if (isDatatype(v)) return v;
+/**
+ * Names made of two parts (`created_date`, `days_processing`, `${TABLE}.status`), made once
+ * per pair of parts: views repeat the same group and column names, and one shared string
+ * is cheaper to keep and to hash than one per field. Bounded.
+ */
+class JoinedNames {
+  private readonly byFirst = new Map<string, Map<string, string>>();
+  private size = 0;
+
+  constructor(private readonly join: (a: string, b: string) => string) {}
+
+  get(a: string, b: string): string {
+    let bySecond = this.byFirst.get(a);
+    const hit = bySecond?.get(b);
+    if (hit !== undefined) return hit;
+    const name = this.join(a, b);
+    if (this.size >= MAX_JOINED_NAMES) return name;
+    if (!bySecond) this.byFirst.set(a, (bySecond = new Map<string, string>()));
+    bySecond.set(b, name);
+    this.size++;
+    return name;
+  }
+}
+
+const MAX_JOINED_NAMES = 50_000;
+const timeMemberNames = new JoinedNames((group, timeframe) => `${group}_${timeframe}`);
+const durationMemberNames = new JoinedNames((group, interval) => `${interval}s_${group}`);
+const columnSql = new JoinedNames((_, column) => `\${TABLE}.${column}`);
+
+function datatypeOf(src: TapeSource, v: number, diagnostics: Diagnostic[]): TimeDatatype {
+  const text = scalarAt(src, v);
+  if (text === undefined) return 'timestamp';
+  if (isDatatype(text)) return text;
   diagnostics.push(
-    diag('model/unknown-datatype', 'error', `Unknown datatype "${v}"; use one of timestamp, datetime, date, epoch, yyyymmdd`, p.value.loc),
+    diag('model/unknown-datatype', 'error', `Unknown datatype "${text}"; use one of timestamp, datetime, date, epoch, yyyymmdd`, locAt(src.tape, v)),
   );
   return 'timestamp';
 }
 
+/** The scalar item records of the value record `v` (see `scalarItemsAt`); `fallback` texts (none: -1) stand in for a missing value. */
+function itemTexts(src: TapeSource, v: number, fallback: readonly string[]): readonly string[] {
+  if (v < 0) return fallback;
+  const items = scalarItemsAt(src, v);
+  const out: string[] = [];
+  for (let i = 0; i < items.length; i++) out.push(textAt(src, items[i]!));
+  return out;
+}
+
+/** Where item `i` of the value record `v` is (the group itself for `fallback` items). */
+function itemLoc(src: TapeSource, v: number, i: number, def: PairNode): Loc {
+  return v < 0 ? def.loc : locAt(src.tape, scalarItemsAt(src, v)[i]!);
+}
+
 function expandGroup(view: string, def: PairNode, fiscalMonthOffset: number, diagnostics: Diagnostic[], out: Field[]): void {
   const group = def.name!;
-  const b = body(def);
-  const datatype = datatypeOf(lastPair(b, 'datatype'), diagnostics);
-  const convertTz = yesNo(b, 'convert_tz') ?? true;
+  const b = blockOf(def);
+  const src = b.src;
+  const datatype = datatypeOf(src, findValue(b, 'datatype'), diagnostics);
+  const convertTz = yesNoText(scalarAt(src, findValue(b, 'convert_tz'))) ?? true;
   // A handful of members: a small list is cheaper than a Set per group.
   const seen: string[] = [];
   // Members differ only in name, type, sql and group info: read the block once.
   const common = readField(view, group, 'dimension', 'time', b, def);
   const kind = common.type;
   if (kind === 'duration') {
-    const p = lastPair(b, 'intervals');
-    const intervals = p ? listItems(p.value) : DURATION_INTERVALS.map((v) => ({ value: v, loc: def.loc }));
-    const sqlStart = str(b, 'sql_start');
-    const sqlEnd = str(b, 'sql_end');
-    for (const item of intervals) {
-      const interval = item.value;
+    const v = findValue(b, 'intervals');
+    const intervals = itemTexts(src, v, DURATION_INTERVALS);
+    const sqlStart = scalarAt(src, findValue(b, 'sql_start'));
+    const sqlEnd = scalarAt(src, findValue(b, 'sql_end'));
+    for (let i = 0; i < intervals.length; i++) {
+      const interval = intervals[i]!;
       if (!isDurationInterval(interval)) {
         diagnostics.push(
-          diag('model/unknown-interval', 'error', `Unknown duration interval "${interval}" in dimension_group "${group}"; use ${DURATION_INTERVALS.join(', ')}`, item.loc),
+          diag('model/unknown-interval', 'error', `Unknown duration interval "${interval}" in dimension_group "${group}"; use ${DURATION_INTERVALS.join(', ')}`, itemLoc(src, v, i, def)),
         );
         continue;
       }
       if (seen.includes(interval)) continue;
       seen.push(interval);
       const info: GroupInfo = { name: group, kind: 'duration', interval, datatype, convertTz, sqlStart, sqlEnd };
-      out.push(variant(common, `${interval}s_${group}`, INTERVAL_TYPES.get(interval)!, common.sql, info));
+      out.push(variant(common, durationMemberNames.get(group, interval), INTERVAL_TYPES.get(interval)!, common.sql, info));
     }
     return;
   }
   if (kind !== 'time') {
+    const typeValue = findValue(b, 'type');
     diagnostics.push(
-      diag('model/unknown-type', 'error', `Unknown dimension_group type "${kind}"; use time or duration`, lastPair(b, 'type')?.value.loc ?? nameLoc(def)),
+      diag('model/unknown-type', 'error', `Unknown dimension_group type "${kind}"; use time or duration`, typeValue < 0 ? nameLoc(def) : locAt(src.tape, typeValue)),
     );
     return;
   }
-  const p = lastPair(b, 'timeframes');
-  const items = p ? listItems(p.value) : defaultTimeframes(datatype, fiscalMonthOffset).map((v) => ({ value: v, loc: def.loc }));
-  const sql = common.sql ?? `\${TABLE}.${group}`;
-  for (const item of items) {
-    const timeframe = item.value;
+  const v = findValue(b, 'timeframes');
+  const timeframes = itemTexts(src, v, v < 0 ? defaultTimeframes(datatype, fiscalMonthOffset) : []);
+  const sql = common.sql ?? columnSql.get('', group);
+  for (let i = 0; i < timeframes.length; i++) {
+    const timeframe = timeframes[i]!;
     if (!isTimeframe(timeframe)) {
       diagnostics.push(
-        diag('model/unknown-timeframe', 'error', `Unknown timeframe "${timeframe}" in dimension_group "${group}"`, item.loc),
+        diag('model/unknown-timeframe', 'error', `Unknown timeframe "${timeframe}" in dimension_group "${group}"`, itemLoc(src, v, i, def)),
       );
       continue;
     }
     if (seen.includes(timeframe)) continue;
     seen.push(timeframe);
     const info: GroupInfo = { name: group, kind: 'time', timeframe, datatype, convertTz };
-    out.push(variant(common, `${group}_${timeframe}`, TIMEFRAME_TYPES.get(timeframe)!, sql, info));
+    out.push(variant(common, timeMemberNames.get(group, timeframe), TIMEFRAME_TYPES.get(timeframe)!, sql, info));
+  }
+}
+
+/**
+ * Field names seen in the view being built, as name → stamp of that view: one table for all
+ * views (they share most names), so no set is grown and dropped per view. Bounded.
+ */
+const seenNames = new Map<string, number>();
+let stampCounter = 0;
+
+function nextStamp(): number {
+  if (seenNames.size > 100_000 || stampCounter >= 0x3fffffff) {
+    seenNames.clear();
+    stampCounter = 0;
+  }
+  return ++stampCounter;
+}
+
+function fieldCategory(key: string): FieldCategory | undefined {
+  switch (key) {
+    case 'dimension':
+    case 'dimension_group':
+      return 'dimension';
+    case 'measure':
+      return 'measure';
+    case 'filter':
+      return 'filter';
+    case 'parameter':
+      return 'parameter';
+    default:
+      return undefined;
   }
 }
 
@@ -118,24 +196,26 @@ export function buildFields(
   diagnostics: Diagnostic[],
 ): Field[] {
   const fields: Field[] = [];
-  for (const p of pairs) {
-    const category = FIELD_KEYS[p.key];
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i]!;
+    const category = fieldCategory(p.key);
     if (category === undefined || p.name === undefined) continue;
     if (p.key === 'dimension_group') {
       expandGroup(view, p, fiscalMonthOffset, diagnostics, fields);
       continue;
     }
-    const f = readField(view, p.name, category, 'string', body(p), p);
+    const f = readField(view, p.name, category, 'string', blockOf(p), p);
     const readsColumn = category === 'dimension' && f.sql === undefined && !f.caseWhen && !NO_COLUMN_TYPES.has(f.type);
-    fields.push(readsColumn ? variant(f, f.name, f.type, `\${TABLE}.${p.name}`, undefined) : f);
+    fields.push(readsColumn ? variant(f, f.name, f.type, columnSql.get('', p.name), undefined) : f);
   }
-  // Names are almost always unique: a set of names finds the rare clash, and only then is
+  // Names are almost always unique: a table of names finds the rare clash, and only then is
   // the first definition looked up.
-  const names = new Set<string>();
+  const stamp = nextStamp();
   const unique: Field[] = [];
-  for (const f of fields) {
-    if (!names.has(f.name)) {
-      names.add(f.name);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (seenNames.get(f.name) !== stamp) {
+      seenNames.set(f.name, stamp);
       unique.push(f);
       continue;
     }

@@ -113,8 +113,10 @@ function buildModel(id: string, set: FileSet, diagnostics: Diagnostic[]): Model 
   const namedValueFormats: Record<string, string> = {};
   const datagroups: Record<string, Params> = {};
   const accessGrants: Record<string, Params> = {};
-  for (const fid of order) {
-    for (const p of set.files.get(fid)?.pairs ?? []) {
+  for (let f = 0; f < order.length; f++) {
+    const pairs = set.files.get(order[f]!)?.pairs ?? [];
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i]!;
       if (p.key === 'view') viewDefs.push(p);
       else if (p.key === 'explore') exploreDefs.push(p);
       else if (p.name === undefined) continue;
@@ -125,9 +127,13 @@ function buildModel(id: string, set: FileSet, diagnostics: Diagnostic[]): Model 
   }
   const fiscal = fiscalMonthOffset(file, diagnostics);
   const views: Record<string, View> = {};
-  for (const [name, obj] of resolveObjects('view', viewDefs, diagnostics)) views[name] = buildView(obj, fiscal, diagnostics);
+  resolveObjects('view', viewDefs, diagnostics).forEach((obj, name) => {
+    views[name] = buildView(obj, fiscal, diagnostics);
+  });
   const explores: Record<string, Explore> = {};
-  for (const [name, obj] of resolveObjects('explore', exploreDefs, diagnostics)) explores[name] = buildExplore(obj, diagnostics);
+  resolveObjects('explore', exploreDefs, diagnostics).forEach((obj, name) => {
+    explores[name] = buildExplore(obj, diagnostics);
+  });
   const connection = str(file.pairs, 'connection');
   const label = str(file.pairs, 'label');
   return {

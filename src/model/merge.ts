@@ -125,7 +125,8 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
     }
   }
   const replaced = new Set<string>();
-  for (const p of over) {
+  for (let o = 0; o < over.length; o++) {
+    const p = over[o]!;
     if (isNamedChild(p, named)) {
       const i = namedSlot(namedAt, p);
       if (i === undefined) {
@@ -163,7 +164,10 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
     replaced.add(p.key);
     const inherited = lastPair(base, p.key);
     const group: PairNode[] = [];
-    for (const q of over) if (q.key === p.key && !isNamedChild(q, named)) group.push(substituteExtended(q, inherited));
+    for (let k = 0; k < over.length; k++) {
+      const q = over[k]!;
+      if (q.key === p.key && !isNamedChild(q, named)) group.push(substituteExtended(q, inherited));
+    }
     const at = keyAt.get(p.key);
     if (at === undefined || at.length === 0) {
       slots.push(group);
@@ -172,9 +176,10 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
     for (let n = 0; n < at.length; n++) slots[at[n]!] = n === 0 ? group : EMPTY_SLOT;
   }
   const out: PairNode[] = [];
-  for (const slot of slots) {
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
     if (isPair(slot)) out.push(slot);
-    else for (const q of slot) out.push(q);
+    else for (let k = 0; k < slot.length; k++) out.push(slot[k]!);
   }
   return out;
 }
@@ -204,7 +209,8 @@ export function resolveObjects(
   const ctx: Ctx = kind;
   const bases = new Map<string, PairNode>();
   const refinements = new Map<string, PairNode[]>();
-  for (const d of defs) {
+  for (let i = 0; i < defs.length; i++) {
+    const d = defs[i]!;
     const raw = d.name;
     if (raw === undefined) continue;
     if (raw.startsWith('+')) {
@@ -229,7 +235,7 @@ export function resolveObjects(
   }
 
   const refined = new Map<string, readonly PairNode[]>();
-  for (const [name, base] of bases) {
+  bases.forEach((base, name) => {
     let pairs: readonly PairNode[] = body(base);
     let final = yesNo(pairs, 'final') === true;
     for (const r of refinements.get(name) ?? []) {
@@ -244,11 +250,12 @@ export function resolveObjects(
         );
         continue;
       }
-      pairs = mergeBlocks(pairs, body(r), ctx);
-      final = yesNo(body(r), 'final') === true;
+      const over = body(r);
+      pairs = mergeBlocks(pairs, over, ctx);
+      final = yesNo(over, 'final') === true;
     }
     refined.set(name, pairs);
-  }
+  });
   for (const [name, list] of refinements) {
     if (bases.has(name)) continue;
     for (const r of list) {
@@ -272,7 +279,8 @@ export function resolveObjects(
     const base = bases.get(name);
     const own = refined.get(name);
     if (!base || !own) return undefined;
-    const parents = listItems(lastPair(own, 'extends')?.value ?? { kind: 'list', items: [], loc: base.loc });
+    const extendsPair = lastPair(own, 'extends');
+    const parents = extendsPair ? listItems(extendsPair.value) : [];
     let acc: readonly PairNode[] | undefined;
     for (const item of parents) {
       const parentName = item.value;
