@@ -6,7 +6,7 @@
 import type { Explore, Model } from '../model/types.ts';
 import { exploreFields } from '../model/explore-fields.ts';
 import type { CanonicalQuery } from '../queries/canonical.ts';
-import type { Store } from '../store/index.ts';
+import { parseJsonObject, type Store } from '../store/index.ts';
 import type { Caller, Workspaces, WorkspaceModel } from '../workspaces/index.ts';
 import type { ContentAccess, Viewer } from './access.ts';
 
@@ -95,15 +95,6 @@ function folderRef(folder: { id: number; name: string } | undefined): Record<str
   return folder ? { name: folder.name, id: String(folder.id) } : null;
 }
 
-function attrs(text: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {};
-  } catch {
-    return {};
-  }
-}
-
 function str(v: unknown): string | null {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
 }
@@ -167,7 +158,7 @@ export async function validateContent(
       elements++;
       const issues = checker.query(q);
       if (issues.length === 0) continue;
-      const a = attrs(e.attrs);
+      const a = parseJsonObject(e.attrs);
       out.push({
         look: null, dashboard, dashboard_filter: null, scheduled_plan: null, alert: null, lookml_dashboard: null, lookml_dashboard_element: null,
         dashboard_element: {
@@ -180,7 +171,7 @@ export async function validateContent(
       });
     }
     for (const f of await db.selectFrom('dashboard_filters').selectAll().where('dashboard_id', '=', d.id).orderBy('id').execute()) {
-      const a = attrs(f.attrs);
+      const a = parseJsonObject(f.attrs);
       const model = str(a.model);
       if (model === null || !wantedProject(model)) continue;
       filters++;

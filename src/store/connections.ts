@@ -1,6 +1,6 @@
 /** Database connections by name (Looker's DBConnection); the password is stored, never listed. */
 import type { Selectable } from 'kysely';
-import { StoreError, mapConflict, nowIso, parseId } from './context.ts';
+import { StoreError, mapConflict, nowIso, parseId, parseJsonObject } from './context.ts';
 import type { StoreContext } from './context.ts';
 import type { ConnectionsTable } from './schema.ts';
 
@@ -35,17 +35,11 @@ export interface ConnectionsRepository {
 }
 
 function toRecord(row: Selectable<ConnectionsTable>): ConnectionRecord {
-  let extra: unknown;
-  try {
-    extra = JSON.parse(row.extra);
-  } catch {
-    extra = {};
-  }
   return {
     name: row.name, dialect_name: row.dialect_name, host: row.host, port: row.port, database: row.database,
     username: row.username, password: row.password, schema: row.schema, max_connections: row.max_connections,
     query_timezone: row.query_timezone, db_timezone: row.db_timezone, jdbc_additional_params: row.jdbc_additional_params,
-    extra: typeof extra === 'object' && extra !== null && !Array.isArray(extra) ? extra as Record<string, unknown> : {},
+    extra: parseJsonObject(row.extra),
     user_id: row.user_id === null ? null : String(row.user_id),
     created_at: row.created_at,
   };

@@ -71,3 +71,13 @@ export async function mapConflict<T>(field: string, message: string, fn: () => P
     throw error;
   }
 }
+
+/** A JSON object stored as text (`attrs`, `extra`, `options` columns); anything else reads as `{}`. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {};
+  } catch {
+    return {};
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { StoreError, idString, inTransaction, nowIso, parseId } from './context.ts';
+import { StoreError, idString, inTransaction, nowIso, parseId, parseJsonObject } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { bool } from './schema.ts';
 import type {
@@ -132,14 +132,6 @@ export function newDashboardSlug(): string {
   return [...randomBytes(22)].map((b) => SLUG_ALPHABET[b % SLUG_ALPHABET.length]).join('');
 }
 
-function parseAttrs(text: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {};
-  } catch {
-    return {};
-  }
-}
 
 const optId = (v: number | null): string | null => (v === null ? null : idString(v));
 /** Ids that cannot name a row become -1, which matches nothing. */
@@ -149,7 +141,7 @@ const optKey = (id: string | null): number | null => (id === null ? null : key(i
 function toDashboard(r: Selectable<DashboardsTable>): DashboardRecord {
   return {
     id: idString(r.id), title: r.title, description: r.description, folder_id: idString(r.folder_id), user_id: optId(r.user_id),
-    slug: r.slug, deleted: bool(r.deleted), deleted_at: r.deleted_at, attrs: parseAttrs(r.attrs),
+    slug: r.slug, deleted: bool(r.deleted), deleted_at: r.deleted_at, attrs: parseJsonObject(r.attrs),
     content_metadata_id: idString(r.content_metadata_id), created_at: r.created_at, updated_at: r.updated_at,
   };
 }
@@ -157,22 +149,22 @@ function toDashboard(r: Selectable<DashboardsTable>): DashboardRecord {
 function toElement(r: Selectable<DashboardElementsTable>): DashboardElementRecord {
   return {
     id: idString(r.id), dashboard_id: idString(r.dashboard_id), type: r.type, title: r.title,
-    query_id: optId(r.query_id), look_id: optId(r.look_id), attrs: parseAttrs(r.attrs),
+    query_id: optId(r.query_id), look_id: optId(r.look_id), attrs: parseJsonObject(r.attrs),
   };
 }
 
 function toFilter(r: Selectable<DashboardFiltersTable>): DashboardFilterRecord {
-  return { id: idString(r.id), dashboard_id: idString(r.dashboard_id), name: r.name, attrs: parseAttrs(r.attrs) };
+  return { id: idString(r.id), dashboard_id: idString(r.dashboard_id), name: r.name, attrs: parseJsonObject(r.attrs) };
 }
 
 function toLayout(r: Selectable<DashboardLayoutsTable>): DashboardLayoutRecord {
-  return { id: idString(r.id), dashboard_id: idString(r.dashboard_id), active: bool(r.active), attrs: parseAttrs(r.attrs) };
+  return { id: idString(r.id), dashboard_id: idString(r.dashboard_id), active: bool(r.active), attrs: parseJsonObject(r.attrs) };
 }
 
 function toComponent(r: Selectable<DashboardLayoutComponentsTable>): DashboardLayoutComponentRecord {
   return {
     id: idString(r.id), dashboard_layout_id: idString(r.dashboard_layout_id), dashboard_element_id: idString(r.dashboard_element_id),
-    attrs: parseAttrs(r.attrs),
+    attrs: parseJsonObject(r.attrs),
   };
 }
 

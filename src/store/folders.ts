@@ -3,7 +3,7 @@
  * folder deletes its subtree and moves the looks and dashboards in it to the trash, as Looker does.
  */
 import type { Selectable } from 'kysely';
-import { idString, nowIso, parseId } from './context.ts';
+import { idString, nowIso, parseId, parseJsonObject } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { bool } from './schema.ts';
 import type { FoldersTable, LooksTable } from './schema.ts';
@@ -63,14 +63,6 @@ export interface FoldersRepository {
   deleteLook(id: string): Promise<boolean>;
 }
 
-function parseAttrs(text: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {};
-  } catch {
-    return {};
-  }
-}
 
 function toFolder(r: Selectable<FoldersTable>): FolderRecord {
   return {
@@ -86,7 +78,7 @@ function toLook(r: Selectable<LooksTable>): LookRecord {
   return {
     id: idString(r.id), title: r.title, description: r.description, folder_id: idString(r.folder_id),
     user_id: r.user_id === null ? null : idString(r.user_id), query_id: idString(r.query_id), deleted: bool(r.deleted),
-    deleted_at: r.deleted_at, attrs: parseAttrs(r.attrs), content_metadata_id: idString(r.content_metadata_id),
+    deleted_at: r.deleted_at, attrs: parseJsonObject(r.attrs), content_metadata_id: idString(r.content_metadata_id),
     created_at: r.created_at, updated_at: r.updated_at,
   };
 }

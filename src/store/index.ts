@@ -111,7 +111,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 export type { OpenStoreOptions } from './open.ts';
 export { SQLITE_FILE } from './open.ts';
 export type { StoreDialect } from './migrations.ts';
-export { StoreError } from './context.ts';
+export { StoreError, parseJsonObject } from './context.ts';
 export type { StoreErrorCode } from './context.ts';
 export type { Database } from './schema.ts';
 export type * from './types.ts';

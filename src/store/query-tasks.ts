@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
-import { idString, nowIso, parseId } from './context.ts';
+import { idString, nowIso, parseId, parseJsonObject } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { bool } from './schema.ts';
 import type { QueryTasksTable, SqlQueriesTable } from './schema.ts';
@@ -83,13 +83,7 @@ export interface QueryTasksRepository {
 }
 
 function parseObject(text: string | null): Record<string, unknown> | null {
-  if (text === null) return null;
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : null;
-  } catch {
-    return null;
-  }
+  return text === null ? null : parseJsonObject(text);
 }
 
 function toTask(row: Selectable<QueryTasksTable>): QueryTaskRecord {

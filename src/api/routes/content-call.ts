@@ -11,21 +11,27 @@ export function viewerOf(request: FastifyRequest, permission?: string): Viewer {
   return { userId: auth.userId, permissions: auth.permissions };
 }
 
+/** Content refusals as API errors (workspace and store refusals too). */
+export function contentToApiError(e: unknown): unknown {
+  if (!(e instanceof ContentError)) return workspaceToApiError(e);
+  switch (e.code) {
+    case 'not_found':
+      return new ApiError('not_found', { message: e.message });
+    case 'forbidden':
+      return new ApiError('forbidden', { message: e.message });
+    case 'conflict':
+      return new ApiError('conflict', { message: e.message });
+    case 'invalid':
+      return validationFailed([{ field: e.field ?? 'body', code: 'invalid', message: e.message }], e.message);
+  }
+}
+
+/** Runs a content call, turning its refusals (content, workspace, store) into API errors. */
 export async function content<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (!(e instanceof ContentError)) throw workspaceToApiError(e);
-    switch (e.code) {
-      case 'not_found':
-        throw new ApiError('not_found', { message: e.message });
-      case 'forbidden':
-        throw new ApiError('forbidden', { message: e.message });
-      case 'conflict':
-        throw new ApiError('conflict', { message: e.message });
-      case 'invalid':
-        throw validationFailed([{ field: e.field ?? 'body', code: 'invalid', message: e.message }], e.message);
-    }
+    throw contentToApiError(e);
   }
 }
 

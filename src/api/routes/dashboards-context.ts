@@ -6,42 +6,18 @@ import type { FastifyRequest } from 'fastify';
 import type { DashboardDetail, DashboardView } from '../../content/dashboards-types.ts';
 import type { DashboardParts } from '../../content/dashboards-parts.ts';
 import type { Dashboards, Who } from '../../content/dashboards.ts';
-import { ContentError } from '../../content/errors.ts';
 import { isLookmlDashboardId } from '../../content/lookml-dashboards.ts';
 import type { QueryRunner } from '../../queries/runner.ts';
 import type { Store } from '../../store/index.ts';
 import type { Workspaces } from '../../workspaces/index.ts';
 import { requirePermission } from '../auth-context.ts';
 import { baseUrl } from '../core-routes.ts';
-import { ApiError, validationFailed } from '../errors.ts';
 import { lookJson } from '../presenters/content.ts';
 import type { DashboardJsonContext } from '../presenters/dashboards.ts';
 import { resultFieldsJson } from '../presenters/lookml-explore.ts';
 import { queryJson } from './queries.ts';
-import { workspaceToApiError } from './workspace-call.ts';
 
-export function contentToApiError(e: unknown): unknown {
-  if (!(e instanceof ContentError)) return workspaceToApiError(e);
-  switch (e.code) {
-    case 'not_found':
-      return new ApiError('not_found', { message: e.message });
-    case 'forbidden':
-      return new ApiError('forbidden', { message: e.message });
-    case 'conflict':
-      return new ApiError('conflict', { message: e.message });
-    case 'invalid':
-      return validationFailed([{ field: e.field ?? 'body', code: 'invalid', message: e.message }], e.message);
-  }
-}
-
-/** Runs a content call, turning its refusals (content, workspace, store) into API errors. */
-export async function content<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw contentToApiError(e);
-  }
-}
+export { content } from './content-call.ts';
 
 /** The caller with `permission`: their user, permissions and token workspace. */
 export function whoOf(request: FastifyRequest, permission: string): Who {
