@@ -1,9 +1,10 @@
 // Strict, type-aware lint for every folder; no per-folder exemptions.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'demo/**/*.duckdb', 'coverage/**'] },
+  { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'demo/**/*.duckdb', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -15,5 +16,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
     },
   },
+  // The web UI: React's rules of hooks on top of the same strict rules.
+  { files: ['web/src/**/*.{ts,tsx}'], ...reactHooks.configs.flat['recommended-latest'] },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );
