@@ -5,9 +5,12 @@ import type { IncomingMessage } from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
 import type { AuthContext } from './auth-context.ts';
+import { browserCredentials, type BrowserCredentials } from './browser-session.ts';
 import { tokenFromAuthorization } from './auth-context.ts';
 import { registerCoreRoutes } from './core-routes.ts';
+import { registerWebUi } from './web-ui.ts';
 import { ApiError, validationFailed } from './errors.ts';
 import { handleClientError, installErrorHandling, RouteIndex, sendApiError, toApiError } from './error-handler.ts';
 import { applyFields, parseFields } from './fields.ts';
@@ -19,6 +22,12 @@ import { assertSupportedSchema, validateValue } from './schema-validate.ts';
 export interface ApiDeps {
   /** Resolve a raw access token to its caller; null when unknown, expired or revoked. */
   authenticate(rawToken: string): Promise<AuthContext | null>;
+  /**
+   * Resolve a browser session cookie (web UI, renderer, embed frame) when no Authorization header
+   * was sent; null when unknown or expired. Throws `ApiError('forbidden')` when the CSRF token of a
+   * state-changing call (or the bound User-Agent) does not match.
+   */
+  authenticateBrowser?(credentials: BrowserCredentials): Promise<AuthContext | null>;
   /** Called by `startServer` after the HTTP server has drained (close DB pools, etc.). */
   close?(): Promise<void> | void;
 }
@@ -32,6 +41,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Route modules registered after the core (one per Looker API tag), each in its own Fastify scope. */
   plugins?: readonly RoutePlugin[];
+  /** The built web UI (web/dist): served at `/`, with index.html for the single-page app's routes. */
+  webRoot?: string;
 }
 
 /** A route module: registers its routes (usually with `registerLookerRoute`) on the scope it is given. */
@@ -114,8 +125,9 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
   app.addHook('onRoute', (route) => {
     routes.add(route.method, route.url);
   });
-  installErrorHandling(app, { bodyLimit }, routes);
+  installErrorHandling(app, { bodyLimit }, routes, options.webRoot !== undefined);
   void app.register(formbody, { parser: parseForm });
+  void app.register(cookie);
 
   app.setValidatorCompiler(({ schema, httpPart, method, url }) => {
     const s = schema as OasSchema;
@@ -134,9 +146,16 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.is404 || request.routeOptions.config.lookerAuth === false) return;
+    // Only routes that ask for auth get it (static files of the web UI and public routes do not).
+    if (request.is404 || request.routeOptions.config.lookerAuth !== true) return;
+    // An Authorization header always wins, so API clients never depend on cookies a browser holds.
     const token = tokenFromAuthorization(request.headers.authorization);
-    const auth = token === null ? null : await deps.authenticate(token);
+    let auth: AuthContext | null = null;
+    if (token !== null) auth = await deps.authenticate(token);
+    else if (deps.authenticateBrowser !== undefined) {
+      const credentials = browserCredentials(request);
+      if (credentials !== null) auth = await deps.authenticateBrowser(credentials);
+    }
     if (auth === null) throw new ApiError('unauthorized');
     request.auth = auth;
   });
@@ -175,6 +194,7 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
   });
 
   registerCoreRoutes(app, options.publicUrl);
+  if (options.webRoot !== undefined) registerWebUi(app, options.webRoot);
   for (const plugin of options.plugins ?? []) {
     void app.register(async (scope) => {
       await plugin(scope);

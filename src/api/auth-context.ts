@@ -3,11 +3,19 @@
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from './errors.ts';
 
+/** How the caller proved who they are: an API token, or a browser session of one of three kinds. */
+export type AuthVia = 'token' | 'ui' | 'render' | 'embed';
+
 export interface AuthContext {
   /** The user the token acts as (the sudo target when sudo is active). */
   userId: string;
-  /** Hash of the access token: the key of the per-token API session (workspace, etc.). */
+  /** Hash of the access token (or browser session): the key of the per-token API session. */
   tokenHash: string;
+  /**
+   * Absent means `token`. For `ui` the workspace is the user's sticky UI dev mode; `render` and
+   * `embed` are pinned to production (DESIGN rules 6–8).
+   */
+  via?: AuthVia;
   /** The real (admin) user when this token was obtained through `POST /login/{user_id}`. */
   sudoUserId?: string;
   permissions: ReadonlySet<string>;

@@ -76,7 +76,14 @@ export function sendApiError(request: FastifyRequest, reply: FastifyReply, error
   return reply.code(error.statusCode).type(JSON_TYPE).send(errorBody(error, docUrl));
 }
 
-export function installErrorHandling(app: FastifyInstance, context: ErrorContext, knownRoutes: RouteIndex): void {
+/** Paths the single-page web UI never owns: unknown ones there stay Looker-shaped 404s. */
+const SERVER_PATHS = /^\/(?:api|x-overlook|login)\//;
+
+/**
+ * `spaFallback`: unknown GETs outside the server's own paths answer the web UI's index.html, so
+ * deep links (`/dashboards/7`, `/explore/m/e?…`) load the app, which routes them itself.
+ */
+export function installErrorHandling(app: FastifyInstance, context: ErrorContext, knownRoutes: RouteIndex, spaFallback = false): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const apiError = toApiError(error, { ...context, contentType: request.headers['content-type'] });
     if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
@@ -85,6 +92,9 @@ export function installErrorHandling(app: FastifyInstance, context: ErrorContext
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
+    if (spaFallback && (request.method === 'GET' || request.method === 'HEAD') && !SERVER_PATHS.test(path)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
     const allowed = knownRoutes.methodsFor(path).filter((m) => m !== request.method);
     if (allowed.length > 0) {
       return sendApiError(request, reply, new ApiError('method_not_allowed', { args: [request.method], headers: { allow: allowed.join(', ') } }));

@@ -30,8 +30,10 @@ import { registerProjectRoutes } from './routes/projects.ts';
 import { registerRoleRoutes } from './routes/roles.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerUserRoutes } from './routes/users.ts';
+import { registerUiRoutes, type UiRouteOptions } from './routes/ui.ts';
+import { browserAuthenticator } from './browser-session.ts';
 
-export interface LookerApiOptions extends AuthRouteOptions {
+export interface LookerApiOptions extends AuthRouteOptions, UiRouteOptions {
   readonly publicUrl?: string;
   /** Where git mirrors and hosted project repositories live (the server's data dir). */
   readonly dataDir: string;
@@ -96,9 +98,12 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     return rec;
   };
 
-  // Expired and revoked tokens are useless rows; sweep them hourly (any node may; it is idempotent).
+  const browsers = browserAuthenticator(store, permissionsOf, tokenTtl);
+
+  // Expired and revoked tokens and sessions are useless rows; sweep them hourly (any node may; idempotent).
   const sweeper = setInterval(() => {
     store.tokens.deleteDeadTokens().catch(() => undefined);
+    store.browserSessions.deleteDead().catch(() => undefined);
   }, 3600_000);
   sweeper.unref();
 
@@ -115,6 +120,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
         workspaceId: rec.workspace_id,
       };
     },
+    authenticateBrowser: (credentials) => browsers.authenticate(credentials),
     close: async () => {
       clearInterval(sweeper);
       tasks.close();
@@ -126,12 +132,22 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
 
   const plugins: RoutePlugin[] = [
     (app) => {
-      registerAuthRoutes(app, store, options, (hash) => tokenCache.delete(hash));
+      const ended = (hash: string): void => {
+        tokenCache.delete(hash);
+        browsers.forget(hash);
+      };
+      registerAuthRoutes(app, store, options, ended);
+      registerUiRoutes(app, store, options, ended);
     },
     (app) => {
-      registerSessionRoutes(app, store, (hash, workspaceId) => {
-        const hit = tokenCache.get(hash);
-        if (hit) tokenCache.set(hash, { at: hit.at, rec: { ...hit.rec, workspace_id: workspaceId } });
+      registerSessionRoutes(app, store, {
+        tokenWorkspaceChanged: (hash, workspaceId) => {
+          const hit = tokenCache.get(hash);
+          if (hit) tokenCache.set(hash, { at: hit.at, rec: { ...hit.rec, workspace_id: workspaceId } });
+        },
+        uiDevModeChanged: (userId, dev) => {
+          browsers.uiDevModeChanged(userId, dev);
+        },
       });
     },
     (app) => {

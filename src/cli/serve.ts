@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { lookerApi, type LookerApiOptions } from '../api/looker-api.ts';
 import { startServer, type RunningServer } from '../api/server.ts';
+import { findWebRoot } from '../api/web-ui.ts';
 import { bootstrapAdmin, type BootstrapEnv } from '../auth/bootstrap.ts';
 import { openStore } from '../store/index.ts';
 import { installDemo } from './demo-install.ts';
@@ -35,14 +36,17 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const store = await openStore({ dataDir, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) });
   try {
     const api = lookerApi(store, { ...options.api, dataDir, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+    const web = findWebRoot();
+    if ('missing' in web) log(`${web.missing} Serving the API only.`);
     const server = await startServer({
       port: options.port, host: options.host, deps: api.deps, plugins: api.plugins,
+      ...('root' in web ? { webRoot: web.root } : {}),
       logger: options.logger ?? false, handleSignals: options.handleSignals ?? true,
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     });
     const base = options.publicUrl ?? server.url;
     const boot = await bootstrapAdmin(store, dataDir, base, options.adminEnv ?? process.env);
-    log(`Overlook is listening on ${server.url} (API at ${server.url}/api/4.0, metadata in ${options.databaseUrl ? 'PostgreSQL' : dataDir})`);
+    log(`Overlook is listening on ${server.url} (web UI at ${server.url}/, API at ${server.url}/api/4.0, metadata in ${options.databaseUrl ? 'PostgreSQL' : dataDir})`);
     if (boot.created) {
       log('First start: created the admin user.');
       log(`  email:         ${boot.email}${boot.generatedPassword ? `\n  password:      ${boot.generatedPassword}` : ''}`);

@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import { attributesRepository } from './attributes.ts';
 import type { AttributesRepository } from './attributes.ts';
 import type { StoreContext } from './context.ts';
+import { browserSessionsRepository } from './browser-sessions.ts';
+import type { BrowserSessionsRepository } from './browser-sessions.ts';
 import { credentialsRepository } from './credentials.ts';
 import type { CredentialsRepository } from './credentials.ts';
 import type { StoreDialect } from './migrations.ts';
@@ -38,6 +40,7 @@ export interface StoreRepositories {
   readonly users: UsersRepository;
   readonly credentials: CredentialsRepository;
   readonly tokens: TokensRepository;
+  readonly browserSessions: BrowserSessionsRepository;
   readonly roles: RolesRepository;
   readonly attributes: AttributesRepository;
   readonly settings: SettingsRepository;
@@ -75,6 +78,7 @@ function repositories(ctx: StoreContext): StoreRepositories {
     users: usersRepository(ctx),
     credentials: credentialsRepository(ctx),
     tokens: tokensRepository(ctx),
+    browserSessions: browserSessionsRepository(ctx),
     roles: rolesRepository(ctx),
     attributes: attributesRepository(ctx),
     settings: settingsRepository(ctx),
@@ -118,6 +122,8 @@ export type * from './types.ts';
 export { WORKSPACE_IDS } from './types.ts';
 export { ADMIN_ROLE_ID, ALL_PERMISSIONS, USER_ATTRIBUTE_TYPES } from './builtins.ts';
 export { DEFAULT_TOKEN_TTL_SECONDS, isWorkspaceId } from './tokens.ts';
+export type { BrowserSessionKind, BrowserSessionRecord, BrowserSessionsRepository, IssuedBrowserSession } from './browser-sessions.ts';
+export { BROWSER_SESSION_KINDS } from './browser-sessions.ts';
 export type { AttributesRepository } from './attributes.ts';
 export type { CreateApi3Options, CredentialsRepository, VerifiedLogin } from './credentials.ts';
 export { normalizeEmail } from './credentials.ts';

@@ -13,6 +13,7 @@ import { projectsMigration } from './migrations-0002.ts';
 import { connectionsAndQueriesMigration } from './migrations-0003.ts';
 import { queryTasksMigration } from './migrations-0004.ts';
 import { contentMigration } from './migrations-0005.ts';
+import { browserSessionsMigration } from './migrations-0006.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -203,6 +204,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       '0003_connections_queries': connectionsAndQueriesMigration(dialect),
       '0004_query_tasks': queryTasksMigration(),
       '0005_content': contentMigration(dialect),
+      '0006_browser_sessions': browserSessionsMigration(),
     }),
   };
 }

@@ -73,6 +73,18 @@ export interface SessionsTable {
   updated_at: string;
 }
 
+/** Cookie sessions of the web UI, the renderer and embed frames (see migrations-0006.ts). */
+export interface BrowserSessionsTable {
+  session_hash: string;
+  csrf_hash: string;
+  user_id: number;
+  kind: string;
+  user_agent_hash: string | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface PermissionSetsTable {
   id: Generated<number>;
   name: string;
@@ -367,6 +379,7 @@ export interface Database {
   credentials_api3: CredentialsApi3Table;
   access_tokens: AccessTokensTable;
   sessions: SessionsTable;
+  browser_sessions: BrowserSessionsTable;
   permission_sets: PermissionSetsTable;
   permission_set_permissions: PermissionSetPermissionsTable;
   model_sets: ModelSetsTable;

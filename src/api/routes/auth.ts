@@ -7,6 +7,7 @@ import { FailureLimiter } from '../../auth/rate-limit.ts';
 import type { Store } from '../../store/index.ts';
 import { requireAuth, requirePermission } from '../auth-context.ts';
 import { ApiError } from '../errors.ts';
+import { clearBrowserCookies } from '../browser-session.ts';
 import { registerLookerRoute } from '../route.ts';
 import { found, store as call } from './store-errors.ts';
 
@@ -35,7 +36,7 @@ function loginParams(request: FastifyRequest<{ Body?: Record<string, unknown>; Q
   return { clientId, clientSecret };
 }
 
-/** `onTokenRevoked` drops the token from this node's cache as soon as it is logged out. */
+/** `onTokenRevoked` drops the token (or browser session) from this node's cache as soon as it is logged out. */
 export function registerAuthRoutes(app: FastifyInstance, store: Store, options: AuthRouteOptions = {}, onTokenRevoked: (tokenHash: string) => void = () => undefined): void {
   const ttl = options.tokenTtlSeconds ?? 3600;
   const byClient = new FailureLimiter({ maxFailures: options.maxFailuresPerClient ?? 10, windowMs: 60_000 });
@@ -84,7 +85,11 @@ export function registerAuthRoutes(app: FastifyInstance, store: Store, options: 
     operationId: 'logout',
     handler: async (request, reply) => {
       const auth = requireAuth(request);
-      await call(() => store.tokens.revokeTokenByHash(auth.tokenHash));
+      if ((auth.via ?? 'token') === 'token') await call(() => store.tokens.revokeTokenByHash(auth.tokenHash));
+      else {
+        await call(() => store.browserSessions.revoke(auth.tokenHash));
+        clearBrowserCookies(reply);
+      }
       onTokenRevoked(auth.tokenHash);
       return reply.code(204).send();
     },

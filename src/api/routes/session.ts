@@ -34,8 +34,13 @@ function sessionJson(auth: AuthContext, workspaceId: string): ApiSession {
   };
 }
 
-/** `onWorkspaceChanged` keeps this node's token cache in step with the write (never stale for this token). */
-export function registerSessionRoutes(app: FastifyInstance, store: Store, onWorkspaceChanged: (tokenHash: string, workspaceId: WorkspaceId) => void): void {
+/** Keep this node's caches in step with the session writes it makes (never stale for the caller). */
+export interface SessionCacheHooks {
+  tokenWorkspaceChanged(tokenHash: string, workspaceId: WorkspaceId): void;
+  uiDevModeChanged(userId: string, dev: boolean): void;
+}
+
+export function registerSessionRoutes(app: FastifyInstance, store: Store, hooks: SessionCacheHooks): void {
   registerLookerRoute(app, {
     operationId: 'session',
     handler: (request) => {
@@ -54,8 +59,20 @@ export function registerSessionRoutes(app: FastifyInstance, store: Store, onWork
       }
       // Entering dev needs the develop permission; going back to production never does.
       if (ws === 'dev') requirePermission(request, 'develop');
+      const via = auth.via ?? 'token';
+      if (via === 'render' || via === 'embed') {
+        // Rules 7 and 8: renders and embeds only ever see production.
+        if (ws === 'dev') throw new ApiError('forbidden', { message: `A${via === 'embed' ? 'n embed' : ' render'} session always uses production and cannot switch to dev.` });
+        return sessionJson(auth, 'production');
+      }
+      if (via === 'ui') {
+        // Rule 6: the web UI's dev mode is the user's sticky setting, never a token's session.
+        if (!(await call(() => store.users.updateUser(auth.userId, { ui_dev_mode: ws === 'dev' })))) throw new ApiError('unauthorized');
+        hooks.uiDevModeChanged(auth.userId, ws === 'dev');
+        return sessionJson(auth, ws);
+      }
       if (!(await call(() => store.tokens.switchWorkspace(auth.tokenHash, ws)))) throw new ApiError('unauthorized');
-      onWorkspaceChanged(auth.tokenHash, ws);
+      hooks.tokenWorkspaceChanged(auth.tokenHash, ws);
       return sessionJson(auth, ws);
     },
   });
