@@ -20,7 +20,9 @@ export interface ServerProcess {
 }
 
 export function startServer(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, SERVER_ENTRY, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env });
+  // OVERLOOK_BENCH_SERVER_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server side only.
+  const extra = (process.env.OVERLOOK_BENCH_SERVER_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  const child = spawn(process.execPath, [...process.execArgv, ...extra, SERVER_ENTRY, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');

@@ -127,7 +127,8 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
   });
   installErrorHandling(app, { bodyLimit }, routes, options.webRoot !== undefined);
   void app.register(formbody, { parser: parseForm });
-  void app.register(cookie);
+  // Cookies are parsed only where a browser session is looked for (see browserCredentials).
+  void app.register(cookie, { hook: false });
 
   app.setValidatorCompiler(({ schema, httpPart, method, url }) => {
     const s = schema as OasSchema;
@@ -153,7 +154,7 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
     let auth: AuthContext | null = null;
     if (token !== null) auth = await deps.authenticate(token);
     else if (deps.authenticateBrowser !== undefined) {
-      const credentials = browserCredentials(request);
+      const credentials = browserCredentials(request, app);
       if (credentials !== null) auth = await deps.authenticateBrowser(credentials);
     }
     if (auth === null) throw new ApiError('unauthorized');

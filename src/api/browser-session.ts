@@ -6,7 +6,7 @@
  * with it must echo the second cookie's value in `x-csrf-token` (double submit, checked against the
  * hash kept with the session), so a form or script on another site cannot act with the cookie.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { BrowserSessionKind, BrowserSessionRecord, Store } from '../store/index.ts';
 import { hashToken } from '../store/index.ts';
 import type { AuthContext } from './auth-context.ts';
@@ -64,13 +64,15 @@ export interface BrowserCredentials {
   userAgent: string | undefined;
 }
 
-export function browserCredentials(request: FastifyRequest): BrowserCredentials | null {
-  const raw = request.cookies[SESSION_COOKIE];
+export function browserCredentials(request: FastifyRequest, app: FastifyInstance): BrowserCredentials | null {
+  const header = request.headers.cookie;
+  if (header === undefined) return null;
+  const raw = app.parseCookie(header)[SESSION_COOKIE];
   if (raw === undefined || raw === '') return null;
-  const header = request.headers[CSRF_HEADER];
+  const csrf = request.headers[CSRF_HEADER];
   return {
     raw,
-    csrf: typeof header === 'string' ? header : undefined,
+    csrf: typeof csrf === 'string' ? csrf : undefined,
     stateChanging: !SAFE_METHODS.has(request.method),
     userAgent: request.headers['user-agent'],
   };

@@ -13,7 +13,7 @@ import { compileQuery } from '../sql/compile.ts';
 import { dialectNames, getDialect } from '../sql/dialects/registry.ts';
 import { QueryError } from '../sql/errors.ts';
 import type { CompiledQuery } from '../sql/query.ts';
-import type { ConnectionRecord, Store } from '../store/index.ts';
+import { VersionedCache, type ConnectionRecord, type ModelConfig, type Store } from '../store/index.ts';
 import type { Caller, Workspaces, WorkspaceModel } from '../workspaces/index.ts';
 import { toLookerQuery, type CanonicalQuery } from './canonical.ts';
 import { KeyedLimiter, QueueTimeoutError } from './limiter.ts';
@@ -86,8 +86,33 @@ export interface QueryRunnerOptions {
   readonly defaultTimeoutMs?: number;
 }
 
+/** How long a compiled query is reused (Liquid could read the clock; nothing else in compilation does). */
+const COMPILED_MAX_AGE_MS = 60_000;
+const COMPILED_PER_WORKSPACE = 500;
+
+/**
+ * Records which user attributes a compilation reads. Most queries read none: then the SQL is the same
+ * for every user and is cached with the workspace; the attributes are fetched only when read.
+ */
+function attributeRecorder(used: Set<string>): Readonly<Record<string, string>> {
+  return new Proxy(Object.create(null) as Record<string, string>, {
+    get(_target, key) {
+      if (typeof key === 'string') used.add(key);
+      return undefined;
+    },
+    has(_target, key) {
+      if (typeof key === 'string') used.add(key);
+      return false;
+    },
+  });
+}
+
 export class QueryRunner {
   readonly #store: Store;
+  readonly #connections: VersionedCache<ConnectionRecord | null>;
+  readonly #modelConfigs: VersionedCache<ModelConfig | null>;
+  /** Per assembled workspace (shared by every caller seeing the same content): compiled SQL by query. */
+  readonly #compiled = new WeakMap<object, Map<string, { compiled: CompiledQuery; at: number }>>();
   readonly #workspaces: Workspaces;
   readonly #drivers: ConnectionManager;
   readonly #limiter: KeyedLimiter;
@@ -96,6 +121,8 @@ export class QueryRunner {
 
   constructor(store: Store, workspaces: Workspaces, drivers: ConnectionManager, options: QueryRunnerOptions = {}) {
     this.#store = store;
+    this.#connections = new VersionedCache(store.changes, ['connections']);
+    this.#modelConfigs = new VersionedCache(store.changes, ['model_configs']);
     this.#workspaces = workspaces;
     this.#drivers = drivers;
     this.#limiter = new KeyedLimiter(options.maxRunningPerUser ?? 15, options.queueTimeoutMs ?? 600_000);
@@ -116,31 +143,54 @@ export class QueryRunner {
     const explore = source.model.explores[q.view];
     if (!explore || explore.extension) throw new QueryRunError('not_found', `Explore "${q.view}" not found in model "${q.model}".`, 'view');
     const connectionName = source.model.connection;
-    const connection = connectionName === undefined ? null : await this.#store.connections.connection(connectionName);
+    const connection = connectionName === undefined ? null
+      : await this.#connections.get(connectionName, () => this.#store.connections.connection(connectionName));
     if (!request.sqlOnly) {
       if (connectionName === undefined) throw new QueryRunError('invalid', `Model "${q.model}" has no connection.`, 'model');
       if (!connection) throw new QueryRunError('invalid', `Connection "${connectionName}" used by model "${q.model}" does not exist. Create it with create_connection.`, 'model');
     }
-    const config = await this.#store.projects.modelConfig(q.model);
+    const config = await this.#modelConfigs.get(q.model, () => this.#store.projects.modelConfig(q.model));
     if (connection && config && !config.unlimited_db_connections && !config.allowed_db_connection_names.includes(connection.name)) {
       throw new QueryRunError('forbidden', `Model "${q.model}" is not allowed to use connection "${connection.name}" (see update_lookml_model).`, 'model');
     }
     const dialectName = connection?.dialect_name ?? 'duckdb';
     if (!dialectNames().includes(dialectName)) throw new QueryRunError('invalid', `Connection "${connection?.name ?? ''}" has unknown dialect ${dialectName}.`);
-    const userAttributes = await this.#store.attributes.attributeValuesForUser(caller.userId);
+    const lookerQuery = toLookerQuery(q, request.limit);
+    const options = {
+      dialect: getDialect(dialectName),
+      ...(connection?.db_timezone ? { databaseTimezone: connection.db_timezone } : {}),
+      ...(connection?.query_timezone ? { defaultQueryTimezone: connection.query_timezone } : {}),
+    };
+    let perWorkspace = this.#compiled.get(source.loaded);
+    if (perWorkspace === undefined) {
+      perWorkspace = new Map<string, { compiled: CompiledQuery; at: number }>();
+      this.#compiled.set(source.loaded, perWorkspace);
+    }
+    const key = JSON.stringify([q.model, dialectName, options.databaseTimezone, options.defaultQueryTimezone, lookerQuery]);
+    const now = Date.now();
+    const hit = perWorkspace.get(key);
+    if (hit !== undefined && now - hit.at < COMPILED_MAX_AGE_MS) return { source, model: source.model, explore, connection, compiled: hit.compiled };
+    const compile = (userAttributes: Readonly<Record<string, string>>): CompiledQuery => {
+      try {
+        return compileQuery(source.model, lookerQuery, { ...options, userAttributes });
+      } catch (error) {
+        if (error instanceof QueryError) throw new QueryRunError('invalid', error.message, error.field ?? 'fields');
+        throw error;
+      }
+    };
+    const used = new Set<string>();
     let compiled: CompiledQuery;
     try {
-      compiled = compileQuery(source.model, toLookerQuery(q, request.limit), {
-        dialect: getDialect(dialectName),
-        userAttributes,
-        ...(connection?.db_timezone ? { databaseTimezone: connection.db_timezone } : {}),
-        ...(connection?.query_timezone ? { defaultQueryTimezone: connection.query_timezone } : {}),
-      });
+      compiled = compile(attributeRecorder(used));
     } catch (error) {
-      if (error instanceof QueryError) throw new QueryRunError('invalid', error.message, error.field ?? 'fields');
-      throw error;
+      if (used.size === 0) throw error;
     }
-    return { source, model: source.model, explore, connection, compiled };
+    if (used.size > 0) compiled = compile(await this.#store.attributes.attributeValuesForUser(caller.userId));
+    else {
+      if (perWorkspace.size >= COMPILED_PER_WORKSPACE) perWorkspace.clear();
+      perWorkspace.set(key, { compiled: compiled!, at: now });
+    }
+    return { source, model: source.model, explore, connection, compiled: compiled! };
   }
 
   async run(caller: Caller, request: RunRequest): Promise<RunResult> {

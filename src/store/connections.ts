@@ -1,6 +1,6 @@
 /** Database connections by name (Looker's DBConnection); the password is stored, never listed. */
 import type { Selectable } from 'kysely';
-import { StoreError, mapConflict, nowIso, parseId, parseJsonObject } from './context.ts';
+import { StoreError, changed, mapConflict, nowIso, parseId, parseJsonObject } from './context.ts';
 import type { StoreContext } from './context.ts';
 import type { ConnectionsTable } from './schema.ts';
 
@@ -56,6 +56,7 @@ export function connectionsRepository(ctx: StoreContext): ConnectionsRepository 
         query_timezone: input.query_timezone, db_timezone: input.db_timezone, jdbc_additional_params: input.jdbc_additional_params,
         extra: JSON.stringify(input.extra ?? {}), user_id: userId === null ? null : parseId(userId), created_at: nowIso(ctx),
       }).execute());
+      changed(ctx, 'connections');
       const created = await repo.connection(input.name);
       if (!created) throw new Error(`connection ${input.name} vanished after insert`);
       return created;
@@ -73,12 +74,16 @@ export function connectionsRepository(ctx: StoreContext): ConnectionsRepository 
     async updateConnection(name, patch) {
       const { extra, ...columns } = patch;
       const values = { ...columns, ...(extra === undefined ? {} : { extra: JSON.stringify(extra) }) };
-      if (Object.keys(values).length > 0) await db.updateTable('connections').set(values).where('name', '=', name).execute();
+      if (Object.keys(values).length > 0) {
+        await db.updateTable('connections').set(values).where('name', '=', name).execute();
+        changed(ctx, 'connections');
+      }
       return repo.connection(name);
     },
 
     async deleteConnection(name) {
       const result = await db.deleteFrom('connections').where('name', '=', name).executeTakeFirst();
+      changed(ctx, 'connections');
       return result.numDeletedRows > 0n;
     },
   };

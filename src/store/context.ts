@@ -3,6 +3,7 @@
  * dialect, the clock, and the error type repositories throw.
  */
 import type { Kysely } from 'kysely';
+import type { ChangeTopic, StoreChanges } from './changes.ts';
 import type { StoreDialect } from './migrations.ts';
 import type { Database } from './schema.ts';
 
@@ -10,6 +11,23 @@ export interface StoreContext {
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
   readonly now: () => Date;
+  readonly changes: StoreChanges;
+  /** Inside a transaction: topics changed so far, bumped once it commits. */
+  readonly pending?: Set<ChangeTopic>;
+}
+
+/** Records that a committed (or, inside a transaction, soon committed) write changed `topic`. */
+export function changed(ctx: StoreContext, topic: ChangeTopic): void {
+  if (ctx.pending !== undefined) ctx.pending.add(topic);
+  else ctx.changes.bump(topic);
+}
+
+/** Runs a transaction whose writes' change bumps wait for its commit. */
+export async function withPendingChanges<T>(ctx: StoreContext, run: (pending: Set<ChangeTopic>) => Promise<T>): Promise<T> {
+  const pending = new Set<ChangeTopic>();
+  const result = await run(pending);
+  for (const topic of pending) ctx.changes.bump(topic);
+  return result;
 }
 
 /**
@@ -34,7 +52,7 @@ export class StoreError extends Error {
 /** Runs `fn` in a transaction, or inside the caller's when the context already is one. */
 export async function inTransaction<T>(ctx: StoreContext, fn: (tx: StoreContext) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx);
-  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+  return withPendingChanges(ctx, (pending) => ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx, pending })));
 }
 
 export function nowIso(ctx: StoreContext): string {

@@ -7,6 +7,9 @@ import type { Kysely } from 'kysely';
 import { attributesRepository } from './attributes.ts';
 import type { AttributesRepository } from './attributes.ts';
 import type { StoreContext } from './context.ts';
+import { withPendingChanges } from './context.ts';
+import { StoreChanges } from './changes.ts';
+import { shareChanges } from './notify.ts';
 import { browserSessionsRepository } from './browser-sessions.ts';
 import type { BrowserSessionsRepository } from './browser-sessions.ts';
 import { credentialsRepository } from './credentials.ts';
@@ -69,6 +72,8 @@ export interface Store extends StoreRepositories {
    * store would wait for it forever. Do slow work (password hashing) before, not inside.
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Versions of cached metadata: bumped by this process's writes and (PostgreSQL) other nodes'. */
+  readonly changes: StoreChanges;
   /** Closes the DB (pool or file). The store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -98,17 +103,24 @@ function repositories(ctx: StoreContext): StoreRepositories {
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const { db, dialect } = await openDatabase(options);
   const now = options.now ?? (() => new Date());
-  const ctx: StoreContext = { db, dialect, now };
+  const changes = new StoreChanges();
+  const ctx: StoreContext = { db, dialect, now, changes };
+  const stopListening = dialect === 'postgres' && options.databaseUrl !== undefined
+    ? await shareChanges(options.databaseUrl, changes) : null;
   return {
     ...repositories(ctx),
     db,
     dialect,
     now,
-    transaction: (fn) => db.transaction().execute((trx) => {
-      const txCtx: StoreContext = { db: trx, dialect, now };
+    changes,
+    transaction: (fn) => withPendingChanges(ctx, (pending) => db.transaction().execute((trx) => {
+      const txCtx: StoreContext = { db: trx, dialect, now, changes, pending };
       return fn({ ...repositories(txCtx), db: trx });
-    }),
-    close: () => db.destroy(),
+    })),
+    close: async () => {
+      await stopListening?.();
+      await db.destroy();
+    },
   };
 }
 
@@ -116,6 +128,8 @@ export type { OpenStoreOptions } from './open.ts';
 export { SQLITE_FILE } from './open.ts';
 export type { StoreDialect } from './migrations.ts';
 export { StoreError, parseJsonObject } from './context.ts';
+export { StoreChanges, VersionedCache, CHANGE_TOPICS } from './changes.ts';
+export type { ChangeTopic } from './changes.ts';
 export type { StoreErrorCode } from './context.ts';
 export type { Database } from './schema.ts';
 export type * from './types.ts';

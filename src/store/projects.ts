@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
-import { StoreError, idString, mapConflict, nowIso, parseId } from './context.ts';
+import { StoreError, changed, idString, mapConflict, nowIso, parseId } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { bool } from './schema.ts';
 import type { LookmlModelConfigsTable, ProjectsTable } from './schema.ts';
@@ -155,6 +155,7 @@ export function projectsRepository(ctx: StoreContext): ProjectsRepository {
         git_production_branch_name: input.git_production_branch_name ?? null,
         created_at: nowIso(ctx),
       }).execute());
+      changed(ctx, 'projects');
       const created = await repo.project(input.id);
       if (!created) throw new Error(`project ${input.id} vanished after insert`);
       return created;
@@ -174,12 +175,14 @@ export function projectsRepository(ctx: StoreContext): ProjectsRepository {
       const values = { ...patch };
       if (Object.keys(values).length > 0) {
         await db.updateTable('projects').set(values).where('id', '=', id).execute();
+        changed(ctx, 'projects');
       }
       return repo.project(id);
     },
 
     async deleteProject(id) {
       const result = await db.deleteFrom('projects').where('id', '=', id).executeTakeFirst();
+      changed(ctx, 'projects');
       return result.numDeletedRows > 0n;
     },
 
@@ -192,12 +195,14 @@ export function projectsRepository(ctx: StoreContext): ProjectsRepository {
       }).where('id', '=', id);
       query = expected === null ? query.where('deployed_commit', 'is', null) : query.where('deployed_commit', '=', expected);
       const result = await query.executeTakeFirst();
+      changed(ctx, 'projects');
       return result.numUpdatedRows > 0n;
     },
 
     async bumpGeneration(id) {
       const row = await db.updateTable('projects').set({ ref_generation: sql<number>`ref_generation + 1` })
         .where('id', '=', id).returning('ref_generation').executeTakeFirst();
+      changed(ctx, 'projects');
       return row?.ref_generation ?? 0;
     },
 
@@ -336,6 +341,7 @@ export function projectsRepository(ctx: StoreContext): ProjectsRepository {
       };
       await db.insertInto('lookml_model_configs').values({ name: config.name, ...values })
         .onConflict((oc) => oc.column('name').doUpdateSet(values)).execute();
+      changed(ctx, 'model_configs');
       const stored = await repo.modelConfig(config.name);
       if (!stored) throw new Error(`model config ${config.name} vanished after upsert`);
       return stored;
@@ -343,6 +349,7 @@ export function projectsRepository(ctx: StoreContext): ProjectsRepository {
 
     async deleteModelConfig(name) {
       const result = await db.deleteFrom('lookml_model_configs').where('name', '=', name).executeTakeFirst();
+      changed(ctx, 'model_configs');
       return result.numDeletedRows > 0n;
     },
   };

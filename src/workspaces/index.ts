@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from '../lookml/ast.ts';
 import type { Model } from '../model/types.ts';
-import type { ProjectRecord, Store } from '../store/index.ts';
+import { VersionedCache, type ProjectRecord, type Store } from '../store/index.ts';
 import * as branches from './branches.ts';
 import type { LoadedWorkspace } from './content.ts';
 import { WorkspaceCore, type Caller, type CoreOptions, type ResolvedWorkspace } from './core.ts';
@@ -38,6 +38,7 @@ export class Workspaces {
 
   constructor(store: Store, options: CoreOptions) {
     this.core = new WorkspaceCore(store, options);
+    this.#projects = new VersionedCache(store.changes, ['projects']);
   }
 
   // Projects
@@ -45,7 +46,9 @@ export class Workspaces {
   updateProject(caller: Caller, id: string, update: projects.ProjectUpdate): Promise<ProjectRecord> { return projects.updateProject(this.core, caller, id, update); }
   deleteProject(caller: Caller, id: string): Promise<void> { return projects.deleteProject(this.core, caller, id); }
   project(id: string): Promise<ProjectRecord> { return this.core.project(id); }
-  allProjects(): Promise<ProjectRecord[]> { return this.core.store.projects.allProjects(); }
+  /** Every project row; read once per change of the projects table (this node's writes, or another node's NOTIFY). */
+  allProjects(): Promise<readonly ProjectRecord[]> { return this.#projects.get('', () => this.core.store.projects.allProjects()); }
+  readonly #projects: VersionedCache<readonly ProjectRecord[]>;
   resolve(projectId: string, caller: Caller): Promise<ResolvedWorkspace> { return this.core.resolve(projectId, caller); }
 
   /** The project of the caller's workspace, assembled (shared by everyone with the same content). */

@@ -96,9 +96,18 @@ export class RepoManager {
     return path.join(this.#root, 'repos', `${projectId}.git`);
   }
 
+  // Asked on every request that resolves a workspace: computed once per (project, remote).
+  readonly #mirrorDirs = new Map<string, string>();
+
   #mirrorDir(project: ProjectRecord): string {
-    const urlKey = createHash('sha1').update(project.git_remote_url).digest('hex').slice(0, 12);
-    return path.join(this.#root, 'mirrors', `${project.id}-${urlKey}.git`);
+    const key = `${project.id}\0${project.git_remote_url}`;
+    let dir = this.#mirrorDirs.get(key);
+    if (dir === undefined) {
+      const urlKey = createHash('sha1').update(project.git_remote_url).digest('hex').slice(0, 12);
+      dir = path.join(this.#root, 'mirrors', `${project.id}-${urlKey}.git`);
+      this.#mirrorDirs.set(key, dir);
+    }
+    return dir;
   }
 
   /**

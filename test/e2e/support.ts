@@ -50,6 +50,8 @@ export interface QueryFixture {
   readonly duckPath: string;
   readonly remote: string;
   sdk(): Looker40SDK;
+  /** An SDK logged in with other API3 credentials. */
+  sdkFor(clientId: string, clientSecret: string): Looker40SDK;
   token(s: Looker40SDK): Promise<string>;
   raw(s: Looker40SDK, method: string, path: string, body?: unknown): Promise<Response>;
   /** Rows of `sql` run directly on the warehouse file. */
@@ -71,11 +73,12 @@ export async function startQueryFixture(metadata: 'sqlite' | 'postgres', schema:
   const databaseUrl = metadata === 'postgres' ? await pgSchemaUrl(schema) : undefined;
   const server = await serve({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), adminEnv: QUERY_ADMIN, handleSignals: false, log: () => undefined, ...(databaseUrl ? { databaseUrl } : {}) });
   let n = 0;
-  const sdk = (): Looker40SDK => {
+  const sdkFor = (clientId: string, clientSecret: string): Looker40SDK => {
     const ini = join(root, `sdk-${n++}.ini`);
-    writeFileSync(ini, `[Looker]\nbase_url=${server.url}\nclient_id=${QUERY_ADMIN.OVERLOOK_ADMIN_CLIENT_ID}\nclient_secret=${QUERY_ADMIN.OVERLOOK_ADMIN_CLIENT_SECRET}\nverify_ssl=false\n`);
+    writeFileSync(ini, `[Looker]\nbase_url=${server.url}\nclient_id=${clientId}\nclient_secret=${clientSecret}\nverify_ssl=false\n`);
     return LookerNodeSDK.init40(new NodeSettingsIniFile('', ini, 'Looker'));
   };
+  const sdk = (): Looker40SDK => sdkFor(QUERY_ADMIN.OVERLOOK_ADMIN_CLIENT_ID, QUERY_ADMIN.OVERLOOK_ADMIN_CLIENT_SECRET);
   const token = async (s: Looker40SDK): Promise<string> => {
     await s.ok(s.session());
     return (s.authSession as unknown as { activeToken: { access_token: string } }).activeToken.access_token;
@@ -101,7 +104,7 @@ export async function startQueryFixture(metadata: 'sqlite' | 'postgres', schema:
   await admin.ok(admin.deploy_ref_to_production({ project_id: 'shop', branch: 'main' }));
   if (options.connection === true) await admin.ok(admin.create_connection({ name: 'warehouse', dialect_name: 'duckdb', database: duckPath }));
   return {
-    root, server, duckPath, remote, sdk, token, raw, direct,
+    root, server, duckPath, remote, sdk, sdkFor, token, raw, direct,
     close: async () => {
       await server.close();
       await rm(root, { recursive: true, force: true });

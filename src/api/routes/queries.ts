@@ -86,12 +86,17 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store, runner: 
   const run = async (request: FastifyRequest, reply: FastifyReply, query: CanonicalQuery, formatName: string, flags: RunFlags): Promise<FastifyReply> => {
     const format = formatOf(formatName);
     const caller: Caller = callerOf(request, 'access_data');
-    const controller = new AbortController();
     // The client went away before the answer: cancel the database statement instead of finishing it
     // for nobody. (The response's 'close' fires on completion too; then it has finished writing.)
-    reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
+    // SQL-only answers run nothing, so they skip the controller.
+    let signal: AbortSignal | undefined;
+    if (formatName !== 'sql') {
+      const controller = new AbortController();
+      reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
+      signal = controller.signal;
+    }
     try {
-      const { formatted } = await ws(() => runFormatted(runner, caller, query, format, flags, describeWith(baseUrl(request, publicUrl)), controller.signal));
+      const { formatted } = await ws(() => runFormatted(runner, caller, query, format, flags, describeWith(baseUrl(request, publicUrl)), signal));
       return await reply.code(formatted.status).header('content-type', formatted.contentType).send(formatted.body);
     } catch (e) {
       throw runError(e);
