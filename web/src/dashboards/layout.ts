@@ -1,0 +1,51 @@
+// Where each tile goes: the active layout's components on Looker's 24-column grid; tiles without a
+// component flow after the placed ones.
+import type { Dashboard, DashboardElement } from '../looker.ts';
+
+export interface Placement { row: number; column: number; width: number; height: number }
+
+export interface PlacedElement { element: DashboardElement; placement: Placement | null }
+
+export const GRID_COLUMNS = 24;
+
+function n(v: number | null, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+export function placedElements(d: Dashboard): PlacedElement[] {
+  const layout = d.dashboard_layouts.find((l) => l.active) ?? d.dashboard_layouts[0];
+  const byElement = new Map<string, Placement>();
+  for (const c of layout?.dashboard_layout_components ?? []) {
+    if (c.deleted) continue;
+    const column = Math.min(Math.max(n(c.column, 0), 0), GRID_COLUMNS - 1);
+    byElement.set(c.dashboard_element_id, {
+      row: Math.max(n(c.row, 0), 0), column,
+      width: Math.min(Math.max(n(c.width, 8), 1), GRID_COLUMNS - column), height: Math.max(n(c.height, 6), 1),
+    });
+  }
+  const out = d.dashboard_elements.map((element) => ({ element, placement: byElement.get(element.id) ?? null }));
+  // Reading order (row, then column) is also the order of the single-column layout.
+  return out.sort((a, b) => {
+    if (a.placement === null || b.placement === null) return (a.placement === null ? 1 : 0) - (b.placement === null ? 1 : 0);
+    return a.placement.row - b.placement.row || a.placement.column - b.placement.column;
+  });
+}
+
+export function gridStyle(p: Placement | null): Record<string, string> {
+  if (p === null) return { gridColumn: 'span 12', gridRow: 'span 6', '--tile-rows': '6' };
+  return {
+    gridColumn: `${p.column + 1} / span ${p.width}`,
+    gridRow: `${p.row + 1} / span ${p.height}`,
+    '--tile-rows': String(p.height),
+  };
+}
+
+/** Whether a tile runs a query (text tiles do not). */
+export function isRunnable(e: DashboardElement): boolean {
+  if (e.type === 'text') return false;
+  return (e.result_maker?.query_id ?? e.query_id ?? e.look?.query_id ?? e.look_id) !== null;
+}
+
+export function tileTitle(e: DashboardElement): string {
+  return e.title ?? e.title_text ?? e.look?.title ?? '';
+}
