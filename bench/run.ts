@@ -20,6 +20,7 @@ import type {
   WorkspacesBranchesResult, WorkspacesUsersResult,
 } from './protocol.ts';
 import { renderReport } from './report.ts';
+import { runRenderBench } from './render.ts';
 import { generateProject } from './synthetic.ts';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
   const workspacesUsers = expect<WorkspacesUsersResult>(runWorker('workspaces-users'), 'workspaces-users');
   const queriesInline = expect<QueriesInlineResult>(runWorker('queries-inline'), 'queries-inline');
   const queriesSql = expect<QueriesSqlResult>(runWorker('queries-sql'), 'queries-sql');
+  const render = runRenderBench(log);
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const report = renderReport(
     { parseOverlook, parsePeer, compileOverlook, compileMalloy, run, apiOverlook, apiBare, workspacesBranches, workspacesUsers, queriesInline, queriesSql },
@@ -127,8 +129,8 @@ async function main(): Promise<void> {
       elapsedS: (performance.now() - started) / 1000,
     },
   );
-  writeFileSync(join(OUT_DIR, 'results.md'), report);
-  process.stdout.write(report);
+  writeFileSync(join(OUT_DIR, 'results.md'), `${report}\n${render}`);
+  process.stdout.write(`${report}\n${render}`);
   log(`wrote ${join(OUT_DIR, 'results.md')}`);
 }
 

@@ -43,6 +43,8 @@ export interface AppOptions {
   plugins?: readonly RoutePlugin[];
   /** The built web UI (web/dist): served at `/`, with index.html for the single-page app's routes. */
   webRoot?: string;
+  /** Serve HTTPS with this PEM certificate and key (the embed SDK only loads https:// frames). */
+  https?: { cert: string; key: string };
 }
 
 /** A route module: registers its routes (usually with `registerLookerRoute`) on the scope it is given. */
@@ -96,6 +98,7 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const routes = new RouteIndex();
   const app = Fastify({
+    ...(options.https === undefined ? {} : { https: options.https }),
     logger: loggerOption(options.logger),
     bodyLimit,
     genReqId: (req: IncomingMessage) => {

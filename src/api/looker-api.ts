@@ -32,6 +32,9 @@ import { registerSessionRoutes } from './routes/session.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerUiRoutes, type UiRouteOptions } from './routes/ui.ts';
 import { browserAuthenticator } from './browser-session.ts';
+import { registerEmbedRoutes } from './routes/embed.ts';
+import { Renderer, type RendererOptions } from '../render/renderer.ts';
+import { registerRenderTaskRoutes } from './routes/render-tasks.ts';
 
 export interface LookerApiOptions extends AuthRouteOptions, UiRouteOptions {
   readonly publicUrl?: string;
@@ -47,6 +50,8 @@ export interface LookerApiOptions extends AuthRouteOptions, UiRouteOptions {
    * changes made through another node reach this one within this time.
    */
   readonly tokenCacheMs?: number;
+  /** Render tasks: browser path, concurrency, timeout, result lifetime (defaults from OVERLOOK_RENDER_* / OVERLOOK_CHROMIUM). */
+  readonly render?: RendererOptions;
 }
 
 export interface LookerApi {
@@ -55,6 +60,8 @@ export interface LookerApi {
   readonly drivers: ConnectionManager;
   readonly runner: QueryRunner;
   readonly plugins: RoutePlugin[];
+  /** Takes this server's address from the listening socket; `renderer.setBaseUrl(url)` overrides it. */
+  readonly renderer: Renderer;
 }
 
 export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
@@ -68,6 +75,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   const looks = new Looks(store, access);
   const presentLook = lookPresenter(store, folders, options.publicUrl);
   const tasks = new QueryTasks(store, runner, describeWith(options.publicUrl?.replace(/\/+$/, '') ?? ''));
+  const renderer = new Renderer(store, workspaces, options.render ?? {});
   // Permissions change rarely and are not part of the per-token state, so a short cache saves a
   // query per request; this node drops an entry at once when it changes that user's roles.
   const ttl = options.permissionCacheMs ?? 2000;
@@ -124,6 +132,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     close: async () => {
       clearInterval(sweeper);
       tasks.close();
+      await renderer.close();
       await workspaces.close();
       await drivers.close();
       await store.close();
@@ -171,6 +180,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     },
     (app) => {
       registerDashboardRoutes(app, store, workspaces, runner, options.publicUrl);
+      registerRenderTaskRoutes(app, renderer);
     },
     (app) => {
       registerFolderRoutes(app, folders, looks, presentLook);
@@ -178,6 +188,15 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
       registerContentValidationRoutes(app, store, workspaces, access);
       registerContentMetadataRoutes(app, store, access);
     },
+    (app) => {
+      registerEmbedRoutes(app, store, workspaces, {
+        dataDir: options.dataDir, ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }), onUserChanged: forget,
+        onSessionEnded: (hash) => {
+          tokenCache.delete(hash);
+          browsers.forget(hash);
+        },
+      });
+    },
   ];
-  return { deps, workspaces, drivers, runner, plugins };
+  return { deps, workspaces, drivers, runner, plugins, renderer };
 }

@@ -89,7 +89,13 @@ export function registerLookerRoute<RG extends RouteGenericInterface = RouteGene
   const params = pick(options.schema?.params, parameterSchemas(op, 'path'));
   const querystring = pick(options.schema?.querystring, parameterSchemas(op, 'query'));
   const derivedBody = bodySchema(op);
-  const body = pick(options.schema?.body, derivedBody && options.numbersAsStrings === true ? { ...derivedBody, 'x-overlook-numbers-as-strings': true } : derivedBody);
+  const overrideBody = options.schema?.body;
+  // A replaced body schema still answers a missing required body with 400, not a handler crash.
+  const required = derivedBody?.['x-overlook-body-required'] === true;
+  const body = pick(
+    overrideBody && required ? { ...overrideBody, 'x-overlook-body-required': true } : overrideBody,
+    derivedBody && options.numbersAsStrings === true ? { ...derivedBody, 'x-overlook-numbers-as-strings': true } : derivedBody,
+  );
   const schema: FastifySchema = {
     ...(params ? { params } : {}),
     ...(querystring ? { querystring } : {}),

@@ -15,16 +15,16 @@ export interface StartServerOptions extends AppOptions {
 }
 
 export interface RunningServer {
-  /** e.g. `http://127.0.0.1:43117` — the SDK's base_url (no `/api/4.0`). */
+  /** e.g. `http://127.0.0.1:43117` (`https://` with TLS) — the SDK's base_url (no `/api/4.0`). */
   url: string;
   app: FastifyInstance;
   /** Idempotent; resolves once requests have drained and `deps.close` has finished. */
   close(): Promise<void>;
 }
 
-function urlFor(address: AddressInfo): string {
+function urlFor(address: AddressInfo, scheme: 'http' | 'https'): string {
   const host = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
@@ -63,5 +63,5 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   }
-  return { url: urlFor(address), app, close };
+  return { url: urlFor(address, appOptions.https === undefined ? 'http' : 'https'), app, close };
 }

@@ -1,6 +1,7 @@
 /**
  * `overlook` command line: validate LookML projects and compile (or run) Looker queries.
  */
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { runSqlCommand } from './sql.ts';
 import { runValidateCommand } from './validate.ts';
@@ -63,8 +64,12 @@ program
   .option('--public-url <url>', 'URL clients reach the server at, when behind a proxy')
   .option('--log', 'structured JSON request logs on stdout')
   .option('--demo', 'add the demo: DuckDB connection "thelook" with generated data and the thelook project, deployed')
-  .action(async (opts: { port: number; host: string; dataDir: string; publicUrl?: string; log?: boolean; demo?: boolean }) => {
+  .option('--tls-cert <pem>', 'serve HTTPS with this PEM certificate file (needs --tls-key; embedding needs HTTPS)')
+  .option('--tls-key <pem>', 'private key (PEM file) of --tls-cert')
+  .action(async (opts: { port: number; host: string; dataDir: string; publicUrl?: string; log?: boolean; demo?: boolean; tlsCert?: string; tlsKey?: string }) => {
+    if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) program.error('error: --tls-cert and --tls-key go together');
     await serve({
+      ...(opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { tls: { cert: readFileSync(opts.tlsCert, 'utf8'), key: readFileSync(opts.tlsKey, 'utf8') } } : {}),
       port: opts.port, host: opts.host, dataDir: opts.dataDir,
       ...(process.env.OVERLOOK_DATABASE_URL ? { databaseUrl: process.env.OVERLOOK_DATABASE_URL } : {}),
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),

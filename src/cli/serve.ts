@@ -25,6 +25,10 @@ export interface ServeOptions {
   readonly adminEnv?: BootstrapEnv;
   /** Extra API options (token lifetime, login throttling) — for tests and tuning. */
   readonly api?: Omit<LookerApiOptions, 'dataDir'>;
+  /** The built web UI to serve (default: web/dist of the package). */
+  readonly webRoot?: string;
+  /** Serve HTTPS with this PEM certificate and key (contents, not paths). */
+  readonly tls?: { readonly cert: string; readonly key: string };
   /** Where to print what the operator must know (admin credentials on first start). */
   readonly log?: (line: string) => void;
 }
@@ -36,10 +40,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const store = await openStore({ dataDir, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) });
   try {
     const api = lookerApi(store, { ...options.api, dataDir, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
-    const web = findWebRoot();
+    const web = findWebRoot(options.webRoot);
     if ('missing' in web) log(`${web.missing} Serving the API only.`);
     const server = await startServer({
       port: options.port, host: options.host, deps: api.deps, plugins: api.plugins,
+      ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
       ...('root' in web ? { webRoot: web.root } : {}),
       logger: options.logger ?? false, handleSignals: options.handleSignals ?? true,
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),

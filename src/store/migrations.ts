@@ -14,6 +14,8 @@ import { connectionsAndQueriesMigration } from './migrations-0003.ts';
 import { queryTasksMigration } from './migrations-0004.ts';
 import { contentMigration } from './migrations-0005.ts';
 import { browserSessionsMigration } from './migrations-0006.ts';
+import { embedMigration } from './migrations-0007.ts';
+import { renderMigration } from './migrations-0008.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -205,6 +207,8 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       '0004_query_tasks': queryTasksMigration(),
       '0005_content': contentMigration(dialect),
       '0006_browser_sessions': browserSessionsMigration(),
+      '0007_embed': embedMigration(dialect),
+      '0008_render': renderMigration(dialect),
     }),
   };
 }

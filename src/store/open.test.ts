@@ -35,11 +35,11 @@ describe.each(DIALECTS)('opening the store on %s', (dialect) => {
   it('migrates on first open and is a no-op on the next (seeds are not duplicated)', async () => {
     const first = await database.open();
     expect(first.dialect).toBe(dialect);
-    expect(await migrationNames(first)).toEqual(['0001_initial', '0002_projects', '0003_connections_queries', '0004_query_tasks', '0005_content', '0006_browser_sessions']);
+    expect(await migrationNames(first)).toEqual(['0001_initial', '0002_projects', '0003_connections_queries', '0004_query_tasks', '0005_content', '0006_browser_sessions', '0007_embed', '0008_render']);
     expect(await count(first, 'roles')).toBe(4);
     await first.close();
     const second = await database.open();
-    expect(await migrationNames(second)).toEqual(['0001_initial', '0002_projects', '0003_connections_queries', '0004_query_tasks', '0005_content', '0006_browser_sessions']);
+    expect(await migrationNames(second)).toEqual(['0001_initial', '0002_projects', '0003_connections_queries', '0004_query_tasks', '0005_content', '0006_browser_sessions', '0007_embed', '0008_render']);
     expect(await count(second, 'roles')).toBe(4);
     expect(await count(second, 'permission_sets')).toBe(4);
     expect(await count(second, 'model_sets')).toBe(1);
@@ -57,11 +57,11 @@ describe.each(DIALECTS)('opening the store on %s', (dialect) => {
       for (const output of outputs) {
         if (output.status === 'rejected') throw output.reason;
         expect(JSON.parse(output.value.stdout)).toEqual({
-          migrations: ['0001_initial', '0002_projects', '0003_connections_queries', '0004_query_tasks', '0005_content', '0006_browser_sessions'], roles: ['Admin', 'Developer', 'User', 'Viewer'],
+          migrations: ['0001_initial', '0002_projects', '0003_connections_queries', '0004_query_tasks', '0005_content', '0006_browser_sessions', '0007_embed', '0008_render'], roles: ['Admin', 'Developer', 'User', 'Viewer'],
         });
       }
       const store = await fresh.open();
-      expect(await count(store, 'overlook_migration')).toBe(6);
+      expect(await count(store, 'overlook_migration')).toBe(8);
       expect(await count(store, 'roles')).toBe(4);
       expect(await count(store, 'permission_set_permissions')).toBe(55 + 24 + 19 + 13);
       await store.close();

@@ -85,6 +85,12 @@ describe('dashboards through the API', () => {
     await fx.close();
   });
 
+  it('answers a create without a body with 400, not a crash', async () => {
+    const res = await fx.raw(as('dot'), 'POST', '/dashboard_elements');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ message: 'A request body is required.' });
+  });
+
   it('creates a dashboard with a query tile, a text tile and a filter, and reads it back spec-valid', async () => {
     const dot = as('dot');
     const created = await dot.ok(dot.create_dashboard({ title: 'Order Health', folder_id: '1', description: 'Daily', refresh_interval: '1 hour' }));

@@ -2,6 +2,8 @@
 // browser-only `x-overlook` routes (`/x-overlook/...`), with the cookie session the server set at
 // login. State-changing calls carry the CSRF token the server handed out (double-submit cookie).
 
+import { embedAuthorization, embedAuthReady } from './embed/auth.ts';
+
 /** A failed call, with Looker's error body (`message`, `documentation_url`, `errors[]` on 422). */
 export class ApiError extends Error {
   readonly status: number;
@@ -50,7 +52,11 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) params.set(k, String(v));
   if (params.size > 0) url += `${url.includes('?') ? '&' : '?'}${params.toString()}`;
+  // A cookieless embed frame authenticates with the API token its host page handed over.
+  await embedAuthReady();
   const headers: Record<string, string> = { accept: 'application/json' };
+  const embedToken = embedAuthorization();
+  if (embedToken !== null) headers.authorization = embedToken;
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
     const csrf = csrfToken();

@@ -47,7 +47,7 @@ export function DevModeToggle() {
   return (
     <div className="dev-toggle-wrap">
       <button type="button" className={`dev-toggle ${dev ? 'on' : ''}`} aria-pressed={dev} data-testid="dev-mode-toggle"
-        disabled={busy} title="Development Mode (Ctrl+Shift+D)" aria-keyshortcuts="Control+Shift+D Meta+Shift+D"
+        aria-disabled={busy} title="Development Mode (Ctrl+Shift+D)" aria-keyshortcuts="Control+Shift+D Meta+Shift+D"
         onClick={() => { void toggle(); }}>
         <span className="switch" aria-hidden="true"><span className="knob" /></span>
         <span className="dev-toggle-label">Development Mode</span>

@@ -1,0 +1,152 @@
+/**
+ * Embed users: one Overlook user per `external_user_id`, created on first login and updated on each
+ * (names, group, permissions, models, user attributes). Grants become an ordinary role, so every
+ * permission check in the API applies to embed users unchanged: a permission set holding only
+ * permissions embed users may have (never `develop`, `see_lookml`, `administer`, …) and a model set
+ * holding exactly the URL's models. Identical grants share one role, named after their hash.
+ */
+import { createHash } from 'node:crypto';
+import type { Store, StoreTransaction, User, UserAttribute } from '../store/index.ts';
+import { StoreError } from '../store/index.ts';
+import { EmbedError } from './errors.ts';
+import type { EmbedRepository } from './repository.ts';
+import type { EmbedUserGrant } from './signing.ts';
+
+/** What an embed session may be granted (Looker's embed permission list); anything else is dropped. */
+export const EMBED_PERMISSIONS: readonly string[] = [
+  'access_data', 'see_lookml_dashboards', 'see_looks', 'see_user_dashboards', 'explore', 'create_table_calculations',
+  'create_custom_fields', 'can_create_forecast', 'save_content', 'send_outgoing_webhook', 'send_to_s3', 'send_to_sftp',
+  'schedule_look_emails', 'schedule_external_look_emails', 'send_to_integration', 'create_alerts', 'download_with_limit',
+  'download_without_limit', 'see_sql', 'clear_cache_refresh', 'see_drill_overlay', 'embed_browse_spaces', 'embed_save_shared_space',
+];
+const ALLOWED = new Set(EMBED_PERMISSIONS);
+
+/** Requested permissions filtered to those embed users may have, sorted and deduplicated. */
+export function embedPermissions(requested: readonly string[]): string[] {
+  return [...new Set(requested.filter((p) => ALLOWED.has(p)))].sort();
+}
+
+export interface CheckedGrant {
+  readonly permissions: readonly string[];
+  readonly models: readonly string[];
+  /** name → value, for attributes that exist (checked). */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly locale: string | undefined;
+}
+
+/** Checks what the grant names against this server: production models, groups, user attributes. */
+export async function checkGrant(store: Store, grant: EmbedUserGrant, productionModels: ReadonlySet<string>): Promise<CheckedGrant> {
+  const models = [...new Set(grant.models)].sort();
+  const unknownModels = models.filter((m) => !productionModels.has(m));
+  if (unknownModels.length > 0) {
+    throw new EmbedError('unknown_model', `'models' param names ${unknownModels.length > 1 ? 'models that do' : 'a model that does'} not exist in production: ${unknownModels.map((m) => JSON.stringify(m)).join(', ')}.`);
+  }
+  // Overlook has no groups yet, so any group id names nothing.
+  if (grant.group_ids !== undefined && grant.group_ids.length > 0) {
+    throw new EmbedError('unknown_group', `'group_ids' param names unknown groups: ${grant.group_ids.map((g) => JSON.stringify(g)).join(', ')}.`);
+  }
+  const attributes: Record<string, string> = {};
+  let locale: string | undefined;
+  const given = Object.entries(grant.user_attributes ?? {});
+  if (given.length > 0) {
+    const known = new Map<string, UserAttribute>((await store.attributes.allUserAttributes()).map((a) => [a.name, a]));
+    for (const [name, value] of given) {
+      const attribute = known.get(name);
+      if (!attribute) throw new EmbedError('bad_user_attribute', `'user_attributes' param names an unknown user attribute: ${JSON.stringify(name)}.`);
+      if (attribute.is_system) {
+        if (name !== 'locale') throw new EmbedError('bad_user_attribute', `'user_attributes' cannot set ${JSON.stringify(name)}: its value comes from the user record.`);
+        locale = value;
+      } else attributes[name] = value;
+    }
+  }
+  return { permissions: embedPermissions(grant.permissions), models, attributes, locale };
+}
+
+const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+
+async function idByName(store: Store, table: 'roles' | 'permission_sets' | 'model_sets', name: string): Promise<string | null> {
+  const row = await store.db.selectFrom(table).select('id').where('name', '=', name).executeTakeFirst();
+  return row ? String(row.id) : null;
+}
+
+/** Find-or-create by unique name; a concurrent creator's row wins. */
+async function findOrCreate(store: Store, table: 'roles' | 'permission_sets' | 'model_sets', name: string, create: () => Promise<{ id: string }>): Promise<string> {
+  const existing = await idByName(store, table, name);
+  if (existing !== null) return existing;
+  try {
+    return (await create()).id;
+  } catch (error) {
+    if (!(error instanceof StoreError && error.code === 'conflict')) throw error;
+    const raced = await idByName(store, table, name);
+    if (raced === null) throw error;
+    return raced;
+  }
+}
+
+/** The shared role for exactly these (already filtered) permissions and models. */
+export async function embedRole(store: Store, permissions: readonly string[], models: readonly string[]): Promise<string> {
+  const permissionSetId = await findOrCreate(store, 'permission_sets', `Embed permissions ${digest(permissions)}`,
+    () => store.roles.createPermissionSet({ name: `Embed permissions ${digest(permissions)}`, permissions }));
+  const modelSetId = await findOrCreate(store, 'model_sets', `Embed models ${digest(models)}`,
+    () => store.roles.createModelSet({ name: `Embed models ${digest(models)}`, models }));
+  const name = `Embed ${digest([permissions, models])}`;
+  return findOrCreate(store, 'roles', name, () => store.roles.createRole({ name, permission_set_id: permissionSetId, model_set_id: modelSetId }));
+}
+
+async function findOrCreateUser(store: Store, grant: EmbedUserGrant): Promise<User> {
+  const existing = await store.users.userByEmbedExternalId(grant.external_user_id);
+  if (existing) return existing;
+  try {
+    return await store.users.createUser({
+      first_name: grant.first_name ?? 'Embed', last_name: grant.last_name ?? 'User',
+      embed_external_user_id: grant.external_user_id, embed_external_group_id: grant.external_group_id ?? null,
+    });
+  } catch (error) {
+    if (!(error instanceof StoreError && error.code === 'conflict')) throw error;
+    const raced = await store.users.userByEmbedExternalId(grant.external_user_id);
+    if (!raced) throw error;
+    return raced;
+  }
+}
+
+async function applyAttributes(tx: StoreTransaction, userId: string, attributes: Readonly<Record<string, string>>): Promise<void> {
+  const current = (await tx.attributes.userAttributeValues(userId)) ?? [];
+  for (const attribute of current) {
+    const value = attributes[attribute.name];
+    try {
+      if (value !== undefined) await tx.attributes.setUserAttributeValue(userId, attribute.user_attribute_id, value);
+      // Each login replaces the grants: a value the URL no longer sends goes back to the default.
+      else if (attribute.source === 'user') await tx.attributes.deleteUserAttributeValue(userId, attribute.user_attribute_id);
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'invalid') {
+        throw new EmbedError('bad_user_attribute', `'user_attributes' value of ${JSON.stringify(attribute.name)} is not valid: ${error.message}.`);
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Creates or updates the embed user of `grant` (already checked) and returns its id. Names left out
+ * keep their previous value; new users default to "Embed User" as on Looker.
+ */
+export async function upsertEmbedUser(store: Store, repo: EmbedRepository, grant: EmbedUserGrant, checked: CheckedGrant): Promise<string> {
+  const roleId = await embedRole(store, checked.permissions, checked.models);
+  const user = await findOrCreateUser(store, grant);
+  if (user.is_disabled) throw new EmbedError('user_disabled', 'This embed user has been disabled by an administrator.');
+  await store.transaction(async (tx) => {
+    await tx.users.updateUser(user.id, {
+      ...(grant.first_name !== undefined && grant.first_name !== null ? { first_name: grant.first_name } : {}),
+      ...(grant.last_name !== undefined && grant.last_name !== null ? { last_name: grant.last_name } : {}),
+      ...(grant.external_group_id !== undefined ? { embed_external_group_id: grant.external_group_id } : {}),
+      ...(checked.locale !== undefined ? { locale: checked.locale } : {}),
+    });
+    await tx.roles.setUserRoles(user.id, [roleId]);
+    await applyAttributes(tx, user.id, checked.attributes);
+    await repo.saveCredentials(tx.db, {
+      userId: user.id, externalUserId: grant.external_user_id, externalGroupId: grant.external_group_id ?? user.embed_external_group_id,
+      permissions: checked.permissions, models: checked.models, userTimezone: grant.user_timezone ?? null,
+    });
+  });
+  return user.id;
+}

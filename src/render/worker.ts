@@ -1,0 +1,213 @@
+/**
+ * The render worker of one node: takes tasks from the DB queue while it has free slots, renders
+ * each in a fresh browser context as the requesting user (a `render` browser session, pinned to
+ * production), and writes the bytes back for any node to serve.
+ *
+ * A slot is freed whatever happens: success, failure, timeout (the render is stopped and fails with
+ * the reason), cancellation (the task row was deleted: checked every `cancelCheckMs`), a browser
+ * crash (the task goes back to the queue once; the next render relaunches the browser).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/index.ts';
+import { BrowserPool, RendererUnavailableError } from './browser-pool.ts';
+import { renderPagePath, type RenderContent } from './content.ts';
+import { RenderFailure, renderPage } from './page-render.ts';
+import type { RenderTaskRecord, RenderTaskStore } from './task-store.ts';
+
+/** Cookie names of browser sessions (src/api/browser-session.ts); repeated here so src/render needs no HTTP layer. */
+export const SESSION_COOKIE = 'overlook_session';
+export const CSRF_COOKIE = 'overlook_csrf';
+
+export interface WorkerOptions {
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly resultTtlMs: number;
+  readonly pollMs: number;
+  readonly maxAttempts: number;
+  readonly cancelCheckMs: number;
+}
+
+export interface WorkerDeps {
+  readonly store: Store;
+  readonly tasks: RenderTaskStore;
+  readonly pool: BrowserPool;
+  /** Production checks and commits (an interface so the worker can be tested without projects). */
+  readonly content: Pick<RenderContent, 'check' | 'commits'>;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+export class RenderWorker {
+  readonly nodeId = randomBytes(8).toString('hex');
+  readonly #deps: WorkerDeps;
+  readonly #options: WorkerOptions;
+  readonly #running = new Map<string, AbortController>();
+  readonly #jobs = new Set<Promise<void>>();
+  #baseUrl: string | null = null;
+  #poller: NodeJS.Timeout | null = null;
+  #sweeper: NodeJS.Timeout | null = null;
+  #canceller: NodeJS.Timeout | null = null;
+  #pumping = false;
+  #again = false;
+  #closed = false;
+
+  constructor(deps: WorkerDeps, options: WorkerOptions) {
+    this.#deps = deps;
+    this.#options = options;
+  }
+
+  get baseUrl(): string | null {
+    return this.#baseUrl;
+  }
+
+  /** Renders in progress on this node. */
+  get running(): number {
+    return this.#running.size;
+  }
+
+  /** Where the renderer reaches this server's pages (its own listening address); starts taking jobs. */
+  setBaseUrl(url: string): void {
+    this.#baseUrl = url.replace(/\/+$/, '');
+    this.start();
+  }
+
+  start(): void {
+    if (this.#closed || this.#baseUrl === null || this.#poller !== null) return;
+    this.#poller = setInterval(() => { this.kick(); }, this.#options.pollMs);
+    this.#poller.unref();
+    this.#sweeper = setInterval(() => { void this.sweep().catch(() => undefined); }, Math.min(60_000, Math.max(1000, this.#options.resultTtlMs / 4)));
+    this.#sweeper.unref();
+    this.kick();
+  }
+
+  /** Housekeeping: expired results and tasks of dead nodes. */
+  sweep(): Promise<{ removed: number; orphaned: number }> {
+    return this.#deps.tasks.sweep(this.#options.resultTtlMs, this.#options.maxAttempts);
+  }
+
+  /** Take jobs now (a task was just created here, or a slot was freed). */
+  kick(): void {
+    if (this.#closed || this.#baseUrl === null) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = true;
+    void this.#pump().catch(() => undefined).finally(() => {
+      this.#pumping = false;
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
+    });
+  }
+
+  async #pump(): Promise<void> {
+    const leaseMs = this.#options.timeoutMs + 30_000;
+    // A node without a browser leaves the queue to nodes that have one.
+    if (this.#deps.pool.unavailable() !== null) return;
+    while (!this.#closed && this.#running.size < this.#options.concurrency) {
+      const task = await this.#deps.tasks.claim(this.nodeId, leaseMs, this.#options.maxAttempts);
+      if (!task) return;
+      const controller = new AbortController();
+      this.#running.set(task.id, controller);
+      this.#ensureCanceller();
+      const job = this.#run(task, controller).catch(() => undefined).finally(() => {
+        this.#running.delete(task.id);
+        this.#jobs.delete(job);
+        this.kick();
+      });
+      this.#jobs.add(job);
+    }
+  }
+
+  /** Stops a render of this node at once (its task was deleted through this node). */
+  cancel(id: string): void {
+    this.#running.get(id)?.abort(new Error('The render task was deleted.'));
+  }
+
+  /** Renders stop when their task row is gone (deleted through any node). */
+  #ensureCanceller(): void {
+    if (this.#canceller !== null) return;
+    this.#canceller = setInterval(() => {
+      if (this.#running.size === 0) {
+        if (this.#canceller) clearInterval(this.#canceller);
+        this.#canceller = null;
+        return;
+      }
+      const ids = [...this.#running.keys()];
+      void this.#deps.tasks.held(ids, this.nodeId).then((held) => {
+        for (const id of ids) if (!held.has(id)) this.cancel(id);
+      }).catch(() => undefined);
+    }, this.#options.cancelCheckMs);
+    this.#canceller.unref();
+  }
+
+  async #run(task: RenderTaskRecord, controller: AbortController): Promise<void> {
+    const { store, tasks, pool, content } = this.#deps;
+    const started = performance.now();
+    const timeout = setTimeout(() => {
+      controller.abort(new Error(`The render took longer than the render timeout (${seconds(this.#options.timeoutMs)}) and was stopped`));
+    }, this.#options.timeoutMs);
+    let sessionHash: string | null = null;
+    let querySeconds: number | null = null;
+    try {
+      const baseUrl = this.#baseUrl;
+      if (baseUrl === null) throw new RenderFailure('The renderer does not know this server\'s address yet.', true);
+      // Access may have changed since the task was made: check again, as the user, in production.
+      const permissions = await store.roles.userPermissions(task.user_id);
+      const models = await content.check({ userId: task.user_id, permissions, workspace: 'production' }, task.target);
+      const commits = await content.commits(task.target, models);
+      if (!(await tasks.advance(task.id, this.nodeId, 'querying', { commits }))) return;
+      const session = await store.browserSessions.create({
+        userId: task.user_id, kind: 'render', ttlSeconds: Math.max(300, Math.ceil(this.#options.timeoutMs / 1000) + 60),
+      });
+      sessionHash = session.session_hash;
+      const out = await renderPage(pool, {
+        url: baseUrl + renderPagePath(task.target, task.options),
+        cookies: [{ name: SESSION_COOKIE, value: session.raw, httpOnly: true }, { name: CSRF_COOKIE, value: session.csrf, httpOnly: false }],
+        format: task.result_format, width: task.width, height: task.height,
+        paperSize: task.options.pdf_paper_size ?? null, landscape: task.options.pdf_landscape === true,
+        signal: controller.signal,
+        onReady: async () => {
+          await tasks.advance(task.id, this.nodeId, 'rendering', { query_runtime: (performance.now() - started) / 1000 });
+        },
+      });
+      querySeconds = out.querySeconds;
+      const rendered = Object.entries(commits).map(([p, c]) => `${p}@${c.slice(0, 12)}`).join(', ');
+      await tasks.succeed(task.id, this.nodeId, {
+        contentType: out.contentType, bytes: out.bytes,
+        detail: rendered === '' ? 'Rendered from production.' : `Rendered from production: ${rendered}.`,
+        times: { query_runtime: out.querySeconds, render_runtime: out.renderSeconds, runtime: (performance.now() - started) / 1000 },
+      });
+    } catch (error) {
+      const times = { ...(querySeconds === null ? {} : { query_runtime: querySeconds }), runtime: (performance.now() - started) / 1000 };
+      if (error instanceof RenderFailure && error.retry && !controller.signal.aborted && !this.#closed && task.attempts < this.#options.maxAttempts) {
+        await tasks.release(task.id, this.nodeId, true);
+        return;
+      }
+      if (this.#closed) {
+        // Shutting down: another node (or this one after its restart) renders it.
+        await tasks.release(task.id, this.nodeId, false);
+        return;
+      }
+      const message = error instanceof RenderFailure || error instanceof RendererUnavailableError ? error.message
+        : error instanceof Error ? error.message : String(error);
+      await tasks.fail(task.id, this.nodeId, message, times);
+    } finally {
+      clearTimeout(timeout);
+      if (sessionHash !== null) await store.browserSessions.revoke(sessionHash).catch(() => undefined);
+    }
+  }
+
+  /** Stops taking jobs; renders in progress go back to the queue for another node. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const t of [this.#poller, this.#sweeper, this.#canceller]) if (t) clearInterval(t);
+    for (const c of this.#running.values()) c.abort(new Error('The server rendering it is shutting down.'));
+    await Promise.allSettled([...this.#jobs]);
+  }
+}
