@@ -19,6 +19,8 @@ export interface AuthContext {
   /** The real (admin) user when this token was obtained through `POST /login/{user_id}`. */
   sudoUserId?: string;
   permissions: ReadonlySet<string>;
+  /** The models the user's roles grant; absent when they grant every model. */
+  models?: ReadonlySet<string>;
   /** The token's API session workspace (`production` | `dev`), read with the token itself. */
   workspaceId?: string;
 }

@@ -9,7 +9,7 @@ describe('browser session authentication (real SQLite store)', () => {
   let store: Store;
   let userId = '';
   const clock = testClock();
-  const permissions = (): Promise<ReadonlySet<string>> => Promise.resolve(new Set(['develop', 'access_data']));
+  const permissions = (): Promise<{ permissions: ReadonlySet<string> }> => Promise.resolve({ permissions: new Set(['develop', 'access_data']) });
 
   beforeAll(async () => {
     db = await createTestDatabase('sqlite', 'browser_auth');

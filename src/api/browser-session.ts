@@ -96,7 +96,13 @@ export interface BrowserAuthenticator {
  * Browser sessions resolved like tokens: one query (session + the user's UI dev mode), reused for
  * `cacheMs`, kept in step by this node's own writes.
  */
-export function browserAuthenticator(store: Store, permissionsOf: (userId: string) => Promise<ReadonlySet<string>>, cacheMs: number): BrowserAuthenticator {
+/** What a user's roles grant: permissions, and the models (absent = every model). */
+export interface Grants {
+  permissions: ReadonlySet<string>;
+  models?: ReadonlySet<string>;
+}
+
+export function browserAuthenticator(store: Store, grantsOf: (userId: string) => Promise<Grants>, cacheMs: number): BrowserAuthenticator {
   const cache = new Map<string, { at: number; rec: BrowserSessionRecord }>();
   return {
     async authenticate(credentials) {
@@ -119,7 +125,7 @@ export function browserAuthenticator(store: Store, permissionsOf: (userId: strin
         userId: rec.user_id,
         tokenHash: rec.session_hash,
         via: rec.kind,
-        permissions: await permissionsOf(rec.user_id),
+        ...(await grantsOf(rec.user_id)),
         workspaceId: rec.kind === 'ui' && rec.ui_dev_mode ? 'dev' : 'production',
       };
     },

@@ -31,7 +31,7 @@ import { registerRoleRoutes } from './routes/roles.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerUiRoutes, type UiRouteOptions } from './routes/ui.ts';
-import { browserAuthenticator } from './browser-session.ts';
+import { browserAuthenticator, type Grants } from './browser-session.ts';
 import { registerEmbedRoutes } from './routes/embed.ts';
 import { Renderer, type RendererOptions } from '../render/renderer.ts';
 import { registerRenderTaskRoutes } from './routes/render-tasks.ts';
@@ -79,14 +79,15 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   // Permissions change rarely and are not part of the per-token state, so a short cache saves a
   // query per request; this node drops an entry at once when it changes that user's roles.
   const ttl = options.permissionCacheMs ?? 2000;
-  const permissionCache = new Map<string, { at: number; permissions: ReadonlySet<string> }>();
-  const permissionsOf = async (userId: string): Promise<ReadonlySet<string>> => {
+  const permissionCache = new Map<string, { at: number; grants: Grants }>();
+  const grantsOf = async (userId: string): Promise<Grants> => {
     const hit = permissionCache.get(userId);
-    if (hit && Date.now() - hit.at < ttl) return hit.permissions;
-    const permissions = await store.roles.userPermissions(userId);
+    if (hit && Date.now() - hit.at < ttl) return hit.grants;
+    const [permissions, models] = await Promise.all([store.roles.userPermissions(userId), store.roles.userModels(userId)]);
+    const grants: Grants = { permissions, ...(models === null ? {} : { models }) };
     if (permissionCache.size > 10_000) permissionCache.clear();
-    permissionCache.set(userId, { at: Date.now(), permissions });
-    return permissions;
+    permissionCache.set(userId, { at: Date.now(), grants });
+    return grants;
   };
   const tokenTtl = options.tokenCacheMs ?? 2000;
   const tokenCache = new Map<string, { at: number; rec: TokenRecord }>();
@@ -106,7 +107,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     return rec;
   };
 
-  const browsers = browserAuthenticator(store, permissionsOf, tokenTtl);
+  const browsers = browserAuthenticator(store, grantsOf, tokenTtl);
 
   // Expired and revoked tokens and sessions are useless rows; sweep them hourly (any node may; idempotent).
   const sweeper = setInterval(() => {
@@ -124,7 +125,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
         userId: rec.user_id,
         tokenHash: rec.token_hash,
         ...(rec.sudo_user_id !== null ? { sudoUserId: rec.sudo_user_id } : {}),
-        permissions: await permissionsOf(rec.user_id),
+        ...(await grantsOf(rec.user_id)),
         workspaceId: rec.workspace_id,
       };
     },

@@ -31,6 +31,8 @@ export interface RolesRepository {
   createModelSet(input: { name: string; models: readonly string[] }): Promise<ModelSet>;
   /** Union over the user's roles; every known permission when a role's set has all_access. */
   userPermissions(userId: string): Promise<Set<string>>;
+  /** The models the user's roles grant; null when one of them grants all models. */
+  userModels(userId: string): Promise<Set<string> | null>;
 }
 
 const KNOWN_PERMISSIONS = new Set(ALL_PERMISSIONS);
@@ -254,6 +256,21 @@ export function rolesRepository(ctx: StoreContext): RolesRepository {
         }
         return (await loadModelSets(tx, [row.id]))[0]!;
       });
+    },
+
+    async userModels(userId) {
+      const id = parseId(userId);
+      if (id === null) return new Set();
+      const sets = await ctx.db.selectFrom('user_roles')
+        .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+        .innerJoin('model_sets', 'model_sets.id', 'roles.model_set_id')
+        .select(['model_sets.id', 'model_sets.all_access'])
+        .where('user_roles.user_id', '=', id).execute();
+      if (sets.some((set) => bool(set.all_access))) return null;
+      if (sets.length === 0) return new Set();
+      const rows = await ctx.db.selectFrom('model_set_models').select('model')
+        .where('model_set_id', 'in', sets.map((set) => set.id)).execute();
+      return new Set(rows.map((row) => row.model));
     },
 
     async userPermissions(userId) {

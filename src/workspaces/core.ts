@@ -17,6 +17,8 @@ export type WorkspaceKind = 'production' | 'dev';
 export interface Caller {
   readonly userId: string;
   readonly workspace: WorkspaceKind;
+  /** The models the caller's roles grant (Looker's model sets); absent = every model. */
+  readonly models?: ReadonlySet<string>;
 }
 
 /** A resolved workspace of one project for one caller. */

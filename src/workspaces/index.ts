@@ -63,7 +63,10 @@ export class Workspaces {
     for (const project of await this.allProjects()) {
       if (caller.workspace === 'production' && project.deployed_commit === null) continue;
       const loaded = await this.core.load(await this.core.resolve(project, caller));
-      for (const model of Object.values(loaded.project.models)) out.push({ project, loaded, model });
+      for (const model of Object.values(loaded.project.models)) {
+        // Models outside the caller's model sets do not exist for them (Looker answers 404 too).
+        if (caller.models === undefined || caller.models.has(model.name)) out.push({ project, loaded, model });
+      }
     }
     return out.sort((a, b) => (a.model.name < b.model.name ? -1 : a.model.name > b.model.name ? 1 : 0));
   }

@@ -22,7 +22,7 @@ export { content } from './content-call.ts';
 /** The caller with `permission`: their user, permissions and token workspace. */
 export function whoOf(request: FastifyRequest, permission: string): Who {
   const auth = requirePermission(request, permission);
-  return { userId: auth.userId, permissions: auth.permissions, workspace: auth.workspaceId === 'dev' ? 'dev' : 'production' };
+  return { userId: auth.userId, permissions: auth.permissions, workspace: auth.workspaceId === 'dev' ? 'dev' : 'production', ...(auth.models === undefined ? {} : { models: auth.models }) };
 }
 
 /** Reading a dashboard needs `see_lookml_dashboards` for LookML ones, `see_user_dashboards` otherwise. */

@@ -54,7 +54,10 @@ export function registerQueryTaskRoutes(app: FastifyInstance, store: Store, task
       if (typeof resultFormat !== 'string') throw validationFailed([{ field: 'result_format', code: 'missing_field', message: 'result_format is required.' }]);
       const format = formatOf(resultFormat);
       const id = typeof queryId === 'number' ? String(queryId) : queryId;
-      if (typeof id !== 'string' || !(await store.queries.query(id))) {
+      const stored = typeof id === 'string' ? await store.queries.query(id) : null;
+      // Tasks run later without the request, so the model-set check happens here.
+      const model = stored === null ? null : (JSON.parse(stored.body) as { model: string }).model;
+      if (typeof id !== 'string' || model === null || (caller.models !== undefined && !caller.models.has(model))) {
         throw validationFailed([{ field: 'query_id', code: 'invalid', message: `Query ${String(id)} not found.` }]);
       }
       const q = request.query;

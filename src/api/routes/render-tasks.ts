@@ -56,7 +56,7 @@ export function renderTaskJson(t: RenderTaskRecord): Record<string, unknown> {
 
 function requesterOf(request: FastifyRequest): Requester {
   const auth = requireAuth(request);
-  return { userId: auth.userId, permissions: auth.permissions, workspace: auth.workspaceId === 'dev' ? 'dev' : 'production' };
+  return { userId: auth.userId, permissions: auth.permissions, workspace: auth.workspaceId === 'dev' ? 'dev' : 'production', ...(auth.models === undefined ? {} : { models: auth.models }) };
 }
 
 function formatOf(value: string, allowed: readonly RenderFormat[]): RenderFormat {

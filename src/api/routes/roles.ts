@@ -81,6 +81,18 @@ export function registerRoleRoutes(app: FastifyInstance, store: Store, publicUrl
     },
   });
 
+  registerLookerRoute<{ Body: { name?: unknown; models?: unknown } }>(app, {
+    operationId: 'create_model_set',
+    handler: async (request) => {
+      requirePermission(request, 'administer');
+      const { name, models } = request.body;
+      if (typeof name !== 'string' || !Array.isArray(models) || !models.every((m): m is string => typeof m === 'string')) {
+        throw new ApiError('validation_failed', { errors: [{ field: 'body', code: 'missing_field', message: 'name and models (a list of model names) are required.' }] });
+      }
+      return modelSetJson(await call(() => store.roles.createModelSet({ name, models })), base(request));
+    },
+  });
+
   registerLookerRoute<{ Params: { model_set_id: string } }>(app, {
     operationId: 'model_set',
     handler: async (request) => {

@@ -12,7 +12,7 @@ import { toApiError as storeToApiError } from './store-errors.ts';
 /** The caller as the workspaces see them: the token's user and the token's workspace (rule 1/2). */
 export function callerOf(request: FastifyRequest, permission?: string): Caller {
   const auth = permission === undefined ? requireAuth(request) : requirePermission(request, permission);
-  return { userId: auth.userId, workspace: auth.workspaceId === 'dev' ? 'dev' : 'production' };
+  return { userId: auth.userId, workspace: auth.workspaceId === 'dev' ? 'dev' : 'production', ...(auth.models === undefined ? {} : { models: auth.models }) };
 }
 
 function diagnosticDetail(d: Diagnostic): { field: string; code: string; message: string } {
