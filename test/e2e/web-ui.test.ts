@@ -153,7 +153,10 @@ describe('web UI in a real browser', () => {
     await page.goto(`${base}/explore/shop/orders`);
     await page.getByTestId('field-orders.count').click();
     await expectAttribute(page.getByTestId('field-orders.count'), 'aria-pressed', 'true');
-    await page.getByTestId('vis-single_value').check();
+    // The radio is controlled by the URL, which React Router updates in a transition: Playwright's
+    // check() reads the state right after its click, before the transition lands, so click and poll.
+    await page.getByTestId('vis-single_value').click();
+    await expect.poll(() => page.getByTestId('vis-single_value').isChecked(), { timeout: 5000 }).toBe(true);
     await page.getByTestId('explore-run').click();
     await expectText(page.getByTestId('results-vis').getByTestId('single-value').locator('.single-value-number'), '100');
 
