@@ -47,7 +47,8 @@ export interface LookerApiOptions extends AuthRouteOptions, UiRouteOptions {
   /**
    * How long a token lookup is reused (ms). This node updates its entry on every workspace switch
    * and logout it performs, so the token that changed its workspace never sees a stale one here;
-   * changes made through another node reach this one within this time.
+   * changes made through another node reach this one within this time. Default: 2000 on SQLite,
+   * 0 (no cache) on PostgreSQL, where other nodes may share the tokens.
    */
   readonly tokenCacheMs?: number;
   /** Render tasks: browser path, concurrency, timeout, result lifetime (defaults from OVERLOOK_RENDER_* / OVERLOOK_CHROMIUM). */
@@ -89,7 +90,10 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     permissionCache.set(userId, { at: Date.now(), grants });
     return grants;
   };
-  const tokenTtl = options.tokenCacheMs ?? 2000;
+  // A token's row carries its workspace, which PATCH /session on any node may change: with several
+  // nodes on one PostgreSQL a cached row could answer from a workspace the DB already left, so there
+  // every request reads it (one primary-key lookup). A SQLite store has exactly one process.
+  const tokenTtl = options.tokenCacheMs ?? (store.dialect === 'postgres' ? 0 : 2000);
   const tokenCache = new Map<string, { at: number; rec: TokenRecord }>();
   const forget = (userId: string): void => {
     permissionCache.delete(userId);

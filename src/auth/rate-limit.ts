@@ -2,7 +2,13 @@
  * Failed-login throttling: a fixed number of failures per key (client_id, address) within a
  * sliding window. Past the limit, logins for that key are refused until old failures age out,
  * so an attacker can slow a credential down but never lock its owner out for good.
+ *
+ * The failures live in the metadata DB (`login_failures`, migration 0010), not in this process:
+ * every node of a cluster counts the same failures, so spreading guesses over nodes (or waiting
+ * for a node to restart) buys nothing.
  */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/index.ts';
 
 export interface RateLimitOptions {
   /** Failures allowed within the window before further attempts are refused. */
@@ -10,47 +16,45 @@ export interface RateLimitOptions {
   readonly windowMs: number;
   /** Injectable clock for tests. */
   readonly now?: () => number;
-  /** Keys tracked at most (oldest dropped first), so a flood of random keys cannot exhaust memory. */
-  readonly maxKeys?: number;
 }
 
-export class FailureLimiter {
-  private readonly failures = new Map<string, number[]>();
-  private readonly o: Required<RateLimitOptions>;
+/** Typed for `db.withTables<LoginFailureTables>()`: only this module reads or writes the table. */
+export type LoginFailureTables = {
+  login_failures: { key: string; at: string };
+};
 
-  constructor(options: RateLimitOptions) {
-    this.o = { now: () => Date.now(), maxKeys: 100_000, ...options };
+export class FailureLimiter {
+  readonly #db: Kysely<Database & LoginFailureTables>;
+  readonly #o: Required<RateLimitOptions>;
+
+  constructor(db: Kysely<Database>, options: RateLimitOptions) {
+    this.#db = db.withTables<LoginFailureTables>();
+    this.#o = { now: () => Date.now(), ...options };
   }
 
-  private recent(key: string): number[] {
-    const cutoff = this.o.now() - this.o.windowMs;
-    const list = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-    if (list.length === 0) this.failures.delete(key);
-    else this.failures.set(key, list);
-    return list;
+  #cutoff(): string {
+    return new Date(this.#o.now() - this.#o.windowMs).toISOString();
   }
 
   /** Seconds until `key` may try again, or 0 when it may try now. */
-  retryAfterSeconds(key: string): number {
-    const list = this.recent(key);
-    if (list.length < this.o.maxFailures) return 0;
-    const oldest = list[list.length - this.o.maxFailures]!;
-    return Math.max(1, Math.ceil((oldest + this.o.windowMs - this.o.now()) / 1000));
+  async retryAfterSeconds(key: string): Promise<number> {
+    const recent = await this.#db.selectFrom('login_failures').select('at')
+      .where('key', '=', key).where('at', '>', this.#cutoff())
+      .orderBy('at', 'desc').limit(this.#o.maxFailures).execute();
+    if (recent.length < this.#o.maxFailures) return 0;
+    // The oldest of the last `maxFailures` failures must age out before the next attempt.
+    const oldest = Date.parse(recent[recent.length - 1]!.at);
+    return Math.max(1, Math.ceil((oldest + this.#o.windowMs - this.#o.now()) / 1000));
   }
 
-  recordFailure(key: string): void {
-    const list = this.recent(key);
-    list.push(this.o.now());
-    this.failures.delete(key);
-    this.failures.set(key, list);
-    if (this.failures.size > this.o.maxKeys) {
-      const first = this.failures.keys().next();
-      if (!first.done) this.failures.delete(first.value);
-    }
+  async recordFailure(key: string): Promise<void> {
+    await this.#db.insertInto('login_failures').values({ key, at: new Date(this.#o.now()).toISOString() }).execute();
+    // Failures are rare and cost a password check each, so pruning here keeps the table to one window.
+    await this.#db.deleteFrom('login_failures').where('at', '<=', this.#cutoff()).execute();
   }
 
   /** A successful login clears the key's failures. */
-  reset(key: string): void {
-    this.failures.delete(key);
+  async reset(key: string): Promise<void> {
+    await this.#db.deleteFrom('login_failures').where('key', '=', key).execute();
   }
 }

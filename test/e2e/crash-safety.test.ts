@@ -4,90 +4,23 @@
  * mirrors pass `git fsck`, no overlay is half-applied, production serves a commit that was validly
  * deployed, and the interrupted operation can simply be retried.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../../src/workspaces/git/run.ts';
 import { makeRemote } from '../../src/workspaces/git/test-helpers.ts';
+import { ServerProcess } from './server-process.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/overlook.js', import.meta.url));
 const ADMIN = { OVERLOOK_ADMIN_EMAIL: 'root@example.com', OVERLOOK_ADMIN_PASSWORD: 'correct horse battery', OVERLOOK_ADMIN_CLIENT_ID: 'crashadmin', OVERLOOK_ADMIN_CLIENT_SECRET: 'crash-secret-0123456789' };
 const MODEL = 'connection: "demo"\ninclude: "*.view.lkml"\nexplore: t {}\n';
 const view = (value: string): string => `view: t {\n  sql_table_name: t ;;\n  dimension: ws {\n    sql: '${value}' ;;\n  }\n}\n`;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => { resolve(port); });
-    });
-  });
-}
-
-class Server {
-  child: ChildProcess | null = null;
-  /** Everything the server printed, for failure messages. */
-  output = '';
-  readonly url: string;
-  readonly #dataDir: string;
-  readonly #port: number;
-
-  constructor(dataDir: string, port: number) {
-    this.#dataDir = dataDir;
-    this.#port = port;
-    this.url = `http://127.0.0.1:${port}`;
-  }
-
-  async start(): Promise<void> {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(this.#port), '--host', '127.0.0.1', '--data-dir', this.#dataDir, '--log'], {
-      env: { ...process.env, ...ADMIN }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => { reject(new Error(`server did not start: ${out}`)); }, 120_000);
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString('utf8');
-        this.output += c.toString('utf8');
-        if (out.includes('is listening on')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        out += c.toString('utf8');
-        this.output += c.toString('utf8');
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited with ${String(code)}: ${out}`));
-      });
-    });
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => { resolve(); });
-      child.kill('SIGKILL');
-    });
-  }
-}
-
 describe('crash safety of workspace operations (kill -9, restart)', () => {
   let root: string;
   let remote: string;
-  let server: Server;
+  let server: ServerProcess;
   let dataDir: string;
   let token = '';
 
@@ -138,7 +71,7 @@ describe('crash safety of workspace operations (kill -9, restart)', () => {
     await mkdir(join(root, 'remote-root'));
     remote = await makeRemote(join(root, 'remote-root'), { 'ws.model.lkml': MODEL, 't.view.lkml': view('v0') });
     dataDir = join(root, 'data');
-    server = new Server(dataDir, await freePort());
+    server = await ServerProcess.create(dataDir, ADMIN);
     await server.start();
     await login(true);
     expect((await call('POST', '/projects', { name: 'shop', git_remote_url: remote })).status).toBe(200);

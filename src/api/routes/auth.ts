@@ -39,8 +39,8 @@ function loginParams(request: FastifyRequest<{ Body?: Record<string, unknown>; Q
 /** `onTokenRevoked` drops the token (or browser session) from this node's cache as soon as it is logged out. */
 export function registerAuthRoutes(app: FastifyInstance, store: Store, options: AuthRouteOptions = {}, onTokenRevoked: (tokenHash: string) => void = () => undefined): void {
   const ttl = options.tokenTtlSeconds ?? 3600;
-  const byClient = new FailureLimiter({ maxFailures: options.maxFailuresPerClient ?? 10, windowMs: 60_000 });
-  const byAddress = new FailureLimiter({ maxFailures: options.maxFailuresPerAddress ?? 50, windowMs: 60_000 });
+  const byClient = new FailureLimiter(store.db, { maxFailures: options.maxFailuresPerClient ?? 10, windowMs: 60_000 });
+  const byAddress = new FailureLimiter(store.db, { maxFailures: options.maxFailuresPerAddress ?? 50, windowMs: 60_000 });
   const tokenJson = (t: { access_token: string; expires_in: number }): AccessToken => ({
     access_token: t.access_token, token_type: 'Bearer', expires_in: t.expires_in, refresh_token: null,
   });
@@ -52,17 +52,16 @@ export function registerAuthRoutes(app: FastifyInstance, store: Store, options: 
       const { clientId, clientSecret } = loginParams(request);
       const clientKey = `client:${clientId}`;
       const addressKey = `ip:${request.ip}`;
-      const wait = Math.max(byClient.retryAfterSeconds(clientKey), byAddress.retryAfterSeconds(addressKey));
+      const wait = Math.max(...(await Promise.all([byClient.retryAfterSeconds(clientKey), byAddress.retryAfterSeconds(addressKey)])));
       if (wait > 0) {
         throw new ApiError('too_many_requests', { message: 'Too many failed logins. Try again later.', headers: { 'retry-after': String(wait) } });
       }
       const cred = await call(() => store.credentials.verifyApi3(clientId, clientSecret));
       if (!cred) {
-        byClient.recordFailure(clientKey);
-        byAddress.recordFailure(addressKey);
+        await Promise.all([byClient.recordFailure(clientKey), byAddress.recordFailure(addressKey)]);
         throw new ApiError('not_found', { message: 'Not found' });
       }
-      byClient.reset(clientKey);
+      await byClient.reset(clientKey);
       const issued = await call(() => store.tokens.issueToken({ userId: cred.user_id, ...(cred.credential_id !== null ? { credentialId: cred.credential_id } : {}), ttlSeconds: ttl }));
       return tokenJson(issued);
     },

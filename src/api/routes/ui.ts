@@ -39,22 +39,21 @@ function credentialsFrom(body: unknown): { email: string; password: string } {
 /** `onSessionEnded` drops the session from this node's cache as soon as it is signed out. */
 export function registerUiRoutes(app: FastifyInstance, store: Store, options: UiRouteOptions, onSessionEnded: (sessionHash: string) => void): void {
   // Same throttling as the API's `POST /login`: per account and per address, per minute.
-  const byAccount = new FailureLimiter({ maxFailures: options.maxFailuresPerClient ?? 10, windowMs: 60_000 });
-  const byAddress = new FailureLimiter({ maxFailures: options.maxFailuresPerAddress ?? 50, windowMs: 60_000 });
+  const byAccount = new FailureLimiter(store.db, { maxFailures: options.maxFailuresPerClient ?? 10, windowMs: 60_000 });
+  const byAddress = new FailureLimiter(store.db, { maxFailures: options.maxFailuresPerAddress ?? 50, windowMs: 60_000 });
 
   app.post(`${UI_PREFIX}/login`, { config: { lookerAuth: false } }, async (request, reply) => {
     const { email, password } = credentialsFrom(request.body);
     const accountKey = `email:${email.trim().toLowerCase()}`;
     const addressKey = `ip:${request.ip}`;
-    const wait = Math.max(byAccount.retryAfterSeconds(accountKey), byAddress.retryAfterSeconds(addressKey));
+    const wait = Math.max(...(await Promise.all([byAccount.retryAfterSeconds(accountKey), byAddress.retryAfterSeconds(addressKey)])));
     if (wait > 0) throw new ApiError('too_many_requests', { message: 'Too many failed sign-ins. Try again in a minute.', headers: { 'retry-after': String(wait) } });
     const login = await call(() => store.credentials.verifyEmailLogin(email, password));
     if (!login) {
-      byAccount.recordFailure(accountKey);
-      byAddress.recordFailure(addressKey);
+      await Promise.all([byAccount.recordFailure(accountKey), byAddress.recordFailure(addressKey)]);
       throw new ApiError('unauthorized', { message: 'Wrong email or password.' });
     }
-    byAccount.reset(accountKey);
+    await byAccount.reset(accountKey);
     const user = found(await call(() => store.users.user(login.user_id)));
     const session = await call(() => startBrowserSession(request, reply, store, {
       userId: user.id, kind: 'ui', ...(options.uiSessionTtlSeconds === undefined ? {} : { ttlSeconds: options.uiSessionTtlSeconds }),
