@@ -40,6 +40,8 @@ export interface LookerApiOptions extends AuthRouteOptions, UiRouteOptions {
   readonly publicUrl?: string;
   /** Where git mirrors and hosted project repositories live (the server's data dir). */
   readonly dataDir: string;
+  /** Where projects created without a git remote get their repository; shared by every node of a cluster. */
+  readonly hostedGitDir?: string;
   /** Per-user query concurrency, queue timeout, result cache. */
   readonly queries?: QueryRunnerOptions;
   /** How long a user's permissions are reused before the roles are read again (ms). */
@@ -66,7 +68,7 @@ export interface LookerApi {
 }
 
 export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
-  const workspaces = new Workspaces(store, { dataDir: options.dataDir });
+  const workspaces = new Workspaces(store, { dataDir: options.dataDir, ...(options.hostedGitDir === undefined ? {} : { hostedGitDir: options.hostedGitDir }) });
   const drivers = new ConnectionManager();
   const runner = new QueryRunner(store, workspaces, drivers, options.queries ?? {});
   // Task results are stored for any node to serve, so their lookml_links use the configured public

@@ -61,18 +61,20 @@ program
   .option('--port <port>', 'port to listen on (env OVERLOOK_PORT)', portOption, Number(process.env.OVERLOOK_PORT ?? 19999))
   .option('--host <host>', 'interface to listen on (0.0.0.0 for all)', '127.0.0.1')
   .option('--data-dir <dir>', 'data folder: metadata DB, looker.ini (env OVERLOOK_DATA_DIR)', process.env.OVERLOOK_DATA_DIR ?? '.overlook')
+  .option('--hosted-git-dir <dir>', 'where projects made without a git remote keep their repository; in a cluster, a folder every node shares (env OVERLOOK_HOSTED_GIT_DIR; default <data-dir>/repos)', process.env.OVERLOOK_HOSTED_GIT_DIR)
   .option('--public-url <url>', 'URL clients reach the server at, when behind a proxy')
   .option('--log', 'structured JSON request logs on stdout')
   .option('--demo', 'add the demo: DuckDB connection "thelook" with generated data and the thelook project, deployed')
   .option('--tls-cert <pem>', 'serve HTTPS with this PEM certificate file (needs --tls-key; embedding needs HTTPS)')
   .option('--tls-key <pem>', 'private key (PEM file) of --tls-cert')
-  .action(async (opts: { port: number; host: string; dataDir: string; publicUrl?: string; log?: boolean; demo?: boolean; tlsCert?: string; tlsKey?: string }) => {
+  .action(async (opts: { port: number; host: string; dataDir: string; hostedGitDir?: string; publicUrl?: string; log?: boolean; demo?: boolean; tlsCert?: string; tlsKey?: string }) => {
     if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) program.error('error: --tls-cert and --tls-key go together');
     await serve({
       ...(opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { tls: { cert: readFileSync(opts.tlsCert, 'utf8'), key: readFileSync(opts.tlsKey, 'utf8') } } : {}),
       port: opts.port, host: opts.host, dataDir: opts.dataDir,
       ...(process.env.OVERLOOK_DATABASE_URL ? { databaseUrl: process.env.OVERLOOK_DATABASE_URL } : {}),
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+      ...(opts.hostedGitDir ? { api: { hostedGitDir: opts.hostedGitDir } } : {}),
       logger: opts.log ?? false,
       demo: opts.demo ?? false,
     });

@@ -33,6 +33,8 @@ export interface ResolvedWorkspace {
 
 export interface CoreOptions {
   readonly dataDir: string;
+  /** Where projects created without a remote keep their repository (default `<dataDir>/repos`). */
+  readonly hostedGitDir?: string;
   readonly maxCachedWorkspaces?: number;
   /** Approximate heap bound of the assembled workspaces kept (ContentCacheOptions.maxWorkspaceBytes). */
   readonly maxCachedWorkspaceBytes?: number;
@@ -53,7 +55,7 @@ export class WorkspaceCore {
 
   constructor(store: Store, options: CoreOptions) {
     this.store = store;
-    this.repos = new RepoManager(options.dataDir);
+    this.repos = new RepoManager(options.dataDir, options.hostedGitDir);
     this.content = new ContentCache({
       ...(options.maxCachedWorkspaces === undefined ? {} : { maxWorkspaces: options.maxCachedWorkspaces }),
       ...(options.maxCachedWorkspaceBytes === undefined ? {} : { maxWorkspaceBytes: options.maxCachedWorkspaceBytes }),

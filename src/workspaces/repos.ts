@@ -87,13 +87,20 @@ export class RepoManager {
   /** Mirror ref writes running off the request path. */
   readonly #background = new Set<Promise<void>>();
 
-  constructor(dataDir: string) {
+  readonly #hostedRoot: string;
+
+  /** `hostedDir`: where projects without a remote get their repository (default `<dataDir>/repos`). */
+  constructor(dataDir: string, hostedDir?: string) {
     this.#root = path.resolve(dataDir);
+    this.#hostedRoot = hostedDir === undefined ? path.join(this.#root, 'repos') : path.resolve(hostedDir);
   }
 
-  /** Where a hosted project's own bare repository lives. */
+  /**
+   * Where a hosted project's own bare repository lives. Its path is the project's remote URL in the
+   * DB, so in a cluster every node must reach it: a shared folder (`--hosted-git-dir`), not a data dir.
+   */
   hostedRepoPath(projectId: string): string {
-    return path.join(this.#root, 'repos', `${projectId}.git`);
+    return path.join(this.#hostedRoot, `${projectId}.git`);
   }
 
   // Asked on every request that resolves a workspace: computed once per (project, remote).
@@ -249,6 +256,11 @@ export class RepoManager {
     if (repo) await this.flush(repo);
     await Promise.all([...this.#background]);
     await repo?.reader.close();
+  }
+
+  /** The project's mirror if this node has opened it (readiness checks look at it without opening one). */
+  opened(projectId: string): ProjectRepo | undefined {
+    return this.#repos.get(projectId);
   }
 
   hostedRepoExists(projectId: string): boolean {

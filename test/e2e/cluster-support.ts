@@ -82,7 +82,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const remote = await makeRemote(join(root, 'remote'), {
     'shop.model.lkml': clusterModel, 'orders.view.lkml': clusterOrders(warehouse, 'prod'), 'slow.view.lkml': clusterSlow(warehouse, options.slowSeconds ?? 1),
   });
-  const env = { ...CLUSTER_ADMIN, OVERLOOK_DATABASE_URL: metadataUrl, ...(options.env ?? {}) };
+  // Projects made without a remote keep their repository in a folder every node shares (NFS in real life).
+  const env = { ...CLUSTER_ADMIN, OVERLOOK_DATABASE_URL: metadataUrl, OVERLOOK_HOSTED_GIT_DIR: join(root, 'hosted'), ...(options.env ?? {}) };
   const nodes = await Promise.all(Array.from({ length: options.nodes }, (_, i) => ServerProcess.create(join(root, `node-${i}`), env)));
   await Promise.all(nodes.map((n) => n.start()));
 

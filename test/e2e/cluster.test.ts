@@ -169,6 +169,25 @@ describe('a cluster of three nodes', () => {
     expect(sent).toBeGreaterThanOrEqual(REQUESTS);
   }, 300_000);
 
+  it('a project made without a remote lives in the shared hosted folder: written, committed and deployed through different nodes', async () => {
+    const dev = await c.login(1);
+    expect((await c.http(1, dev, 'PATCH', '/session', { workspace_id: 'dev' })).status).toBe(200);
+    const created = await c.http(1, dev, 'POST', '/projects', { name: 'notes' });
+    expect(created.status).toBe(200);
+    expect((await c.http(2, dev, 'PUT', '/projects/notes/ide/file', { path: 'notes.model.lkml', content: 'connection: "warehouse"\ninclude: "*.view.lkml"\nexplore: notes {}\n' })).status).toBe(200);
+    expect((await c.http(0, dev, 'PUT', '/projects/notes/ide/file', {
+      path: 'notes.view.lkml', content: `view: notes {\n  sql_table_name: ${c.warehouse}.orders ;;\n  dimension: note { type: string sql: 'hosted' ;; }\n  measure: count { type: count }\n}\n`,
+    })).status).toBe(200);
+    const committed = await c.http(2, dev, 'POST', '/projects/notes/ide/commit', { message: 'notes through node C' });
+    expect(committed.status).toBe(200);
+    const branch = ((await c.http(0, dev, 'GET', '/projects/notes/git_branch')).json as { name: string }).name;
+    expect((await c.http(0, dev, 'POST', `/projects/notes/deploy_ref_to_production?branch=${encodeURIComponent(branch)}`)).status).toBe(204);
+    for (let node = 0; node < 3; node++) {
+      const res = await c.http(node, await c.login(node), 'POST', '/queries/run/json', { model: 'notes', view: 'notes', fields: ['notes.note', 'notes.count'] });
+      expect(res.json).toEqual([{ 'notes.note': 'hosted', 'notes.count': 100 }]);
+    }
+  });
+
   it('failed logins count on every node: spreading guesses over nodes does not help', async () => {
     let refused = 0;
     for (let i = 0; i < 12; i++) {
