@@ -36,6 +36,8 @@ declare module 'autocannon' {
     readonly non2xx: number;
     readonly '2xx': number;
     readonly requests: AutocannonStats & { readonly sent: number };
+    /** Milliseconds. */
+    readonly latency: AutocannonStats & { readonly p50: number; readonly p99: number };
     readonly statusCodeStats: Readonly<Record<string, { readonly count: number }>>;
   }
 

@@ -20,6 +20,7 @@ import type {
   WorkspacesBranchesResult, WorkspacesUsersResult,
 } from './protocol.ts';
 import { renderReport } from './report.ts';
+import { runClusterBench } from './cluster.ts';
 import { runRenderBench } from './render.ts';
 import { generateProject } from './synthetic.ts';
 
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
   const queriesInline = expect<QueriesInlineResult>(runWorker('queries-inline'), 'queries-inline');
   const queriesSql = expect<QueriesSqlResult>(runWorker('queries-sql'), 'queries-sql');
   const render = runRenderBench(log);
+  const cluster = runClusterBench(log);
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const report = renderReport(
     { parseOverlook, parsePeer, compileOverlook, compileMalloy, run, apiOverlook, apiBare, workspacesBranches, workspacesUsers, queriesInline, queriesSql },
@@ -129,8 +131,8 @@ async function main(): Promise<void> {
       elapsedS: (performance.now() - started) / 1000,
     },
   );
-  writeFileSync(join(OUT_DIR, 'results.md'), `${report}\n${render}`);
-  process.stdout.write(`${report}\n${render}`);
+  writeFileSync(join(OUT_DIR, 'results.md'), `${report}\n${render}\n${cluster}`);
+  process.stdout.write(`${report}\n${render}\n${cluster}`);
   log(`wrote ${join(OUT_DIR, 'results.md')}`);
 }
 
