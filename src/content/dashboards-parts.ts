@@ -5,7 +5,7 @@
  */
 import { canonicalQuery, type CanonicalQuery } from '../queries/canonical.ts';
 import type {
-  DashboardElementRecord, DashboardFilterRecord, DashboardLayoutComponentRecord, QueryRecord,
+  DashboardElementRecord, DashboardFilterRecord, DashboardLayoutComponentRecord, DashboardLayoutRecord, QueryRecord,
 } from '../store/index.ts';
 import {
   elementQueryWithFilters, listenFromResultMaker, nextPlacement, renameListen, resolveFilterValues, type ListenEntry, type Placement,
@@ -28,6 +28,10 @@ const FILTER_ATTRS = [
   'required', 'ui_config',
 ] as const;
 const COMPONENT_ATTRS = ['row', 'column', 'width', 'height', 'deleted', 'granular_row', 'granular_column', 'granular_width', 'granular_height'] as const;
+/** Writable DashboardLayout members kept in `attrs` (`active` is a column). */
+const LAYOUT_ATTRS = ['type', 'column_width', 'width', 'label', 'description', 'order', 'lookml_link_id'] as const;
+/** The layout types of Looker's dashboards (`layout:` in LookML dashboards). */
+const LAYOUT_TYPES = ['newspaper', 'static', 'tile', 'grid'] as const;
 const FILTER_DEFAULTS = { allow_multiple_values: true, required: false, listens_to_filters: [] as string[] };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -181,13 +185,16 @@ export class DashboardParts {
       listen = this.#autoListen(await this.#store.dashboards.filters(dashboard.record.id), query ? JSON.parse(query.body) as CanonicalQuery : null);
     }
     if (listen.length > 0) attrs.listen = listen;
-    const layouts = await this.#store.dashboards.layouts(dashboard.record.id);
-    const active = layouts.find((l) => l.active) ?? layouts[0];
-    const existing = active ? (await this.#store.dashboards.layoutComponents(active.id)).map(placementOf).filter((p): p is Placement => p !== null) : [];
+    // Each layout places the new tile in its own first free slot.
+    const byLayout = new Map<string, Record<string, unknown>>();
+    for (const layout of await this.#store.dashboards.layouts(dashboard.record.id)) {
+      const placed = (await this.#store.dashboards.layoutComponents(layout.id)).map(placementOf).filter((p): p is Placement => p !== null);
+      byLayout.set(layout.id, { ...nextPlacement(placed) });
+    }
     const record = await this.#store.dashboards.createElement({
       dashboard_id: dashboard.record.id, type, title: input.title === null ? null : text(input.title, 'title') ?? null,
       query_id: queryId, look_id: lookId, attrs,
-    }, { ...nextPlacement(existing) });
+    }, { ...nextPlacement([]) }, byLayout);
     return this.#d.elementView(who, record);
   }
 
@@ -291,10 +298,108 @@ export class DashboardParts {
 
   // Layouts ------------------------------------------------------------------------------------------
 
+  /**
+   * A new layout on a dashboard the caller may edit, with a component for every element: placed as
+   * in the active layout, or (unplaced there) in the first free slot. Inactive unless `active: true`,
+   * which makes it the dashboard's only active layout.
+   */
+  async createLayout(who: Who, input: DashboardInput): Promise<DashboardLayoutRecord> {
+    const dashboardId = text(input.dashboard_id, 'dashboard_id');
+    if (dashboardId === undefined || dashboardId === '') throw new ContentError('invalid', 'dashboard_id is required.', 'dashboard_id');
+    const dashboard = await this.#d.editable(who, dashboardId);
+    const active = this.#activeFlag(input.active) ?? false;
+    const layouts = await this.#store.dashboards.layouts(dashboard.record.id);
+    const current = layouts.find((l) => l.active) ?? layouts[0];
+    const from = new Map((current ? await this.#store.dashboards.layoutComponents(current.id) : []).map((c) => [c.dashboard_element_id, c]));
+    const components = new Map<string, Record<string, unknown>>();
+    const placed: Placement[] = [];
+    const unplaced: string[] = [];
+    for (const e of await this.#store.dashboards.elements(dashboard.record.id)) {
+      const c = from.get(e.id);
+      const p = c ? placementOf(c) : null;
+      if (c && p) {
+        components.set(e.id, pickAttrs(c.attrs, COMPONENT_ATTRS));
+        placed.push(p);
+      } else {
+        unplaced.push(e.id);
+      }
+    }
+    for (const id of unplaced) {
+      const p = nextPlacement(placed);
+      placed.push(p);
+      components.set(id, { ...p });
+    }
+    return this.#store.dashboards.createLayout({ dashboard_id: dashboard.record.id, active, attrs: { type: 'newspaper', ...this.#layoutAttrs(input) } }, components);
+  }
+
+  #activeFlag(value: unknown): boolean | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'boolean') throw new ContentError('invalid', 'active must be a boolean.', 'active');
+    return value;
+  }
+
+  #layoutAttrs(input: DashboardInput): Record<string, unknown> {
+    const attrs = pickAttrs(input, LAYOUT_ATTRS);
+    if (attrs.type !== undefined && !(LAYOUT_TYPES as readonly unknown[]).includes(attrs.type)) {
+      throw new ContentError('invalid', `type must be one of ${LAYOUT_TYPES.join(', ')}.`, 'type');
+    }
+    for (const k of ['column_width', 'width'] as const) {
+      const v = attrs[k];
+      if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) throw new ContentError('invalid', `${k} must be a positive integer.`, k);
+    }
+    if (attrs.order !== undefined && attrs.order !== null && (typeof attrs.order !== 'number' || !Number.isInteger(attrs.order))) {
+      throw new ContentError('invalid', 'order must be an integer.', 'order');
+    }
+    for (const k of ['label', 'description', 'lookml_link_id'] as const) {
+      if (attrs[k] !== undefined && attrs[k] !== null && typeof attrs[k] !== 'string') throw new ContentError('invalid', `${k} must be a string.`, k);
+    }
+    return attrs;
+  }
+
+  async #editableLayout(who: Who, id: string): Promise<{ detail: DashboardDetail; layout: LayoutView }> {
+    const found = await this.layout(who, id);
+    await this.#d.editable(who, found.detail.view.record.id);
+    return found;
+  }
+
+  /**
+   * Layout attributes, and which layout is active: `active: true` makes this the only active one;
+   * a dashboard always keeps one, so the active layout is not switched off directly.
+   */
+  async updateLayout(who: Who, id: string, input: DashboardInput): Promise<DashboardLayoutRecord> {
+    const { layout } = await this.#editableLayout(who, id);
+    const record = layout.layout;
+    const dashboardId = input.dashboard_id === null ? undefined : text(input.dashboard_id, 'dashboard_id');
+    if (dashboardId !== undefined && dashboardId !== record.dashboard_id) {
+      throw new ContentError('invalid', `Dashboard layout ${id} belongs to dashboard ${record.dashboard_id}; a layout cannot move to another dashboard.`, 'dashboard_id');
+    }
+    const active = this.#activeFlag(input.active);
+    if (active === false && record.active) {
+      throw new ContentError('invalid', 'A dashboard always has an active layout: make another layout active instead of deactivating this one.', 'active');
+    }
+    const attrs = this.#layoutAttrs(input);
+    const updated = await this.#store.dashboards.updateLayout(record.id, {
+      ...(active === true && !record.active ? { active: true } : {}),
+      ...(Object.keys(attrs).length > 0 ? { attrs: { ...record.attrs, ...attrs } } : {}),
+    });
+    if (!updated) throw new ContentError('not_found', `Dashboard layout ${id} not found.`);
+    return updated;
+  }
+
+  /** Removes an inactive layout and its components (the active one stays until another is activated). */
+  async deleteLayout(who: Who, id: string): Promise<void> {
+    const { layout } = await this.#editableLayout(who, id);
+    if (layout.layout.active) {
+      throw new ContentError('invalid', `Dashboard layout ${id} is the dashboard's active layout: make another layout active before deleting it.`, 'active');
+    }
+    await this.#store.dashboards.deleteLayout(layout.layout.id);
+  }
+
   async updateComponent(who: Who, id: string, input: DashboardInput): Promise<DashboardLayoutComponentRecord> {
     const { detail, component } = await this.component(who, id);
     await this.#d.editable(who, detail.view.record.id);
     const patch = pickAttrs(input, COMPONENT_ATTRS);
+    if (patch.deleted !== undefined && typeof patch.deleted !== 'boolean') throw new ContentError('invalid', 'deleted must be a boolean.', 'deleted');
     for (const [k, v] of Object.entries(patch)) {
       if (k === 'deleted') continue;
       if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) throw new ContentError('invalid', `${k} must be a non-negative integer.`, k);

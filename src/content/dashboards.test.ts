@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalQuery } from '../queries/canonical.ts';
-import { dev, newUser, prod, setupEnv, type Env } from '../workspaces/test-support.ts';
+import { dev, newUser, prod, pushFiles, setupEnv, type Env } from '../workspaces/test-support.ts';
 import { ContentAccess } from './access.ts';
 import { DashboardParts } from './dashboards-parts.ts';
 import { Dashboards, type Who } from './dashboards.ts';
@@ -59,6 +59,75 @@ const OVERVIEW = `- dashboard: overview
     width: 12
     height: 6
 `;
+const pulse = (title: string, body: string): string => `- dashboard: pulse\n  title: ${title}\n  layout: newspaper\n${body}`;
+const PULSE_V1 = pulse('Pulse', `  filters:
+  - name: Status
+    title: Status
+    type: field_filter
+    default_value: complete
+    model: shop
+    explore: orders
+    field: orders.status
+  elements:
+  - name: count
+    title: Count
+    model: shop
+    explore: orders
+    type: single_value
+    fields: [orders.count]
+    listen:
+      Status: orders.status
+    row: 0
+    col: 0
+    width: 6
+    height: 4
+  - name: old_note
+    type: text
+    body_text: Going away
+    row: 0
+    col: 6
+    width: 6
+    height: 4
+`);
+const PULSE_V2 = pulse('Pulse 2', `  filters:
+  - name: Status
+    title: Status
+    type: field_filter
+    default_value: pending
+    model: shop
+    explore: orders
+    field: orders.status
+  - name: Region
+    title: Region
+    type: field_filter
+    model: shop
+    explore: orders
+    field: orders.region
+  elements:
+  - name: count
+    title: Orders
+    model: shop
+    explore: orders
+    type: single_value
+    fields: [orders.count]
+    listen:
+      Status: orders.status
+      Region: orders.region
+    row: 4
+    col: 0
+    width: 12
+    height: 4
+  - name: by_region
+    title: By region
+    model: shop
+    explore: orders
+    type: looker_bar
+    fields: [orders.region, orders.count]
+    row: 0
+    col: 0
+    width: 24
+    height: 4
+`);
 const DRAFT = '- dashboard: draft\n  title: Draft\n  elements:\n  - name: n\n    model: shop\n    explore: orders\n    type: single_value\n    fields: [orders.count]\n';
 
 let env: Env;
@@ -177,6 +246,49 @@ describe('user-defined dashboards', () => {
     expect(final.layouts[0]?.components.map((x) => x.dashboard_element_id)).toEqual([b.record.id, c.record.id]);
   });
 
+  it('adds layouts placed like the active one, switches the active layout, and places new tiles per layout', async () => {
+    const d = await dashboards.create(alice, { title: 'Two layouts', folder_id: '1' });
+    const a = await parts.createElement(alice, { dashboard_id: d.record.id, body_text: 'a' });
+    const b = await parts.createElement(alice, { dashboard_id: d.record.id, body_text: 'b' });
+    const first = (await dashboards.detail(alice, d.record.id)).layouts[0];
+    const firstId = first?.layout.id ?? '';
+    const componentIn = async (layoutId: string, elementId: string): Promise<string> =>
+      (await parts.layout(alice, layoutId)).layout.components.find((c) => c.dashboard_element_id === elementId)?.id ?? '';
+    await parts.updateComponent(alice, await componentIn(firstId, a.record.id), { row: 10, width: 24 });
+
+    const second = await parts.createLayout(alice, { dashboard_id: d.record.id, label: 'Phone', column_width: 4 });
+    expect(second).toMatchObject({ dashboard_id: d.record.id, active: false, attrs: { type: 'newspaper', label: 'Phone', column_width: 4 } });
+    expect((await parts.layout(alice, second.id)).layout.components.map((c) => [c.dashboard_element_id, c.attrs])).toEqual([
+      [a.record.id, { row: 10, column: 0, width: 24, height: 6 }], [b.record.id, { row: 0, column: 8, width: 8, height: 6 }],
+    ]);
+    for (const [input, field] of [[{ type: 'masonry' }, 'type'], [{ width: 0 }, 'width'], [{ active: 'yes' }, 'active'], [{ order: 1.5 }, 'order'], [{}, 'dashboard_id']] as const) {
+      const refused = await refusal(parts.createLayout(alice, { ...(field === 'dashboard_id' ? {} : { dashboard_id: d.record.id }), ...input }));
+      expect([refused.code, refused.field]).toEqual(['invalid', field]);
+    }
+
+    const activated = await parts.updateLayout(alice, second.id, { active: true, label: 'Mobile' });
+    expect(activated).toMatchObject({ active: true, attrs: { label: 'Mobile', column_width: 4 } });
+    expect((await dashboards.detail(alice, d.record.id)).layouts.map((l) => [l.layout.id, l.layout.active])).toEqual([[firstId, false], [second.id, true]]);
+    await parts.updateComponent(alice, await componentIn(second.id, b.record.id), { row: 0, column: 0, width: 24 });
+    const c = await parts.createElement(alice, { dashboard_id: d.record.id, body_text: 'c' });
+    const placedIn = async (layoutId: string): Promise<unknown> =>
+      (await parts.layout(alice, layoutId)).layout.components.find((x) => x.dashboard_element_id === c.record.id)?.attrs;
+    expect(await placedIn(firstId)).toEqual({ row: 0, column: 0, width: 8, height: 6 });
+    expect(await placedIn(second.id)).toEqual({ row: 16, column: 0, width: 8, height: 6 });
+
+    const off = await refusal(parts.updateLayout(alice, second.id, { active: false }));
+    expect([off.code, off.field]).toEqual(['invalid', 'active']);
+    const moved = await refusal(parts.updateLayout(alice, second.id, { dashboard_id: '99999' }));
+    expect([moved.code, moved.field]).toEqual(['invalid', 'dashboard_id']);
+    const activeGone = await refusal(parts.deleteLayout(alice, second.id));
+    expect([activeGone.code, activeGone.field]).toEqual(['invalid', 'active']);
+    expect((await refusal(parts.updateLayout(viewer, second.id, { label: 'x' }))).code).toBe('forbidden');
+    expect((await refusal(parts.deleteLayout(bob, '99999'))).code).toBe('not_found');
+    await parts.deleteLayout(alice, firstId);
+    expect((await dashboards.detail(alice, d.record.id)).layouts.map((l) => l.layout.id)).toEqual([second.id]);
+    expect((await refusal(parts.layout(alice, firstId))).code).toBe('not_found');
+  });
+
   it('copies with Looker\'s titles, keeps titles unique per folder, and searches', async () => {
     const d = await dashboards.create(alice, { title: 'Weekly', folder_id: '1' });
     await parts.createElement(alice, { dashboard_id: d.record.id, body_text: 'x' });
@@ -271,5 +383,49 @@ describe('LookML dashboards', () => {
     expect((await dashboards.importLookml(alice, 'shop::overview', '1', {})).record.title).toBe('Overview (copy)');
     expect((await dashboards.importLookml(alice, 'shop::overview', '1', { title: 'Mine' })).record.title).toBe('Mine');
     expect((await refusal(dashboards.importLookml(alice, 'shop::nope', '1', {}))).code).toBe('not_found');
+    const lookmlLayout = await refusal(parts.updateLayout(alice, 'shop::overview::layout', { label: 'x' }));
+    expect([lookmlLayout.code, lookmlLayout.field]).toEqual(['invalid', 'dashboard_id']);
+    expect((await refusal(parts.createLayout(alice, { dashboard_id: 'shop::overview' }))).field).toBe('dashboard_id');
+  });
+
+  it('syncs linked dashboards the caller may edit to the production LookML dashboard, keeping ids of what still exists', async () => {
+    await pushFiles(env.root, env.remote, 'main', { 'dashboards/pulse.dashboard.lookml': PULSE_V1 });
+    await env.workspaces.deployRefToProduction('shop', prod(alice.userId), { branch: 'main' });
+    const inProduction = (who: Who): Who => ({ ...who, workspace: 'production' });
+    const a = await dashboards.importLookml(inProduction(alice), 'shop::pulse', '1', {});
+    const mine = await dashboards.importLookml(inProduction(alice), 'shop::pulse', (await dashboards.folders.personalFolder(alice.userId)).id, { title: 'My pulse' });
+    const bobs = await dashboards.importLookml(inProduction(bob), 'shop::pulse', (await dashboards.folders.personalFolder(bob.userId)).id, {});
+    await dashboards.create(alice, { title: 'Pulse 2', folder_id: '1' });
+    const before = await dashboards.detail(alice, a.record.id);
+    const [count, note] = before.elements;
+    const status = before.filters[0];
+    await parts.createElement(alice, { dashboard_id: a.record.id, body_text: 'a tile of my own' });
+    // A draft on Alice's branch: sync must not take it.
+    await env.workspaces.writeFile('shop', dev(alice.userId), 'dashboards/pulse.dashboard.lookml', pulse('Draft pulse', '  elements: []\n'));
+    await pushFiles(env.root, env.remote, 'main', { 'dashboards/pulse.dashboard.lookml': PULSE_V2 });
+    await env.workspaces.deployRefToProduction('shop', prod(alice.userId), { branch: 'main' });
+
+    expect(await dashboards.syncLookml(alice, 'shop::pulse')).toEqual([a.record.id, mine.record.id]);
+    const after = await dashboards.detail(alice, a.record.id);
+    expect(after.view.record).toMatchObject({ title: 'Pulse', attrs: { lookml_link_id: 'shop::pulse' } });
+    expect(after.elements.map((e) => [e.record.title, e.record.attrs.lookml_link_id, e.listen.map((l) => l.dashboard_filter_name)])).toEqual([
+      ['Orders', 'count', ['Status', 'Region']], ['By region', 'by_region', []],
+    ]);
+    expect(after.elements[0]?.record.id).toBe(count?.record.id);
+    expect(after.elements.map((e) => e.record.id)).not.toContain(note?.record.id);
+    expect(after.filters.map((f) => [f.name, f.attrs.default_value])).toEqual([['Status', 'pending'], ['Region', null]]);
+    expect(after.filters[0]?.id).toBe(status?.id);
+    expect(after.layouts[0]?.components.map((c) => c.attrs)).toEqual([{ row: 4, column: 0, width: 12, height: 4 }, { row: 0, column: 0, width: 24, height: 4 }]);
+    expect((await parts.elementQuery(alice, count?.record.id ?? '', { Region: 'EU' })).query.filters).toEqual({ 'orders.region': 'EU', 'orders.status': 'pending' });
+    expect((await dashboards.get(alice, mine.record.id)).record.title).toBe('Pulse 2');
+    expect((await dashboards.detail(bob, bobs.record.id)).elements.map((e) => e.record.title)).toEqual(['Count', null]);
+
+    expect(await dashboards.syncLookml(bob, 'shop::pulse', [bobs.record.id, a.record.id])).toEqual([a.record.id, bobs.record.id]);
+    expect((await dashboards.detail(bob, bobs.record.id)).elements.map((e) => e.record.title)).toEqual(['Orders', 'By region']);
+    expect(await dashboards.syncLookml(viewer, 'shop::pulse')).toEqual([]);
+    await dashboards.update(alice, a.record.id, { lookml_link_id: null });
+    expect(await dashboards.syncLookml(alice, 'shop::pulse')).toEqual([mine.record.id]);
+    expect((await refusal(dashboards.syncLookml(alice, 'shop::draft'))).code).toBe('not_found');
+    expect((await refusal(dashboards.syncLookml(alice, 'pulse'))).field).toBe('lookml_dashboard_id');
   });
 });

@@ -13,7 +13,8 @@ import { LOOKML_FOLDER_ID, type DashboardDetail, type DashboardView, type Elemen
 import { ContentError } from './errors.ts';
 import type { FolderView, Folders } from './folders.ts';
 import {
-  findLookmlDashboard, isLookmlDashboardId, lookmlDashboardDetail, lookmlDashboardView, lookmlDashboards,
+  findLookmlDashboard, isLookmlDashboardId, lookmlDashboardDetail, lookmlDashboardView, lookmlDashboards, lookmlSyncPlan,
+  parseLookmlDashboardId,
 } from './lookml-dashboards.ts';
 
 /** The caller of a dashboard operation: who they are, their permissions and their token's workspace. */
@@ -292,20 +293,40 @@ export class Dashboards {
     const taken = (await this.store.dashboards.allDashboards({ folderId })).map((d) => d.title);
     const title = wanted !== undefined && wanted !== '' ? wanted : copyTitle(src.title, taken);
     if (wanted !== undefined && wanted !== '') await this.#assertUniqueTitle(folderId, title);
-    const layout = detail.layouts[0];
+    const plan = lookmlSyncPlan(detail);
     const record = await this.store.dashboards.createDashboard({
       title, description: text(input.description, 'description') ?? src.description, folder_id: folderId, user_id: who.userId,
-      attrs: { ...src.attrs, ...pickAttrs(input, DASHBOARD_ATTRS), lookml_link_id: lookmlId },
-      layout: { type: 'newspaper', ...(layout ? { lookml_link_id: layout.layout.attrs.lookml_link_id ?? null } : {}) },
+      attrs: { ...plan.attrs, ...pickAttrs(input, DASHBOARD_ATTRS), lookml_link_id: src.id }, layout: plan.layout,
     });
-    for (const f of detail.filters) await this.store.dashboards.createFilter({ dashboard_id: record.id, name: f.name, attrs: f.attrs });
-    for (const e of detail.elements) {
-      const component = layout?.components.find((c) => c.dashboard_element_id === e.record.id);
-      await this.store.dashboards.createElement({
-        dashboard_id: record.id, type: e.record.type, title: e.record.title, query_id: e.record.query_id, look_id: null,
-        attrs: { ...e.record.attrs, listen: e.listen },
-      }, component?.attrs ?? {});
-    }
+    await this.store.dashboards.syncDashboard(record.id, { ...plan, description: record.description, attrs: record.attrs });
     return this.get(who, record.id);
+  }
+
+  /**
+   * sync_lookml_dashboard: the user-defined dashboards linked to a LookML dashboard (`lookml_link_id`)
+   * made to match its production version (linked dashboards are shared content, so a branch's
+   * draft never reaches them): title (unless another dashboard in the folder has it), attributes,
+   * filters, elements and positions; elements and filters keep their ids where the LookML still
+   * has them. Only dashboards the caller may edit are synced (with `only`: just those ids).
+   * Returns the ids synced.
+   */
+  async syncLookml(who: Who, lookmlId: string, only: readonly string[] = []): Promise<string[]> {
+    if (!parseLookmlDashboardId(lookmlId)) throw new ContentError('invalid', `${lookmlId} is not a LookML dashboard id (model::dashboard_name).`, 'lookml_dashboard_id');
+    const detail = await this.detail({ ...who, workspace: 'production' }, lookmlId);
+    const id = detail.view.record.id;
+    const plan = lookmlSyncPlan(detail);
+    const wanted = new Set(only);
+    const linked = (await this.store.dashboards.allDashboards()).filter((d) => d.attrs.lookml_link_id === id && (wanted.size === 0 || wanted.has(d.id)));
+    const synced: string[] = [];
+    for (const record of linked) {
+      const view = await this.#userView(who, record);
+      if (!view || view.access !== 'edit' || !who.permissions.has('save_content')) continue;
+      const title = detail.view.record.title;
+      const siblings = await this.store.dashboards.allDashboards({ folderId: record.folder_id });
+      const taken = siblings.some((d) => d.id !== record.id && d.title.toLowerCase() === title.toLowerCase());
+      await this.store.dashboards.syncDashboard(record.id, { ...plan, ...(taken ? {} : { title }) });
+      synced.push(record.id);
+    }
+    return synced;
   }
 }

@@ -8,6 +8,7 @@
  */
 import type { LookmlDashboard } from '../lookml/dashboard.ts';
 import { canonicalQuery, type CanonicalQuery } from '../queries/canonical.ts';
+import type { SyncPlan } from '../store/dashboards.ts';
 import type { DashboardElementRecord, DashboardFilterRecord, DashboardLayoutComponentRecord, DashboardRecord, QueryRecord } from '../store/index.ts';
 import { WorkspaceError, type Caller, type Workspaces } from '../workspaces/index.ts';
 import { listenFromLookml, nextPlacement, type ListenEntry, type Placement } from './dashboards-logic.ts';
@@ -231,5 +232,27 @@ export async function lookmlDashboardDetail(ref: LookmlDashboardRef, deps: Lookm
       layout: { id: layoutId, dashboard_id: id, active: true, attrs: { type: str(d.layout) ?? 'newspaper', lookml_link_id: d.name } },
       components,
     }],
+  };
+}
+
+/**
+ * What a user-defined dashboard linked to this LookML dashboard copies from it (import and sync):
+ * its attributes with `lookml_link_id` naming it, filters, elements (keyed by their LookML names,
+ * with their listeners) and their positions on the LookML layout. The title is the caller's choice.
+ */
+export function lookmlSyncPlan(detail: DashboardDetail): SyncPlan {
+  const layout = detail.layouts[0];
+  return {
+    description: detail.view.record.description,
+    attrs: { ...detail.view.record.attrs, lookml_link_id: detail.view.record.id },
+    layout: layout ? { type: layout.layout.attrs.type ?? 'newspaper', lookml_link_id: layout.layout.attrs.lookml_link_id ?? null } : { type: 'newspaper' },
+    filters: detail.filters.map((f) => ({ name: f.name, attrs: f.attrs })),
+    elements: detail.elements.map((e, i) => {
+      const component = layout?.components.find((c) => c.dashboard_element_id === e.record.id);
+      return {
+        link: str(e.record.attrs.lookml_link_id) ?? `element_${i + 1}`, type: e.record.type, title: e.record.title, query_id: e.record.query_id,
+        attrs: { ...e.record.attrs, listen: e.listen.map((l) => ({ ...l })) }, component: component?.attrs ?? {},
+      };
+    }),
   };
 }

@@ -117,6 +117,76 @@ describe.each(DIALECTS)('dashboards repository on %s', (dialect) => {
     expect((await storeError(store.dashboards.copyDashboard('9999', { folder_id: '1', title: 'x', user_id: null }))).code).toBe('not_found');
   });
 
+  it('adds layouts with a component per element, keeps exactly one active, and deletes a layout with its components', async () => {
+    const d = await store.dashboards.createDashboard({ title: 'Layouts', description: null, folder_id: '1', user_id: userId, attrs: {} });
+    const [first] = await store.dashboards.layouts(d.id);
+    const a = await store.dashboards.createElement({ dashboard_id: d.id, type: 'text', title: null, query_id: null, look_id: null, attrs: {} }, { row: 0, column: 0, width: 8, height: 6 });
+    const b = await store.dashboards.createElement({ dashboard_id: d.id, type: 'text', title: null, query_id: null, look_id: null, attrs: {} }, { row: 0, column: 8, width: 8, height: 6 });
+    const second = await store.dashboards.createLayout({ dashboard_id: d.id, active: false, attrs: { type: 'newspaper', label: 'Phone' } },
+      new Map([[a.id, { row: 0, column: 0, width: 24, height: 4 }]]));
+    expect(second).toMatchObject({ dashboard_id: d.id, active: false, attrs: { type: 'newspaper', label: 'Phone' } });
+    expect((await store.dashboards.layoutComponents(second.id)).map((c) => [c.dashboard_element_id, c.attrs])).toEqual([
+      [a.id, { row: 0, column: 0, width: 24, height: 4 }], [b.id, {}],
+    ]);
+    const c = await store.dashboards.createElement({ dashboard_id: d.id, type: 'text', title: null, query_id: null, look_id: null, attrs: {} },
+      { row: 9, column: 0, width: 8, height: 6 }, new Map([[second.id, { row: 4, column: 0, width: 24, height: 4 }]]));
+    expect((await store.dashboards.layoutComponents(first?.id ?? '')).find((x) => x.dashboard_element_id === c.id)?.attrs).toEqual({ row: 9, column: 0, width: 8, height: 6 });
+    expect((await store.dashboards.layoutComponents(second.id)).find((x) => x.dashboard_element_id === c.id)?.attrs).toEqual({ row: 4, column: 0, width: 24, height: 4 });
+
+    expect(await store.dashboards.updateLayout(second.id, { active: true, attrs: { type: 'newspaper', label: 'Mobile' } })).toMatchObject({ active: true, attrs: { label: 'Mobile' } });
+    expect((await store.dashboards.layouts(d.id)).map((l) => [l.id, l.active])).toEqual([[first?.id, false], [second.id, true]]);
+    const third = await store.dashboards.createLayout({ dashboard_id: d.id, active: true, attrs: {} }, new Map());
+    expect((await store.dashboards.layouts(d.id)).map((l) => l.active)).toEqual([false, false, true]);
+    expect(await store.dashboards.updateLayout('9999', { active: true })).toBeNull();
+
+    expect(await store.dashboards.deleteLayout(second.id)).toBe(true);
+    expect(await store.dashboards.deleteLayout(second.id)).toBe(false);
+    expect(await store.dashboards.layoutComponents(second.id)).toEqual([]);
+    expect((await store.dashboards.layouts(d.id)).map((l) => l.id)).toEqual([first?.id, third.id]);
+    expect((await store.dashboards.layoutComponents(third.id)).map((x) => x.dashboard_element_id)).toEqual([a.id, b.id, c.id]);
+  });
+
+  it('syncs a dashboard to a plan: filters by name and elements by link keep their ids, the rest goes, new ones get components everywhere', async () => {
+    const d = await store.dashboards.createDashboard({ title: 'Linked', description: 'old', folder_id: '1', user_id: userId, attrs: { hidden: true, lookml_link_id: 'shop::x' } });
+    const [active] = await store.dashboards.layouts(d.id);
+    const keep = await store.dashboards.createElement({ dashboard_id: d.id, type: 'vis', title: 'Old', query_id: queryId, look_id: null, attrs: { lookml_link_id: 'kept' } }, { row: 0, column: 0, width: 8, height: 6 });
+    const mine = await store.dashboards.createElement({ dashboard_id: d.id, type: 'text', title: null, query_id: null, look_id: null, attrs: { body_text: 'mine' } }, { row: 0, column: 8, width: 8, height: 6 });
+    const gone = await store.dashboards.createElement({ dashboard_id: d.id, type: 'text', title: null, query_id: null, look_id: null, attrs: { lookml_link_id: 'gone' } }, {});
+    const status = await store.dashboards.createFilter({ dashboard_id: d.id, name: 'Status', attrs: { default_value: 'old' } });
+    await store.dashboards.createFilter({ dashboard_id: d.id, name: 'Extra', attrs: {} });
+    const other = await store.dashboards.createLayout({ dashboard_id: d.id, active: false, attrs: {} }, new Map());
+
+    await store.dashboards.syncDashboard(d.id, {
+      description: 'new', attrs: { lookml_link_id: 'shop::x', refresh_interval: '1 hour' }, layout: { type: 'newspaper', lookml_link_id: 'x' },
+      filters: [{ name: 'Status', attrs: { default_value: 'complete' } }, { name: 'Region', attrs: { default_value: 'EU' } }],
+      elements: [
+        { link: 'kept', type: 'vis', title: 'New', query_id: queryId, attrs: { lookml_link_id: 'kept', listen: [] }, component: { row: 2, column: 0, width: 12, height: 6 } },
+        { link: 'added', type: 'text', title: null, query_id: null, attrs: { lookml_link_id: 'added', body_text: 'hi' }, component: { row: 0, column: 0, width: 24, height: 2 } },
+      ],
+    });
+    expect(await store.dashboards.dashboard(d.id)).toMatchObject({ title: 'Linked', description: 'new', attrs: { lookml_link_id: 'shop::x', refresh_interval: '1 hour' } });
+    expect((await store.dashboards.filters(d.id)).map((f) => [f.id === status.id, f.name, f.attrs])).toEqual([
+      [true, 'Status', { default_value: 'complete' }], [false, 'Region', { default_value: 'EU' }],
+    ]);
+    const elements = await store.dashboards.elements(d.id);
+    expect(elements.map((e) => [e.title, e.attrs.lookml_link_id])).toEqual([['New', 'kept'], [null, 'added']]);
+    expect(elements[0]?.id).toBe(keep.id);
+    expect(await store.dashboards.element(mine.id)).toBeNull();
+    expect(await store.dashboards.element(gone.id)).toBeNull();
+    const added = elements[1]?.id;
+    expect((await store.dashboards.layout(active?.id ?? ''))?.attrs).toEqual({ type: 'newspaper', lookml_link_id: 'x' });
+    expect((await store.dashboards.layoutComponents(active?.id ?? '')).map((c) => [c.dashboard_element_id, c.attrs])).toEqual([
+      [keep.id, { row: 2, column: 0, width: 12, height: 6 }], [added, { row: 0, column: 0, width: 24, height: 2 }],
+    ]);
+    expect((await store.dashboards.layoutComponents(other.id)).map((c) => [c.dashboard_element_id, c.attrs])).toEqual([
+      [keep.id, {}], [added, { row: 0, column: 0, width: 24, height: 2 }],
+    ]);
+    await store.dashboards.syncDashboard(d.id, { title: 'Renamed', description: null, attrs: {}, layout: {}, filters: [], elements: [] });
+    expect(await store.dashboards.dashboard(d.id)).toMatchObject({ title: 'Renamed', description: null, attrs: {} });
+    expect(await store.dashboards.elements(d.id)).toEqual([]);
+    expect(await store.dashboards.filters(d.id)).toEqual([]);
+  });
+
   it('deletes a dashboard with everything in it', async () => {
     const d = await store.dashboards.createDashboard({ title: 'Doomed', description: null, folder_id: '1', user_id: userId, attrs: {} });
     const e = await store.dashboards.createElement({ dashboard_id: d.id, type: 'vis', title: null, query_id: queryId, look_id: null, attrs: {} }, {});

@@ -94,6 +94,31 @@ export interface NewElement {
 
 export type ElementPatch = Partial<Omit<NewElement, 'dashboard_id'>>;
 
+/** One element of a dashboard made to match a LookML dashboard, keyed by the LookML element's name. */
+export interface SyncElement {
+  /** The LookML element name, stored as the element's `attrs.lookml_link_id`. */
+  readonly link: string;
+  readonly type: string;
+  readonly title: string | null;
+  readonly query_id: string | null;
+  readonly attrs: Attrs;
+  /** Where it sits (row, column, width, height). */
+  readonly component: Attrs;
+}
+
+/** What a user-defined dashboard becomes when it is made to match a LookML dashboard. */
+export interface SyncPlan {
+  /** Left alone when absent. */
+  readonly title?: string;
+  readonly description: string | null;
+  /** Replaces the dashboard's attrs. */
+  readonly attrs: Attrs;
+  /** Merged into the active layout's attrs. */
+  readonly layout: Attrs;
+  readonly filters: readonly { readonly name: string; readonly attrs: Attrs }[];
+  readonly elements: readonly SyncElement[];
+}
+
 export interface DashboardsRepository {
   createDashboard(input: NewDashboard): Promise<DashboardRecord>;
   dashboard(id: string): Promise<DashboardRecord | null>;
@@ -107,8 +132,8 @@ export interface DashboardsRepository {
 
   elements(dashboardId: string): Promise<DashboardElementRecord[]>;
   element(id: string): Promise<DashboardElementRecord | null>;
-  /** The element, with a component carrying `component` in every layout of its dashboard. */
-  createElement(input: NewElement, component: Attrs): Promise<DashboardElementRecord>;
+  /** The element, with a component in every layout of its dashboard: `byLayout`'s for that layout, else `component`. */
+  createElement(input: NewElement, component: Attrs, byLayout?: ReadonlyMap<string, Attrs>): Promise<DashboardElementRecord>;
   updateElement(id: string, patch: ElementPatch): Promise<DashboardElementRecord | null>;
   deleteElement(id: string): Promise<boolean>;
 
@@ -123,6 +148,21 @@ export interface DashboardsRepository {
   layoutComponents(layoutId: string): Promise<DashboardLayoutComponentRecord[]>;
   layoutComponent(id: string): Promise<DashboardLayoutComponentRecord | null>;
   updateLayoutComponent(id: string, attrs: Attrs): Promise<DashboardLayoutComponentRecord | null>;
+  /**
+   * A layout with a component for every element of the dashboard (`components` by element id, else
+   * unplaced). An active one becomes the dashboard's only active layout.
+   */
+  createLayout(input: { dashboard_id: string; active: boolean; attrs: Attrs }, components: ReadonlyMap<string, Attrs>): Promise<DashboardLayoutRecord>;
+  /** `active: true` deactivates the dashboard's other layouts. */
+  updateLayout(id: string, patch: { active?: boolean; attrs?: Attrs }): Promise<DashboardLayoutRecord | null>;
+  /** The layout and its components. */
+  deleteLayout(id: string): Promise<boolean>;
+  /**
+   * Makes the dashboard match `plan` in one transaction: filters by name and elements by
+   * `lookml_link_id` are updated in place (their ids stay), missing ones created, the rest removed;
+   * matched elements take the plan's position in the active layout.
+   */
+  syncDashboard(id: string, plan: SyncPlan): Promise<void>;
 }
 
 const SLUG_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -195,6 +235,19 @@ async function insertDashboard(ctx: StoreContext, input: Omit<NewDashboard, 'lay
 async function assertSlugFree(ctx: StoreContext, slug: string, except?: number): Promise<void> {
   const taken = await ctx.db.selectFrom('dashboards').select('id').where('slug', '=', slug).executeTakeFirst();
   if (taken && taken.id !== except) throw new StoreError('conflict', `The slug "${slug}" is already used by another dashboard.`, 'slug');
+}
+
+/** Inserts an element with a component in every layout of its dashboard; returns its id. */
+async function insertElement(ctx: StoreContext, input: NewElement, component: (layoutId: number) => Attrs): Promise<number> {
+  const row = await ctx.db.insertInto('dashboard_elements').values({
+    dashboard_id: key(input.dashboard_id), type: input.type, title: input.title, query_id: optKey(input.query_id),
+    look_id: optKey(input.look_id), attrs: JSON.stringify(input.attrs),
+  }).returning('id').executeTakeFirstOrThrow();
+  const layouts = await ctx.db.selectFrom('dashboard_layouts').select('id').where('dashboard_id', '=', key(input.dashboard_id)).execute();
+  for (const l of layouts) {
+    await ctx.db.insertInto('dashboard_layout_components').values({ dashboard_layout_id: l.id, dashboard_element_id: row.id, attrs: JSON.stringify(component(l.id)) }).execute();
+  }
+  return row.id;
 }
 
 export function dashboardsRepository(ctx: StoreContext): DashboardsRepository {
@@ -309,18 +362,11 @@ export function dashboardsRepository(ctx: StoreContext): DashboardsRepository {
       return row ? toElement(row) : null;
     },
 
-    async createElement(input, component) {
+    async createElement(input, component, byLayout) {
       const id = await inTransaction(ctx, async (tx) => {
-        const row = await tx.db.insertInto('dashboard_elements').values({
-          dashboard_id: key(input.dashboard_id), type: input.type, title: input.title, query_id: optKey(input.query_id),
-          look_id: optKey(input.look_id), attrs: JSON.stringify(input.attrs),
-        }).returning('id').executeTakeFirstOrThrow();
-        const layouts = await tx.db.selectFrom('dashboard_layouts').select('id').where('dashboard_id', '=', key(input.dashboard_id)).execute();
-        for (const l of layouts) {
-          await tx.db.insertInto('dashboard_layout_components').values({ dashboard_layout_id: l.id, dashboard_element_id: row.id, attrs: JSON.stringify(component) }).execute();
-        }
+        const row = await insertElement(tx, input, (layoutId) => byLayout?.get(idString(layoutId)) ?? component);
         await tx.db.updateTable('dashboards').set({ updated_at: nowIso(tx) }).where('id', '=', key(input.dashboard_id)).execute();
-        return row.id;
+        return row;
       });
       const created = await repo.element(idString(id));
       if (!created) throw new Error('dashboard element vanished after insert');
@@ -399,6 +445,98 @@ export function dashboardsRepository(ctx: StoreContext): DashboardsRepository {
     async updateLayoutComponent(id, attrs) {
       await db.updateTable('dashboard_layout_components').set({ attrs: JSON.stringify(attrs) }).where('id', '=', key(id)).execute();
       return repo.layoutComponent(id);
+    },
+
+    async createLayout(input, components) {
+      const id = await inTransaction(ctx, async (tx) => {
+        const dashboard = key(input.dashboard_id);
+        if (input.active) await tx.db.updateTable('dashboard_layouts').set({ active: false }).where('dashboard_id', '=', dashboard).execute();
+        const layout = await tx.db.insertInto('dashboard_layouts').values({ dashboard_id: dashboard, active: input.active, attrs: JSON.stringify(input.attrs) })
+          .returning('id').executeTakeFirstOrThrow();
+        for (const e of await tx.db.selectFrom('dashboard_elements').select('id').where('dashboard_id', '=', dashboard).orderBy('id').execute()) {
+          await tx.db.insertInto('dashboard_layout_components').values({
+            dashboard_layout_id: layout.id, dashboard_element_id: e.id, attrs: JSON.stringify(components.get(idString(e.id)) ?? {}),
+          }).execute();
+        }
+        await tx.db.updateTable('dashboards').set({ updated_at: nowIso(tx) }).where('id', '=', dashboard).execute();
+        return layout.id;
+      });
+      const created = await repo.layout(idString(id));
+      if (!created) throw new Error('dashboard layout vanished after insert');
+      return created;
+    },
+
+    async updateLayout(id, patch) {
+      await inTransaction(ctx, async (tx) => {
+        const row = await tx.db.selectFrom('dashboard_layouts').select('dashboard_id').where('id', '=', key(id)).executeTakeFirst();
+        if (!row) return;
+        if (patch.active === true) {
+          await tx.db.updateTable('dashboard_layouts').set({ active: false }).where('dashboard_id', '=', row.dashboard_id).where('id', '!=', key(id)).execute();
+        }
+        const values = {
+          ...(patch.active === undefined ? {} : { active: patch.active }),
+          ...(patch.attrs === undefined ? {} : { attrs: JSON.stringify(patch.attrs) }),
+        };
+        if (Object.keys(values).length > 0) await tx.db.updateTable('dashboard_layouts').set(values).where('id', '=', key(id)).execute();
+      });
+      return repo.layout(id);
+    },
+
+    async deleteLayout(id) {
+      return inTransaction(ctx, async (tx) => {
+        await tx.db.deleteFrom('dashboard_layout_components').where('dashboard_layout_id', '=', key(id)).execute();
+        const result = await tx.db.deleteFrom('dashboard_layouts').where('id', '=', key(id)).executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      });
+    },
+
+    async syncDashboard(id, plan) {
+      await inTransaction(ctx, async (tx) => {
+        const dashboard = key(id);
+        await tx.db.updateTable('dashboards').set({
+          ...(plan.title === undefined ? {} : { title: plan.title }), description: plan.description, attrs: JSON.stringify(plan.attrs), updated_at: nowIso(tx),
+        }).where('id', '=', dashboard).execute();
+
+        const wantedFilters = new Map(plan.filters.map((f) => [f.name, f]));
+        for (const f of await tx.db.selectFrom('dashboard_filters').select(['id', 'name']).where('dashboard_id', '=', dashboard).orderBy('id').execute()) {
+          const wanted = wantedFilters.get(f.name);
+          if (wanted) await tx.db.updateTable('dashboard_filters').set({ attrs: JSON.stringify(wanted.attrs) }).where('id', '=', f.id).execute();
+          else await tx.db.deleteFrom('dashboard_filters').where('id', '=', f.id).execute();
+          wantedFilters.delete(f.name);
+        }
+        for (const f of wantedFilters.values()) {
+          await tx.db.insertInto('dashboard_filters').values({ dashboard_id: dashboard, name: f.name, attrs: JSON.stringify(f.attrs) }).execute();
+        }
+
+        const layouts = await tx.db.selectFrom('dashboard_layouts').selectAll().where('dashboard_id', '=', dashboard).orderBy('id').execute();
+        const active = layouts.find((l) => bool(l.active)) ?? layouts[0];
+        if (active) {
+          await tx.db.updateTable('dashboard_layouts').set({ attrs: JSON.stringify({ ...parseJsonObject(active.attrs), ...plan.layout }) })
+            .where('id', '=', active.id).execute();
+        }
+
+        const wantedElements = new Map(plan.elements.map((e) => [e.link, e]));
+        for (const e of await tx.db.selectFrom('dashboard_elements').select(['id', 'attrs']).where('dashboard_id', '=', dashboard).orderBy('id').execute()) {
+          const link = parseJsonObject(e.attrs).lookml_link_id;
+          const wanted = typeof link === 'string' ? wantedElements.get(link) : undefined;
+          if (!wanted) {
+            await tx.db.deleteFrom('dashboard_layout_components').where('dashboard_element_id', '=', e.id).execute();
+            await tx.db.deleteFrom('dashboard_elements').where('id', '=', e.id).execute();
+            continue;
+          }
+          wantedElements.delete(wanted.link);
+          await tx.db.updateTable('dashboard_elements').set({
+            type: wanted.type, title: wanted.title, query_id: optKey(wanted.query_id), look_id: null, attrs: JSON.stringify(wanted.attrs),
+          }).where('id', '=', e.id).execute();
+          if (active) {
+            await tx.db.updateTable('dashboard_layout_components').set({ attrs: JSON.stringify(wanted.component) })
+              .where('dashboard_layout_id', '=', active.id).where('dashboard_element_id', '=', e.id).execute();
+          }
+        }
+        for (const e of wantedElements.values()) {
+          await insertElement(tx, { dashboard_id: id, type: e.type, title: e.title, query_id: e.query_id, look_id: null, attrs: e.attrs }, () => e.component);
+        }
+      });
     },
   };
   return repo;

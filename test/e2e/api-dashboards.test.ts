@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LookerNodeSDK, NodeSettingsIniFile } from '@looker/sdk-node';
 import type { IDashboardElement, Looker40SDK } from '@looker/sdk';
+import { DelimArray } from '@looker/sdk-rtl';
 import { assertResponseMatchesSpec } from '../../src/api/spec-validate.ts';
 import { pushFiles } from '../../src/workspaces/test-support.ts';
 import { startQueryFixture, type QueryFixture } from './support.ts';
@@ -291,5 +292,89 @@ describe('dashboards through the API', () => {
     const intrude = await fx.raw(eve, 'POST', '/dashboards', { title: 'Intruder', folder_id: personal?.id });
     expect(intrude.status).toBe(404);
     expect((await fx.raw(eve, 'POST', '/dashboard_elements', { dashboard_id: secret.id, body_text: 'x' })).status).toBe(404);
+  });
+
+  it('adds a second layout, switches the active one, places new tiles in every layout and refuses bad layout changes with 422', async () => {
+    const dot = as('dot');
+    const board = await dot.ok(dot.create_dashboard({ title: 'Two Layouts', folder_id: '1' }));
+    const id = board.id ?? '';
+    const a = await dot.ok(dot.create_dashboard_element({ body: { dashboard_id: id, body_text: 'a' } }));
+    const [first] = board.dashboard_layouts ?? [];
+    const second = await dot.ok(dot.create_dashboard_layout({ dashboard_id: id, type: 'newspaper', label: 'Phone', column_width: 4 }));
+    assertResponseMatchesSpec('create_dashboard_layout', 200, second, { rejectUnknown: true });
+    expect(second).toMatchObject({ dashboard_id: id, active: false, label: 'Phone', column_width: 4, dashboard_title: 'Two Layouts' });
+    expect(second.dashboard_layout_components?.map((c) => [c.dashboard_element_id, c.row, c.column, c.width, c.height])).toEqual([[a.id, 0, 0, 8, 6]]);
+
+    const activated = await dot.ok(dot.update_dashboard_layout(second.id ?? '', { active: true, label: 'Mobile' }));
+    assertResponseMatchesSpec('update_dashboard_layout', 200, activated, { rejectUnknown: true });
+    expect(activated).toMatchObject({ active: true, label: 'Mobile' });
+    const b = await dot.ok(dot.create_dashboard_element({ body: { dashboard_id: id, body_text: 'b' } }));
+    const read = await dot.ok(dot.dashboard(id));
+    assertResponseMatchesSpec('dashboard', 200, read, { rejectUnknown: true });
+    expect(read.dashboard_layouts?.map((l) => [l.id, l.active, l.dashboard_layout_components?.map((c) => [c.dashboard_element_id, c.column])])).toEqual([
+      [first?.id, false, [[a.id, 0], [b.id, 8]]], [second.id, true, [[a.id, 0], [b.id, 8]]],
+    ]);
+    expect((await dot.ok(dot.dashboard_dashboard_layouts(id))).map((l) => l.id)).toEqual([first?.id, second.id]);
+
+    const refusals: [string, string, unknown, string][] = [
+      ['PATCH', `/dashboard_layouts/${second.id}`, { active: false }, 'active'],
+      ['DELETE', `/dashboard_layouts/${second.id}`, undefined, 'active'],
+      ['POST', '/dashboard_layouts', { dashboard_id: id, type: 'masonry' }, 'type'],
+      ['POST', '/dashboard_layouts', { dashboard_id: 'shop::overview' }, 'dashboard_id'],
+      ['PATCH', `/dashboard_layouts/${encodeURIComponent('shop::overview::layout')}`, { label: 'x' }, 'dashboard_id'],
+    ];
+    for (const [method, path, body, field] of refusals) {
+      const res = await fx.raw(dot, method, path, body);
+      expect([method, path, res.status]).toEqual([method, path, 422]);
+      expect((await json<{ errors: { field: string }[] }>(res)).errors.map((e) => e.field)).toEqual([field]);
+    }
+    expect((await fx.raw(dot, 'GET', '/dashboard_layouts/99999')).status).toBe(404);
+    expect((await fx.raw(as('eve'), 'GET', `/dashboard_layouts/${first?.id}`)).status).toBe(200);
+
+    await dot.ok(dot.delete_dashboard_layout(first?.id ?? ''));
+    expect((await fx.raw(dot, 'GET', `/dashboard_layouts/${first?.id}`)).status).toBe(404);
+    expect((await dot.ok(dot.dashboard(id))).dashboard_layouts?.map((l) => l.id)).toEqual([second.id]);
+  });
+
+  it('syncs dashboards linked to a LookML dashboard to its new production version', async () => {
+    const pulse = (title: string, extra: string): string => `- dashboard: pulse\n  title: ${title}\n  layout: newspaper\n  elements:\n`
+      + '  - name: count\n    title: Count\n    model: shop\n    explore: orders\n    type: single_value\n    fields: [orders.count]\n    row: 0\n    col: 0\n    width: 6\n    height: 4\n'
+      + extra;
+    const admin = fx.sdk();
+    await pushFiles(fx.root, fx.remote, 'main', { 'pulse.dashboard.lookml': pulse('Pulse', '') });
+    await admin.ok(admin.deploy_ref_to_production({ project_id: 'shop', branch: 'main' }));
+    const dot = as('dot');
+    const eve = as('eve');
+    const personal = (await eve.ok(eve.all_folders())).find((f) => f.is_personal);
+    const shared = await dot.ok(dot.import_lookml_dashboard('shop::pulse', '1', {}));
+    const eves = await eve.ok(eve.import_lookml_dashboard('shop::pulse', personal?.id ?? '', {}));
+    const countId = shared.dashboard_elements?.[0]?.id;
+    await pushFiles(fx.root, fx.remote, 'main', {
+      'pulse.dashboard.lookml': pulse('Pulse Weekly', '  - name: by_status\n    title: By status\n    model: shop\n    explore: orders\n    type: looker_bar\n'
+        + '    fields: [orders.status, orders.count]\n    sorts: [orders.status]\n    row: 4\n    col: 0\n    width: 24\n    height: 6\n'),
+    });
+    await admin.ok(admin.deploy_ref_to_production({ project_id: 'shop', branch: 'main' }));
+
+    const synced = await dot.ok(dot.sync_lookml_dashboard({ lookml_dashboard_id: 'shop::pulse' }));
+    assertResponseMatchesSpec('sync_lookml_dashboard', 200, synced);
+    expect(synced).toEqual([Number(shared.id)]);
+    const after = await dot.ok(dot.dashboard(shared.id ?? ''));
+    expect(after).toMatchObject({ title: 'Pulse Weekly', lookml_link_id: 'shop::pulse' });
+    expect(after.dashboard_elements?.map((e) => [e.id === countId, e.title, e.lookml_link_id])).toEqual([[true, 'Count', 'count'], [false, 'By status', 'by_status']]);
+    expect(after.dashboard_layouts?.[0]?.dashboard_layout_components?.map((c) => [c.row, c.width])).toEqual([[0, 6], [4, 24]]);
+    const rows = await dot.ok(dot.run_query({ query_id: after.dashboard_elements?.[1]?.query_id ?? '', result_format: 'json' }));
+    expect(rows).toEqual((await fx.direct('SELECT status, count(*)::INTEGER AS c FROM orders GROUP BY 1 ORDER BY 1')).map((r) => ({ 'orders.status': r.status, 'orders.count': r.c })));
+    expect((await eve.ok(eve.dashboard(eves.id ?? ''))).dashboard_elements).toHaveLength(1);
+
+    // Dashboards the caller may not edit (here: cannot even see) are left alone.
+    const both = new DelimArray<string>([eves.id ?? '', shared.id ?? '']);
+    expect(await dot.ok(dot.sync_lookml_dashboard({ lookml_dashboard_id: 'shop::pulse', dashboard_ids: both }))).toEqual([Number(shared.id)]);
+    expect((await eve.ok(eve.dashboard(eves.id ?? ''))).dashboard_elements).toHaveLength(1);
+    expect(await eve.ok(eve.sync_lookml_dashboard({ lookml_dashboard_id: 'shop::pulse', dashboard_ids: new DelimArray<string>([eves.id ?? '']) }))).toEqual([Number(eves.id)]);
+    expect((await eve.ok(eve.dashboard(eves.id ?? ''))).dashboard_elements?.map((e) => e.title)).toEqual(['Count', 'By status']);
+    expect((await fx.raw(dot, 'PATCH', '/dashboards/shop::nope/sync')).status).toBe(404);
+    const bad = await fx.raw(dot, 'PATCH', '/dashboards/pulse/sync');
+    expect(bad.status).toBe(422);
+    expect((await json<{ errors: { field: string }[] }>(bad)).errors.map((e) => e.field)).toEqual(['lookml_dashboard_id']);
   });
 });

@@ -56,7 +56,7 @@ function dashboardValues(view: DashboardView, ctx: DashboardJsonContext): Json {
     can: {
       index: true, show: true, create: ctx.permissions.has('save_content'), see_lookml: ctx.permissions.has('see_lookml'), update: edit,
       destroy: edit, copy: true, move: edit, recover: edit, download: true, render: true, schedule: false, show_details: true,
-      find_and_replace: edit, see_aggregate_table_lookml: ctx.permissions.has('see_lookml'), sync_lookml_dashboard: false,
+      find_and_replace: edit, see_aggregate_table_lookml: ctx.permissions.has('see_lookml'), sync_lookml_dashboard: lookml && ctx.permissions.has('save_content'),
     },
     content_favorite_id: null, content_metadata_id: lookml ? null : r.content_metadata_id, description: r.description,
     hidden: attr(a, 'hidden', false), id: r.id,

@@ -232,6 +232,35 @@ export function registerDashboardPartRoutes(app: FastifyInstance, deps: Dashboar
     },
   });
 
+  registerLookerRoute<{ Body: Record<string, unknown> }>(app, {
+    operationId: 'create_dashboard_layout',
+    handler: async (request) => {
+      const who = whoOf(request, 'save_content');
+      const made = await content(() => parts.createLayout(who, request.body));
+      const { detail, layout } = await content(() => parts.layout(who, made.id));
+      return layoutJson(layout, detail, await ctxOf(request, who, detail));
+    },
+  });
+
+  registerLookerRoute<{ Params: { dashboard_layout_id: string }; Body: Record<string, unknown> }>(app, {
+    operationId: 'update_dashboard_layout',
+    handler: async (request) => {
+      const who = whoOf(request, 'save_content');
+      const updated = await content(() => parts.updateLayout(who, request.params.dashboard_layout_id, request.body));
+      const { detail, layout } = await content(() => parts.layout(who, updated.id));
+      return layoutJson(layout, detail, await ctxOf(request, who, detail));
+    },
+  });
+
+  registerLookerRoute<{ Params: { dashboard_layout_id: string } }>(app, {
+    operationId: 'delete_dashboard_layout',
+    handler: async (request, reply) => {
+      const who = whoOf(request, 'save_content');
+      await content(() => parts.deleteLayout(who, request.params.dashboard_layout_id));
+      return reply.code(204).send();
+    },
+  });
+
   registerLookerRoute<{ Params: { dashboard_layout_id: string } }>(app, {
     operationId: 'dashboard_layout_dashboard_layout_components',
     handler: async (request) => {

@@ -136,5 +136,15 @@ export function registerDashboardRoutes(app: FastifyInstance, store: Store, work
     },
   });
 
+  registerLookerRoute<{ Params: { lookml_dashboard_id: string }; Querystring: { dashboard_ids?: string[] } }>(app, {
+    operationId: 'sync_lookml_dashboard',
+    handler: async (request) => {
+      const who = whoOf(request, 'save_content');
+      if (!who.permissions.has('see_lookml_dashboards')) throw new ApiError('forbidden', { message: 'Requires permission: see_lookml_dashboards.' });
+      const synced = await content(() => dashboards.syncLookml(who, request.params.lookml_dashboard_id, request.query.dashboard_ids ?? []));
+      return synced.map(Number);
+    },
+  });
+
   registerDashboardPartRoutes(app, deps);
 }
