@@ -1,8 +1,13 @@
 /**
  * Async query tasks (`create_query_task` … `multi_results`, `kill_query`). The task row lives in the
- * metadata DB, so any node answers for it; the node that accepted it runs it and writes the formatted
- * result there. A kill is a DB update plus, on the running node, an abort of the statement; nodes
- * poll for kills other nodes recorded.
+ * metadata DB, so any node answers for it. The node that accepts a task takes it (a lease in the
+ * row) and runs it at once; a deferred task is taken by whichever node is first asked for its
+ * results. The holder writes the formatted result there for any node to serve.
+ *
+ * Every node polls about once a second: it extends the leases of the tasks it runs (a heartbeat),
+ * stops those it no longer holds (killed through another node, or taken over after its lease ran
+ * out while it stalled), fails tasks out of attempts, and takes tasks whose node died to run them
+ * again. A kill is a DB update plus, on the running node, an abort of the statement.
  */
 import { randomBytes } from 'node:crypto';
 import type { QueryTaskRecord, Store } from '../store/index.ts';
@@ -20,34 +25,70 @@ export interface NewTask {
   readonly flags: RunFlags;
 }
 
+export interface QueryTasksOptions {
+  /** How long a node holds a task without a heartbeat before another node may take it (ms). */
+  readonly leaseMs?: number;
+  /** How often a node extends the leases of the tasks it runs (ms; well under `leaseMs`). */
+  readonly heartbeatMs?: number;
+  /** How often a node checks for kills, takeovers and tasks of dead nodes (ms). */
+  readonly pollMs?: number;
+  /** Takes of one task (by any node) before it fails as an error. */
+  readonly maxAttempts?: number;
+}
+
+const DEFAULTS = { leaseMs: 15_000, heartbeatMs: 5_000, pollMs: 1_000, maxAttempts: 3 };
+/** Tasks of dead nodes one poll takes at most, so survivors share them out. */
+const CLAIMS_PER_POLL = 25;
+
 export class QueryTasks {
   readonly nodeId = randomBytes(8).toString('hex');
   readonly #store: Store;
   readonly #runner: QueryRunner;
   readonly #describe: DescribeFields;
+  readonly #options: Required<QueryTasksOptions>;
   readonly #running = new Map<string, AbortController>();
   #poller: NodeJS.Timeout | null = null;
+  #lastHeartbeat = 0;
   #closed = false;
 
-  constructor(store: Store, runner: QueryRunner, describe: DescribeFields) {
+  constructor(store: Store, runner: QueryRunner, describe: DescribeFields, options: QueryTasksOptions = {}) {
     this.#store = store;
     this.#runner = runner;
     this.#describe = describe;
+    this.#options = { ...DEFAULTS, ...options };
+    if (this.#options.heartbeatMs >= this.#options.leaseMs) throw new Error('QueryTasks: heartbeatMs must be shorter than leaseMs');
+    this.#schedule();
+  }
+
+  /** Tasks this node is running. */
+  get running(): number {
+    return this.#running.size;
   }
 
   async create(caller: Caller, input: NewTask): Promise<QueryTaskRecord> {
+    // Inserted already held by this node, so no other node takes it before it starts here.
     const task = await this.#store.queryTasks.createTask({
       user_id: caller.userId, query_id: input.queryId, result_format: input.format, workspace_id: caller.workspace,
       options: { ...input.flags, deferred: input.deferred }, source: input.source, node_id: this.nodeId,
+      lease_ms: input.deferred ? null : this.#options.leaseMs,
     });
     if (!input.deferred) this.#start(task);
     return task;
   }
 
-  /** A deferred task of this node starts when its results are first asked for. */
+  /**
+   * Results of these tasks were asked for: a deferred task nobody holds yet starts here (and a task
+   * whose node died is taken at once rather than at the next poll).
+   */
   async touch(tasks: readonly QueryTaskRecord[]): Promise<void> {
-    for (const t of tasks) if (t.status === 'added' && t.node_id === this.nodeId && !this.#running.has(t.id)) this.#start(t);
-    await Promise.resolve();
+    const now = this.#store.now().toISOString();
+    for (const t of tasks) {
+      if (this.#closed || this.#running.has(t.id) || (t.status !== 'added' && t.status !== 'running')) continue;
+      const free = t.lease_until === null ? t.status === 'added' : t.lease_until < now;
+      if (!free) continue;
+      const claimed = await this.#store.queryTasks.claim({ id: t.id }, this.nodeId, this.#options.leaseMs, this.#options.maxAttempts);
+      if (claimed) this.#start(claimed);
+    }
   }
 
   async kill(id: string): Promise<boolean> {
@@ -57,17 +98,23 @@ export class QueryTasks {
   }
 
   #start(task: QueryTaskRecord): void {
+    if (this.#closed || this.#running.has(task.id)) return;
     const controller = new AbortController();
     this.#running.set(task.id, controller);
-    this.#ensurePoller();
-    void this.#execute(task, controller).catch(() => undefined).finally(() => this.#running.delete(task.id));
+    void this.#execute(task, controller).catch(() => undefined).finally(() => {
+      if (this.#running.get(task.id) === controller) this.#running.delete(task.id);
+    });
   }
 
   async #execute(task: QueryTaskRecord, controller: AbortController): Promise<void> {
+    const tasks = this.#store.queryTasks;
     const format: ResultFormat = isResultFormat(task.result_format) ? task.result_format : 'json';
     const started = performance.now();
     const finish = async (status: 'complete' | 'error', body: string | Buffer, contentType: string, message: string | null): Promise<void> => {
-      await this.#store.queryTasks.finishTask(task.id, {
+      // Aborted: killed, taken over by another node, or this node is closing (the task is retried
+      // elsewhere); in none of these is the result this node's to write.
+      if (controller.signal.aborted) return;
+      await tasks.finishTask(task.id, this.nodeId, {
         status, result: typeof body === 'string' ? body : body.toString('base64'), content_type: contentType, message,
         runtime: (performance.now() - started) / 1000,
       });
@@ -82,11 +129,10 @@ export class QueryTasks {
       const query = JSON.parse(record.body) as CanonicalQuery;
       const caller: Caller = { userId: task.user_id, workspace: task.workspace_id };
       const prepared = await this.#runner.prepare(caller, { query, forceProduction: task.options.force_production === true, sqlOnly: format === 'sql' });
-      if (!(await this.#store.queryTasks.startTask(task.id, {
+      if (!(await tasks.startTask(task.id, this.nodeId, {
         sql: prepared.compiled.sql, connection_name: prepared.connection?.name ?? null, dialect: prepared.connection?.dialect_name ?? null,
-      }))) return;
+      })) || controller.signal.aborted) return;
       const { result, formatted } = await runFormatted(this.#runner, caller, query, format, task.options, this.#describe, controller.signal);
-      if (controller.signal.aborted) return;
       await finish(result.kind === 'error' ? 'error' : 'complete', formatted.body, formatted.contentType, result.kind === 'error' ? result.message : null);
     } catch (error) {
       const message = error instanceof QueryRunError || error instanceof Error ? error.message : String(error);
@@ -95,25 +141,51 @@ export class QueryTasks {
     }
   }
 
-  /** Cancels statements here that another node's kill_query marked killed. */
-  #ensurePoller(): void {
-    if (this.#poller !== null || this.#closed) return;
-    this.#poller = setInterval(() => {
-      if (this.#running.size === 0) {
-        if (this.#poller) clearInterval(this.#poller);
-        this.#poller = null;
-        return;
-      }
-      void this.#store.queryTasks.killRequests(this.nodeId).then((ids) => {
-        for (const id of ids) this.#running.get(id)?.abort();
-      }).catch(() => undefined);
-    }, 500);
+  #schedule(): void {
+    if (this.#closed) return;
+    this.#poller = setTimeout(() => {
+      void this.poll().catch(() => undefined).finally(() => { this.#schedule(); });
+    }, this.#options.pollMs);
     this.#poller.unref();
   }
 
+  /** One round of the poller (exposed so tests need not wait for the timer). */
+  async poll(): Promise<void> {
+    if (this.#closed) return;
+    const tasks = this.#store.queryTasks;
+    const { leaseMs, heartbeatMs, maxAttempts } = this.#options;
+    const ids = [...this.#running.keys()];
+    if (ids.length > 0) {
+      const beat = Date.now() - this.#lastHeartbeat >= heartbeatMs;
+      const held = beat ? await tasks.heartbeat(ids, this.nodeId, leaseMs) : await tasks.held(ids, this.nodeId);
+      if (beat) this.#lastHeartbeat = Date.now();
+      for (const id of ids) if (!held.has(id)) this.#running.get(id)?.abort();
+    }
+    for (const t of await tasks.exhausted(maxAttempts)) {
+      const message = `The node running this query stopped; tried ${t.attempts} time${t.attempts === 1 ? '' : 's'}.`;
+      const body = formatQueryError(isResultFormat(t.result_format) ? t.result_format : 'json', { message });
+      const result = typeof body.body === 'string' ? body.body : body.body.toString('base64');
+      await tasks.failExhausted(t.id, maxAttempts, { status: 'error', result, content_type: body.contentType, message, runtime: null });
+    }
+    // Closing may happen during the awaits above: take nothing more then.
+    for (let i = 0; i < CLAIMS_PER_POLL && this.#open(); i++) {
+      const task = await tasks.claim('next', this.nodeId, leaseMs, maxAttempts);
+      if (!task) break;
+      this.#start(task);
+    }
+  }
+
+  #open(): boolean {
+    return !this.#closed;
+  }
+
+  /**
+   * Stops polling and this node's statements without writing anything: its tasks are taken again
+   * by another node (or this one after a restart) once their leases run out.
+   */
   close(): void {
     this.#closed = true;
-    if (this.#poller) clearInterval(this.#poller);
+    if (this.#poller) clearTimeout(this.#poller);
     for (const c of this.#running.values()) c.abort();
   }
 }

@@ -16,6 +16,7 @@ import { contentMigration } from './migrations-0005.ts';
 import { browserSessionsMigration } from './migrations-0006.ts';
 import { embedMigration } from './migrations-0007.ts';
 import { renderMigration } from './migrations-0008.ts';
+import { queryTaskLeasesMigration } from './migrations-0009.ts';
 import { loginFailuresMigration } from './migrations-0010.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -210,6 +211,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       '0006_browser_sessions': browserSessionsMigration(),
       '0007_embed': embedMigration(dialect),
       '0008_render': renderMigration(dialect),
+      '0009_query_task_leases': queryTaskLeasesMigration(),
       '0010_login_failures': loginFailuresMigration(),
     }),
   };

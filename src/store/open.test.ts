@@ -7,10 +7,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from './index.ts';
 import { openStore } from './index.ts';
+import { migrationProvider } from './migrations.ts';
 import { DIALECTS, createTestDatabase } from './test-support.ts';
 import type { TestDatabase } from './test-support.ts';
 
 const run = promisify(execFile);
+/** Every migration the package ships, in order: each must have run exactly once. */
+const MIGRATIONS = Object.keys(await migrationProvider('sqlite').getMigrations()).sort();
 const child = fileURLToPath(new URL('./test-fixtures/open-store.ts', import.meta.url));
 
 async function migrationNames(store: Store): Promise<string[]> {
@@ -35,11 +38,11 @@ describe.each(DIALECTS)('opening the store on %s', (dialect) => {
   it('migrates on first open and is a no-op on the next (seeds are not duplicated)', async () => {
     const first = await database.open();
     expect(first.dialect).toBe(dialect);
-    expect(await migrationNames(first)).toEqual(['0001_initial', '0002_projects', '0003_connections_queries', '0004_query_tasks', '0005_content', '0006_browser_sessions', '0007_embed', '0008_render']);
+    expect(await migrationNames(first)).toEqual(MIGRATIONS);
     expect(await count(first, 'roles')).toBe(4);
     await first.close();
     const second = await database.open();
-    expect(await migrationNames(second)).toEqual(['0001_initial', '0002_projects', '0003_connections_queries', '0004_query_tasks', '0005_content', '0006_browser_sessions', '0007_embed', '0008_render']);
+    expect(await migrationNames(second)).toEqual(MIGRATIONS);
     expect(await count(second, 'roles')).toBe(4);
     expect(await count(second, 'permission_sets')).toBe(4);
     expect(await count(second, 'model_sets')).toBe(1);
@@ -57,11 +60,11 @@ describe.each(DIALECTS)('opening the store on %s', (dialect) => {
       for (const output of outputs) {
         if (output.status === 'rejected') throw output.reason;
         expect(JSON.parse(output.value.stdout)).toEqual({
-          migrations: ['0001_initial', '0002_projects', '0003_connections_queries', '0004_query_tasks', '0005_content', '0006_browser_sessions', '0007_embed', '0008_render'], roles: ['Admin', 'Developer', 'User', 'Viewer'],
+          migrations: MIGRATIONS, roles: ['Admin', 'Developer', 'User', 'Viewer'],
         });
       }
       const store = await fresh.open();
-      expect(await count(store, 'overlook_migration')).toBe(8);
+      expect(await count(store, 'overlook_migration')).toBe(MIGRATIONS.length);
       expect(await count(store, 'roles')).toBe(4);
       expect(await count(store, 'permission_set_permissions')).toBe(55 + 24 + 19 + 13);
       await store.close();

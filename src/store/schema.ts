@@ -252,7 +252,12 @@ export interface QueryTasksTable {
   source: string | null;
   /** added | running | complete | error | killed | expired */
   status: string;
+  /** The node holding the task (the creator until another node takes it over). */
   node_id: string;
+  /** ISO time the holder's lease ends; null: nobody holds it yet (a deferred task not yet asked for). */
+  lease_until: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How many times a node took the task. */
+  attempts: ColumnType<number, number | undefined, number>;
   kill_requested: GeneratedBool;
   sql: string | null;
   connection_name: string | null;
