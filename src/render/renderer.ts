@@ -9,8 +9,11 @@
  * Settings (options win over the environment): OVERLOOK_CHROMIUM (browser binary),
  * OVERLOOK_RENDER_CONCURRENCY (renders at once per node, default 4), OVERLOOK_RENDER_TIMEOUT_SECONDS
  * (per render, default 120), OVERLOOK_RENDER_RESULT_TTL_SECONDS (how long finished tasks and their
- * bytes are kept, default 3600), OVERLOOK_RENDER_QUEUE_LIMIT (waiting tasks, default 100).
+ * bytes are kept, default 3600), OVERLOOK_RENDER_QUEUE_LIMIT (waiting tasks, default 100),
+ * OVERLOOK_RENDER_CAPTURE_CONCURRENCY (PDFs/screenshots taken at once per node, default the number of
+ * cores, at least 2, at most the render concurrency: a capture is CPU-bound, a page's queries are not).
  */
+import { availableParallelism } from 'node:os';
 import type { Store } from '../store/index.ts';
 import type { Workspaces } from '../workspaces/index.ts';
 import { BrowserPool } from './browser-pool.ts';
@@ -30,6 +33,8 @@ export interface RendererOptions {
   /** Runs of a task a crashing browser or a dying node may cost before it fails (default 2). */
   readonly maxAttempts?: number;
   readonly cancelCheckMs?: number;
+  /** Captures at once per node (renders whose page is ready wait for one in `enqueued_for_render`). */
+  readonly captureConcurrency?: number;
   readonly browserArgs?: readonly string[];
 }
 
@@ -44,7 +49,8 @@ export class RenderRefusal extends Error {
   }
 }
 
-function envNumber(name: string, fallback: number, scale = 1): number {
+/** A positive number from the environment times `scale`, or `fallback`. */
+export function envNumber(name: string, fallback: number, scale = 1): number {
   const raw = process.env[name];
   const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
   return Number.isFinite(n) && n > 0 ? n * scale : fallback;
@@ -65,8 +71,10 @@ export class Renderer {
     this.tasks = new RenderTaskStore(store);
     this.content = new RenderContent(store, workspaces);
     this.maxWaiting = options.maxWaiting ?? envNumber('OVERLOOK_RENDER_QUEUE_LIMIT', 100);
+    const concurrency = Math.max(1, Math.floor(options.concurrency ?? envNumber('OVERLOOK_RENDER_CONCURRENCY', 4)));
+    const captures = options.captureConcurrency ?? envNumber('OVERLOOK_RENDER_CAPTURE_CONCURRENCY', Math.max(2, availableParallelism()));
     this.worker = new RenderWorker({ store, tasks: this.tasks, pool: this.pool, content: this.content }, {
-      concurrency: Math.max(1, Math.floor(options.concurrency ?? envNumber('OVERLOOK_RENDER_CONCURRENCY', 4))),
+      concurrency, captureConcurrency: Math.max(1, Math.min(concurrency, Math.floor(captures))),
       timeoutMs: options.timeoutMs ?? envNumber('OVERLOOK_RENDER_TIMEOUT_SECONDS', 120_000, 1000),
       resultTtlMs: options.resultTtlMs ?? envNumber('OVERLOOK_RENDER_RESULT_TTL_SECONDS', 3_600_000, 1000),
       pollMs: options.pollMs ?? 1000,

@@ -18,11 +18,13 @@ export type RenderTasksTable = {
   result_format: string;
   width: number;
   height: number;
-  /** Exactly one of the four content ids is set (a LookML dashboard uses `lookml_dashboard_id`). */
+  /** Exactly one of the five content ids is set (a LookML dashboard uses `lookml_dashboard_id`). */
   dashboard_id: string | null;
   lookml_dashboard_id: string | null;
   look_id: string | null;
   query_id: string | null;
+  /** Migration 0012: one tile (`create_dashboard_element_render_task`), as the client named it. */
+  dashboard_element_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** dashboard_filters, dashboard_style, pdf_paper_size, pdf_landscape, long_tables, theme (JSON). */
   options: ColumnType<string, string | undefined, string>;
   status: string;
@@ -39,6 +41,8 @@ export type RenderTasksTable = {
   query_runtime: number | null;
   render_runtime: number | null;
   runtime: number | null;
+  /** Migration 0012: every status the task took, one `<iso time> <status>` line each, oldest first. */
+  status_history: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 /** A finished render's bytes, apart from the task row so polling the status never reads them. */

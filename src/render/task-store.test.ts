@@ -85,6 +85,30 @@ describe.each(DIALECTS)('render task queue on %s', (dialect) => {
     expect(await tasks.result(t.id)).toBeNull();
   });
 
+  it('records every status a task takes, with its time, once per change', async () => {
+    const t = await tasks.create(input('11', { target: { kind: 'dashboard_element', id: 'shop::board::t0' } }));
+    expect(t.target).toEqual({ kind: 'dashboard_element', id: 'shop::board::t0' });
+    clock.advance(1);
+    await tasks.claim('node-a', 60_000, 2);
+    // Still querying (the commits are noted): no second `querying` step.
+    await tasks.advance(t.id, 'node-a', 'querying', { commits: { shop: 'abc' } });
+    clock.advance(1);
+    await tasks.advance(t.id, 'node-a', 'enqueued_for_render', { query_runtime: 1 });
+    clock.advance(1);
+    await tasks.advance(t.id, 'node-a', 'rendering');
+    clock.advance(1);
+    // A crash puts it back; the retry goes through the steps again.
+    await tasks.release(t.id, 'node-a', true);
+    await tasks.claim('node-b', 60_000, 2);
+    await tasks.fail(t.id, 'node-b', 'Broken.');
+    const done = await tasks.get(t.id);
+    const seconds = (at: string): number => (Date.parse(at) - Date.parse(t.created_at)) / 1000;
+    expect(done?.status_history.map((h) => `${seconds(h.at)} ${h.status}`)).toEqual([
+      '0 enqueued_for_query', '1 querying', '2 enqueued_for_render', '3 rendering', '4 enqueued_for_query', '4 querying', '4 failure',
+    ]);
+    await tasks.delete(t.id);
+  });
+
   it('does not store the bytes of a task deleted while it rendered', async () => {
     const t = await tasks.create(input('4'));
     await tasks.claim('node-a', 60_000, 2);

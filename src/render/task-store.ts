@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Database, Store } from '../store/index.ts';
 import { parseJsonObject } from '../store/index.ts';
-import { ACTIVE_STATUSES, type RenderStatus, type RenderTables, type RenderTasksTable } from './tables.ts';
+import { ACTIVE_STATUSES, RENDER_STATUSES, type RenderStatus, type RenderTables, type RenderTasksTable } from './tables.ts';
 
 export type RenderFormat = 'pdf' | 'png' | 'jpg';
 
@@ -25,12 +25,19 @@ export interface RenderOptionsJson {
   readonly theme?: string | null;
 }
 
-/** What a render is of: a dashboard (user-defined or LookML), a look, a query. */
+/** What a render is of: a dashboard (user-defined or LookML), one of its tiles, a look, a query. */
 export type RenderTarget =
   | { readonly kind: 'dashboard'; readonly id: string }
   | { readonly kind: 'lookml_dashboard'; readonly id: string }
+  | { readonly kind: 'dashboard_element'; readonly id: string }
   | { readonly kind: 'look'; readonly id: string }
   | { readonly kind: 'query'; readonly id: string };
+
+/** One step of a task's life: the status it took and when. */
+export interface StatusStep {
+  readonly status: RenderStatus;
+  readonly at: string;
+}
 
 export interface RenderTaskRecord {
   readonly id: string;
@@ -52,6 +59,8 @@ export interface RenderTaskRecord {
   readonly query_runtime: number | null;
   readonly render_runtime: number | null;
   readonly runtime: number | null;
+  /** Every status the task took, oldest first (a retried task shows its second `querying`). */
+  readonly status_history: readonly StatusStep[];
 }
 
 export interface NewRenderTask {
@@ -73,6 +82,7 @@ type Db = Kysely<Database & RenderTables>;
 type Row = Selectable<RenderTasksTable>;
 
 function targetOf(row: Row): RenderTarget {
+  if (row.dashboard_element_id !== null) return { kind: 'dashboard_element', id: row.dashboard_element_id };
   if (row.lookml_dashboard_id !== null) return { kind: 'lookml_dashboard', id: row.lookml_dashboard_id };
   if (row.dashboard_id !== null) return { kind: 'dashboard', id: row.dashboard_id };
   if (row.look_id !== null) return { kind: 'look', id: row.look_id };
@@ -83,6 +93,17 @@ function commitsOf(text: string | null): Record<string, string> | null {
   if (text === null) return null;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(parseJsonObject(text))) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+const isStatus = (s: string): s is RenderStatus => (RENDER_STATUSES as readonly string[]).includes(s);
+
+function historyOf(text: string | null): StatusStep[] {
+  const out: StatusStep[] = [];
+  for (const line of (text ?? '').split('\n')) {
+    const [at = '', status = ''] = line.split(' ');
+    if (isStatus(status)) out.push({ status, at });
+  }
   return out;
 }
 
@@ -103,6 +124,7 @@ function toRecord(row: Row): RenderTaskRecord {
     status: row.status as RenderStatus, status_detail: row.status_detail, node_id: row.node_id, lease_until: row.lease_until,
     attempts: row.attempts, commits: commitsOf(row.commits), created_at: row.created_at, started_at: row.started_at,
     finalized_at: row.finalized_at, query_runtime: row.query_runtime, render_runtime: row.render_runtime, runtime: row.runtime,
+    status_history: historyOf(row.status_history),
   };
 }
 
@@ -121,6 +143,11 @@ export class RenderTaskStore {
     return new Date(this.#now().getTime() + offsetMs).toISOString();
   }
 
+  /** `status_history` with `status` added (every write of a status goes through this). */
+  #step(status: RenderStatus) {
+    return sql<string>`coalesce(status_history, '') || ${`${this.#iso()} ${status}\n`}`;
+  }
+
   async create(input: NewRenderTask): Promise<RenderTaskRecord> {
     const id = randomBytes(16).toString('hex');
     const t = input.target;
@@ -128,7 +155,9 @@ export class RenderTaskStore {
       id, user_id: Number(input.userId), result_format: input.format, width: input.width, height: input.height,
       dashboard_id: t.kind === 'dashboard' ? t.id : null, lookml_dashboard_id: t.kind === 'lookml_dashboard' ? t.id : null,
       look_id: t.kind === 'look' ? t.id : null, query_id: t.kind === 'query' ? t.id : null,
+      dashboard_element_id: t.kind === 'dashboard_element' ? t.id : null,
       options: JSON.stringify(input.options), status: 'enqueued_for_query', created_at: this.#iso(),
+      status_history: `${this.#iso()} enqueued_for_query\n`,
     }).execute();
     const task = await this.get(id);
     if (!task) throw new Error('render task vanished after insert');
@@ -159,7 +188,7 @@ export class RenderTaskStore {
   async claim(nodeId: string, leaseMs: number, maxAttempts: number): Promise<RenderTaskRecord | null> {
     const set = {
       status: 'querying', node_id: nodeId, lease_until: this.#iso(leaseMs), started_at: this.#iso(),
-      attempts: sql<number>`attempts + 1`, status_detail: null,
+      attempts: sql<number>`attempts + 1`, status_detail: null, status_history: this.#step('querying'),
     } as const;
     if (this.#dialect === 'postgres') {
       const row = await this.#db.updateTable('render_tasks').set(set)
@@ -183,10 +212,15 @@ export class RenderTaskStore {
       eb.and([eb('node_id', '=', nodeId), eb('status', 'in', ACTIVE_STATUSES)]);
   }
 
-  /** A step of a task this node holds; false when it is no longer this node's (deleted, taken over). */
+  /**
+   * A step of a task this node holds (recorded in its history when the status changes); false when
+   * it is no longer this node's (deleted, taken over).
+   */
   async advance(id: string, nodeId: string, status: RenderStatus, patch: { commits?: Readonly<Record<string, string>>; query_runtime?: number } = {}): Promise<boolean> {
+    const entry = `${this.#iso()} ${status}\n`;
     const result = await this.#db.updateTable('render_tasks').set({
-      status, ...(patch.commits ? { commits: JSON.stringify(patch.commits) } : {}),
+      status, status_history: sql<string>`case when status = ${status} then status_history else coalesce(status_history, '') || ${entry} end`,
+      ...(patch.commits ? { commits: JSON.stringify(patch.commits) } : {}),
       ...(patch.query_runtime === undefined ? {} : { query_runtime: patch.query_runtime }),
     }).where('id', '=', id).where(this.#mine(nodeId)).executeTakeFirst();
     return result.numUpdatedRows > 0n;
@@ -197,7 +231,7 @@ export class RenderTaskStore {
     const now = this.#iso();
     return this.#db.transaction().execute(async (trx) => {
       const updated = await trx.updateTable('render_tasks').set({
-        status: 'success', status_detail: result.detail, finalized_at: now, lease_until: null, ...result.times,
+        status: 'success', status_detail: result.detail, finalized_at: now, lease_until: null, status_history: this.#step('success'), ...result.times,
       }).where('id', '=', id).where(this.#mine(nodeId)).executeTakeFirst();
       if (updated.numUpdatedRows === 0n) return false;
       await trx.insertInto('render_results').values({ task_id: id, content_type: result.contentType, bytes: result.bytes, created_at: now }).execute();
@@ -207,7 +241,9 @@ export class RenderTaskStore {
 
   /** Marks a task failed; `nodeId` null fails it whoever holds it (or nobody: still waiting). */
   async fail(id: string, nodeId: string | null, detail: string, times: RenderTimes = {}): Promise<boolean> {
-    let q = this.#db.updateTable('render_tasks').set({ status: 'failure', status_detail: detail, finalized_at: this.#iso(), lease_until: null, ...times })
+    let q = this.#db.updateTable('render_tasks').set({
+      status: 'failure', status_detail: detail, finalized_at: this.#iso(), lease_until: null, status_history: this.#step('failure'), ...times,
+    })
       .where('id', '=', id);
     q = nodeId === null ? q.where('status', 'not in', ['success', 'failure']) : q.where(this.#mine(nodeId));
     const result = await q.executeTakeFirst();
@@ -220,7 +256,7 @@ export class RenderTaskStore {
    */
   async release(id: string, nodeId: string, countAttempt: boolean): Promise<boolean> {
     const result = await this.#db.updateTable('render_tasks').set({
-      status: 'enqueued_for_query', node_id: null, lease_until: null,
+      status: 'enqueued_for_query', node_id: null, lease_until: null, status_history: this.#step('enqueued_for_query'),
       ...(countAttempt ? {} : { attempts: sql<number>`attempts - 1` }),
     }).where('id', '=', id).where(this.#mine(nodeId)).executeTakeFirst();
     return result.numUpdatedRows > 0n;
@@ -255,7 +291,7 @@ export class RenderTaskStore {
     const removed = await this.#db.deleteFrom('render_tasks').where('status', 'in', ['success', 'failure'])
       .where('finalized_at', '<', this.#iso(-resultTtlMs)).executeTakeFirst();
     const orphaned = await this.#db.updateTable('render_tasks').set({
-      status: 'failure', finalized_at: this.#iso(), lease_until: null,
+      status: 'failure', finalized_at: this.#iso(), lease_until: null, status_history: this.#step('failure'),
       status_detail: `The render was interrupted ${maxAttempts} time(s): the server rendering it stopped.`,
     }).where('status', 'in', ACTIVE_STATUSES).where('lease_until', '<', this.#iso()).where('attempts', '>=', maxAttempts).executeTakeFirst();
     return { removed: Number(removed.numDeletedRows), orphaned: Number(orphaned.numUpdatedRows) };

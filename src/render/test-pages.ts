@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inflateSync } from 'node:zlib';
 
 export interface PageHit {
   readonly path: string;
@@ -69,7 +70,7 @@ export async function startTestPages(): Promise<TestPages> {
   const server: Server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://x');
-      const match = /^\/render\/(dashboards|looks|queries)\/([^/]+)$/.exec(url.pathname);
+      const match = /^\/render\/(dashboards|dashboard_elements|looks|queries)\/([^/]+)$/.exec(url.pathname);
       if (url.pathname.startsWith('/ready/')) {
         open = Math.max(0, open - 1);
         response.writeHead(204).end();
@@ -113,6 +114,25 @@ export function pngSize(bytes: Buffer): { width: number; height: number } {
     throw new Error('not a PNG');
   }
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/**
+ * The colour of a PNG's top-left pixel as `#rrggbb` (8-bit RGB or RGBA, as Chromium writes them).
+ * Every PNG row filter predicts that one pixel from zeros, so its bytes are stored as they are.
+ */
+export function pngTopLeft(bytes: Buffer): string {
+  pngSize(bytes);
+  const bitDepth = bytes[24];
+  const colorType = bytes[25];
+  if (bitDepth !== 8 || (colorType !== 2 && colorType !== 6)) throw new Error(`PNG of bit depth ${String(bitDepth)} and colour type ${String(colorType)}`);
+  const data: Buffer[] = [];
+  for (let i = 8; i + 8 <= bytes.length;) {
+    const length = bytes.readUInt32BE(i);
+    if (bytes.toString('latin1', i + 4, i + 8) === 'IDAT') data.push(bytes.subarray(i + 8, i + 8 + length));
+    i += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(data));
+  return `#${[raw[1], raw[2], raw[3]].map((b) => (b ?? 0).toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** Width and height of a JPEG (from its first SOF marker); throws when the bytes are not a JPEG. */

@@ -92,6 +92,47 @@ describe('the render worker', () => {
     expect(pages.hits.at(-1)?.path).toBe('/render/queries/11');
   });
 
+  it('goes querying → enqueued_for_render (page ready, waiting for a capture slot) → rendering → success', async () => {
+    const w = worker({ concurrency: 2, captureConcurrency: 1 });
+    // Every capture slot is taken (as by another render's capture): a ready page has to wait.
+    const hold = new AbortController();
+    const release = await w.captureSlots.acquire(hold.signal);
+    const t = await queue('slow-100');
+    const seen: string[] = [];
+    for (let i = 0; i < 250; i++) {
+      const status = (await tasks.get(t.id))?.status ?? 'gone';
+      if (seen.at(-1) !== status) seen.push(status);
+      if (status === 'enqueued_for_render') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(seen.at(-1)).toBe('enqueued_for_render');
+    // It stays there while the slot is held: its page is ready, its capture has not started.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await tasks.get(t.id)).toMatchObject({ status: 'enqueued_for_render', finalized_at: null });
+    expect(w.captureSlots.waiting).toBe(1);
+    release();
+    const done = await settled(t.id);
+    expect(done.status).toBe('success');
+    expect(done.status_history.map((h) => h.status)).toEqual(['enqueued_for_query', 'querying', 'enqueued_for_render', 'rendering', 'success']);
+    const at = (s: string): number => Date.parse(done.status_history.find((h) => h.status === s)?.at ?? '');
+    expect(at('rendering') - at('enqueued_for_render')).toBeGreaterThanOrEqual(300);
+    expect(w.captureSlots.used).toBe(0);
+  });
+
+  it('gives a waiting render\'s place in the capture line back when it times out', async () => {
+    const w = worker({ concurrency: 2, captureConcurrency: 1, timeoutMs: 1500 });
+    const hold = new AbortController();
+    const release = await w.captureSlots.acquire(hold.signal);
+    const t = await queue('12');
+    const failed = await settled(t.id);
+    expect(failed.status).toBe('failure');
+    expect(failed.status_detail).toMatch(/^The render took longer than the render timeout \(1\.5 s\) and was stopped/);
+    expect(failed.status_history.map((h) => h.status)).toEqual(['enqueued_for_query', 'querying', 'enqueued_for_render', 'failure']);
+    expect(w.captureSlots.waiting).toBe(0);
+    release();
+    expect(w.captureSlots.used).toBe(0);
+  });
+
   it('finishes 8 tasks queued at once, never more than its concurrency at a time', async () => {
     const before = pages.maxOpen();
     expect(before).toBeLessThanOrEqual(1);

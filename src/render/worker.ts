@@ -3,6 +3,10 @@
  * each in a fresh browser context as the requesting user (a `render` browser session, pinned to
  * production), and writes the bytes back for any node to serve.
  *
+ * A task's statuses, as Looker's: `querying` from the claim until its page reports every tile done,
+ * `enqueued_for_render` while it waits for one of the node's capture slots, `rendering` while the
+ * PDF/screenshot is taken, then `success` or `failure`.
+ *
  * A slot is freed whatever happens: success, failure, timeout (the render is stopped and fails with
  * the reason), cancellation (the task row was deleted: checked every `cancelCheckMs`), a browser
  * crash (the task goes back to the queue once; the next render relaunches the browser).
@@ -12,6 +16,7 @@ import type { Store } from '../store/index.ts';
 import { BrowserPool, RendererUnavailableError } from './browser-pool.ts';
 import { renderPagePath, type RenderContent } from './content.ts';
 import { RenderFailure, renderPage } from './page-render.ts';
+import { Slots } from './slots.ts';
 import type { RenderTaskRecord, RenderTaskStore } from './task-store.ts';
 
 /** Cookie names of browser sessions (src/api/browser-session.ts); repeated here so src/render needs no HTTP layer. */
@@ -25,6 +30,8 @@ export interface WorkerOptions {
   readonly pollMs: number;
   readonly maxAttempts: number;
   readonly cancelCheckMs: number;
+  /** Captures (PDF/screenshot) at once; renders whose page is ready wait for one. Default: `concurrency`. */
+  readonly captureConcurrency?: number;
 }
 
 export interface WorkerDeps {
@@ -41,10 +48,13 @@ function seconds(ms: number): string {
 
 export class RenderWorker {
   readonly nodeId = randomBytes(8).toString('hex');
+  /** Told the wall time of each render that ends in success or failure (metrics). */
+  onFinished: ((seconds: number, outcome: 'success' | 'failure', format: string) => void) | null = null;
   readonly #deps: WorkerDeps;
   readonly #options: WorkerOptions;
   readonly #running = new Map<string, AbortController>();
   readonly #jobs = new Set<Promise<void>>();
+  readonly captureSlots: Slots;
   #baseUrl: string | null = null;
   #poller: NodeJS.Timeout | null = null;
   #sweeper: NodeJS.Timeout | null = null;
@@ -56,6 +66,7 @@ export class RenderWorker {
   constructor(deps: WorkerDeps, options: WorkerOptions) {
     this.#deps = deps;
     this.#options = options;
+    this.captureSlots = new Slots(options.captureConcurrency ?? options.concurrency);
   }
 
   get baseUrl(): string | null {
@@ -153,6 +164,8 @@ export class RenderWorker {
     }, this.#options.timeoutMs);
     let sessionHash: string | null = null;
     let querySeconds: number | null = null;
+    // Written from the page's ready callback, read when the render ends.
+    const capture: { release: (() => void) | null; finished: boolean } = { release: null, finished: false };
     try {
       const baseUrl = this.#baseUrl;
       if (baseUrl === null) throw new RenderFailure('The renderer does not know this server\'s address yet.', true);
@@ -172,7 +185,14 @@ export class RenderWorker {
         paperSize: task.options.pdf_paper_size ?? null, landscape: task.options.pdf_landscape === true,
         signal: controller.signal,
         onReady: async () => {
-          await tasks.advance(task.id, this.nodeId, 'rendering', { query_runtime: (performance.now() - started) / 1000 });
+          if (!(await tasks.advance(task.id, this.nodeId, 'enqueued_for_render', { query_runtime: (performance.now() - started) / 1000 }))) {
+            throw new RenderFailure('The render task was deleted.');
+          }
+          const release = await this.captureSlots.acquire(controller.signal);
+          // The render may have ended (aborted) while it waited: give the slot back at once.
+          if (capture.finished) release();
+          else capture.release = release;
+          await tasks.advance(task.id, this.nodeId, 'rendering');
         },
       });
       querySeconds = out.querySeconds;
@@ -182,6 +202,7 @@ export class RenderWorker {
         detail: rendered === '' ? 'Rendered from production.' : `Rendered from production: ${rendered}.`,
         times: { query_runtime: out.querySeconds, render_runtime: out.renderSeconds, runtime: (performance.now() - started) / 1000 },
       });
+      this.onFinished?.((performance.now() - started) / 1000, 'success', task.result_format);
     } catch (error) {
       const times = { ...(querySeconds === null ? {} : { query_runtime: querySeconds }), runtime: (performance.now() - started) / 1000 };
       if (error instanceof RenderFailure && error.retry && !controller.signal.aborted && !this.#closed && task.attempts < this.#options.maxAttempts) {
@@ -196,7 +217,10 @@ export class RenderWorker {
       const message = error instanceof RenderFailure || error instanceof RendererUnavailableError ? error.message
         : error instanceof Error ? error.message : String(error);
       await tasks.fail(task.id, this.nodeId, message, times);
+      this.onFinished?.(times.runtime, 'failure', task.result_format);
     } finally {
+      capture.finished = true;
+      capture.release?.();
       clearTimeout(timeout);
       if (sessionHash !== null) await store.browserSessions.revoke(sessionHash).catch(() => undefined);
     }

@@ -18,6 +18,7 @@ import { embedMigration } from './migrations-0007.ts';
 import { renderMigration } from './migrations-0008.ts';
 import { queryTaskLeasesMigration } from './migrations-0009.ts';
 import { loginFailuresMigration } from './migrations-0010.ts';
+import { renderElementsMigration } from './migrations-0012.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -213,6 +214,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       '0008_render': renderMigration(dialect),
       '0009_query_task_leases': queryTaskLeasesMigration(),
       '0010_login_failures': loginFailuresMigration(),
+      '0012_render_elements': renderElementsMigration(),
     }),
   };
 }

@@ -16,13 +16,14 @@
 //   add-to-dashboard-select, add-to-dashboard-new-title, add-to-dashboard-submit
 //   dashboard-page, dashboard-title, dashboard-filters, dashboard-filter-<filter name>,
 //   dashboard-run, dashboard-tile (data-tile-id, data-overlook-tile-state), tile-error
-//   render-frame, embed-frame, render-query, auth-required
+//   render-frame, embed-frame, render-query, render-element (data-element-id), auth-required
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { BrowsePage } from './content/BrowsePage.tsx';
 import { LookPage } from './content/LookPage.tsx';
 import { RenderQueryPage } from './content/RenderQueryPage.tsx';
 import { DashboardPage } from './dashboards/DashboardPage.tsx';
+import { RenderElementPage } from './dashboards/RenderElementPage.tsx';
 import { ExploreIndex } from './explore/ExploreIndex.tsx';
 import { ExplorePage } from './explore/ExplorePage.tsx';
 import { SlugRedirect } from './explore/SlugRedirect.tsx';
@@ -45,6 +46,7 @@ export function App() {
         <Route path="dashboards/:id" element={<DashboardPage />} />
         <Route path="looks/:id" element={<LookPage />} />
         <Route path="queries/:id" element={<RenderQueryPage />} />
+        <Route path="dashboard_elements/:id" element={<RenderElementPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
       <Route path="/embed" element={<Frame mode="embed" />}>

@@ -1,6 +1,6 @@
 /**
  * Render tasks (`/render_tasks…`): dashboards (user-defined or LookML `model::name`) to PDF/PNG/JPG,
- * looks and queries to PNG/JPG, always from production. A task belongs to the user who made it;
+ * one dashboard element, looks and queries to PNG/JPG, always from production. A task belongs to the user who made it;
  * its results are the bytes with their image/PDF content type, 202 while it is not done.
  * One Overlook extension: deleting a task, which also stops its render.
  */
@@ -9,6 +9,7 @@ import { dashboardTarget, type Requester } from '../../render/content.ts';
 import { PAPER_SIZES } from '../../render/page-render.ts';
 import { RenderRefusal, type Renderer } from '../../render/renderer.ts';
 import type { RenderFormat, RenderTarget, RenderTaskRecord } from '../../render/task-store.ts';
+import { THEMES, themeSettings } from '../../render/themes.ts';
 import { requireAuth } from '../auth-context.ts';
 import { ApiError, validationFailed } from '../errors.ts';
 import { EXTENSION_TAG } from '../openapi.ts';
@@ -47,7 +48,7 @@ export function renderTaskJson(t: RenderTaskRecord): Record<string, unknown> {
     lookml_dashboard_id: t.target.kind === 'lookml_dashboard' ? t.target.id : null,
     look_id: t.target.kind === 'look' ? t.target.id : null,
     query_id: t.target.kind === 'query' ? t.target.id : null,
-    dashboard_element_id: null,
+    dashboard_element_id: t.target.kind === 'dashboard_element' ? t.target.id : null,
     dashboard_filters: isDashboard ? t.options.dashboard_filters ?? null : null,
     dashboard_style: isDashboard ? t.options.dashboard_style ?? null : null,
     query_runtime: t.query_runtime, render_runtime: t.render_runtime, runtime: t.runtime,
@@ -78,6 +79,29 @@ function sizeOf(query: { width?: unknown; height?: unknown }): { width: number; 
     out[side] = v;
   }
   return out;
+}
+
+/** `theme`: Looker renders the embedded, themed dashboard with a theme's name; a name that is no theme is refused. */
+function themeOf(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '') return null;
+  if (themeSettings(value) === null) {
+    throw validationFailed([{ field: 'theme', code: 'not_found', message: `Theme '${value}' not found. The themes are: ${Object.keys(THEMES).join(', ')}.` }]);
+  }
+  return value;
+}
+
+/**
+ * `tab_ids`: the tabs to render. Overlook's dashboards (user-defined and LookML) are one page with
+ * no tabs, so an empty list or none renders that page and any id names a tab that does not exist.
+ */
+function checkTabs(value: unknown, dashboardId: string): void {
+  if (value === undefined || value === null) return;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw validationFailed([{ field: 'tab_ids', code: 'invalid', message: 'tab_ids must be a list of tab ids.' }]);
+  }
+  if (value.length > 0) {
+    throw validationFailed([{ field: 'tab_ids', code: 'not_found', message: `Dashboard ${dashboardId} has no tabs ${value.map((v) => `'${v}'`).join(', ')}: its tiles are on one page, rendered without tab_ids.` }]);
+  }
 }
 
 export function registerRenderTaskRoutes(app: FastifyInstance, renderer: Renderer): void {
@@ -121,11 +145,19 @@ export function registerRenderTaskRoutes(app: FastifyInstance, renderer: Rendere
         throw validationFailed([{ field: 'dashboard_style', code: 'invalid', message: 'dashboard_style must be tiled or single_column.' }]);
       }
       const filters = typeof body.dashboard_filters === 'string' ? body.dashboard_filters.replace(/^\?/, '') : null;
+      const theme = themeOf(q.theme);
+      checkTabs(body.tab_ids, request.params.dashboard_id);
       return create(request, dashboardTarget(request.params.dashboard_id), format, size, {
         dashboard_filters: filters, dashboard_style: style, pdf_paper_size: paper, pdf_landscape: q.pdf_landscape === true,
-        long_tables: q.long_tables === true, theme: typeof q.theme === 'string' && q.theme !== '' ? q.theme : null,
+        long_tables: q.long_tables === true, theme,
       });
     },
+  });
+
+  registerLookerRoute<{ Params: { dashboard_element_id: string; result_format: string }; Querystring: { width?: unknown; height?: unknown } }>(app, {
+    operationId: 'create_dashboard_element_render_task',
+    handler: async (request) => create(request, { kind: 'dashboard_element', id: request.params.dashboard_element_id },
+      formatOf(request.params.result_format, ['png', 'jpg']), sizeOf(request.query), {}),
   });
 
   registerLookerRoute<{ Params: { look_id: string; result_format: string }; Querystring: { width?: unknown; height?: unknown } }>(app, {

@@ -9,6 +9,7 @@ import type { Look } from '../looker.ts';
 import { pathPrefix, useLayoutMode } from '../mode.ts';
 import { can, useMe } from '../session.tsx';
 import { useQueryResult } from '../vis/useQueryResult.ts';
+import { isChart, useChartSettled } from '../vis/lazy-chart.ts';
 import { visType } from '../vis/types.ts';
 import { Visualization } from '../vis/Visualization.tsx';
 import { AddToDashboardDialog } from './AddToDashboard.tsx';
@@ -32,7 +33,8 @@ function LookView({ look }: { look: Look }) {
   useEffect(() => { emitPageEvent('look:ready', info); }, [info]);
   const result = useQueryResult(query, { prefix: 'look', payload: info });
   const type = visType(query?.vis_config?.type ?? 'looker_grid');
-  const done = result.state !== 'loading';
+  const chartSettled = useChartSettled(isChart(type));
+  const done = result.state !== 'loading' && chartSettled;
 
   useEffect(() => {
     setPageReady(done);

@@ -5,6 +5,7 @@ import { setPageReady, usePageFailure } from '../events.ts';
 import { useLoad } from '../load.ts';
 import type { Query } from '../looker.ts';
 import { useQueryResult } from '../vis/useQueryResult.ts';
+import { isChart, useChartSettled } from '../vis/lazy-chart.ts';
 import { visFromParam, visType } from '../vis/types.ts';
 import { Visualization } from '../vis/Visualization.tsx';
 
@@ -16,7 +17,8 @@ export function RenderQueryPage() {
   const result = useQueryResult(q);
   const vis = useMemo(() => visFromParam(new URLSearchParams(location.search).get('vis')), [location.search]);
   const type = vis ?? visType(q?.vis_config?.type ?? 'looker_grid');
-  const done = result.state !== 'loading';
+  const chartSettled = useChartSettled(q !== null && isChart(type));
+  const done = result.state !== 'loading' && chartSettled;
   usePageFailure(query.state === 'error', 'query');
   useEffect(() => {
     setPageReady(done);

@@ -8,6 +8,7 @@ import type { Dashboard } from '../looker.ts';
 import { useLayoutMode } from '../mode.ts';
 import { FilterBar } from './FilterBar.tsx';
 import { placedElements } from './layout.ts';
+import { themeFromParams } from './theme.ts';
 import { Tile } from './Tile.tsx';
 import { useDashboardRun, type Filters } from './useDashboardRun.ts';
 
@@ -36,6 +37,9 @@ function DashboardView({ dashboard }: { dashboard: Dashboard }) {
   const placed = useMemo(() => placedElements(dashboard), [dashboard]);
   const style = params.get('dashboard_style') === 'single_column' ? 'single_column' : 'tiled';
   const width = Number(params.get('width'));
+  // Themes apply where Looker applies them: rendered and embedded dashboards.
+  const theme = useMemo(() => (mode === 'app' ? null : themeFromParams(params)), [mode, params]);
+  const sized = mode === 'render' && Number.isFinite(width) && width > 0 ? { width: `${width}px` } : {};
   const running = dashboard.dashboard_elements.some((e) => stateOf(e) === 'loading');
 
   const onRun = (): void => {
@@ -49,17 +53,19 @@ function DashboardView({ dashboard }: { dashboard: Dashboard }) {
   };
 
   return (
-    <article className={`dashboard dashboard-${mode} ${style === 'single_column' ? 'single-column' : 'tiled'}`} data-testid="dashboard-page"
-      data-dashboard-id={dashboard.id} data-run-seq={run.seq}
-      style={mode === 'render' && Number.isFinite(width) && width > 0 ? { width: `${width}px` } : undefined}>
-      <header className="dashboard-head">
-        <h1 data-testid="dashboard-title">{dashboard.title}</h1>
-        {dashboard.description !== null && dashboard.description !== '' && mode !== 'render' && <p className="muted">{dashboard.description}</p>}
-      </header>
-      {dashboard.dashboard_filters.length > 0 && mode !== 'render' && (
+    <article className={`dashboard dashboard-${mode} ${style === 'single_column' ? 'single-column' : 'tiled'}${theme ? ' themed' : ''}`}
+      data-testid="dashboard-page" data-dashboard-id={dashboard.id} data-run-seq={run.seq} data-theme={theme?.name}
+      style={{ ...sized, ...theme?.style }}>
+      {(theme?.showTitle ?? true) && (
+        <header className="dashboard-head">
+          <h1 data-testid="dashboard-title">{dashboard.title}</h1>
+          {dashboard.description !== null && dashboard.description !== '' && mode !== 'render' && <p className="muted">{dashboard.description}</p>}
+        </header>
+      )}
+      {dashboard.dashboard_filters.length > 0 && mode !== 'render' && (theme?.showFilters ?? true) && (
         <FilterBar filters={dashboard.dashboard_filters} values={values} onChange={setValues} onRun={onRun} running={running} />
       )}
-      {mode === 'render' && dashboard.dashboard_filters.some((f) => (run.filters[f.name] ?? '') !== '') && (
+      {mode === 'render' && (theme?.showFilters ?? true) && dashboard.dashboard_filters.some((f) => (run.filters[f.name] ?? '') !== '') && (
         <p className="render-filters small">
           {dashboard.dashboard_filters.filter((f) => (run.filters[f.name] ?? '') !== '').map((f) => `${f.title}: ${run.filters[f.name] ?? ''}`).join(' · ')}
         </p>

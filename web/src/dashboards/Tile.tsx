@@ -4,9 +4,8 @@ import { Link } from 'react-router';
 import { explore } from '../content/links.ts';
 import type { DashboardElement } from '../looker.ts';
 import { pathPrefix, useLayoutMode } from '../mode.ts';
-import { visType } from '../vis/types.ts';
 import { Visualization } from '../vis/Visualization.tsx';
-import { gridStyle, tileTitle, type Placement } from './layout.ts';
+import { gridStyle, tileTitle, tileVisType, type Placement } from './layout.ts';
 import type { TileResult, TileState } from './useDashboardRun.ts';
 
 interface Props {
@@ -31,9 +30,7 @@ export function Tile({ element, placement, state, result }: Props) {
   const mode = useLayoutMode();
   const title = tileTitle(element);
   const text = element.type === 'text';
-  const type = element.type === 'single_value' ? 'single_value'
-    : element.type === 'table' ? 'looker_grid'
-      : visType(element.result_maker?.vis_config?.type ?? element.query?.vis_config?.type ?? element.look?.query?.vis_config?.type ?? 'looker_grid');
+  const type = tileVisType(element);
   const query = result?.query ?? element.result_maker?.query ?? element.query ?? null;
   return (
     <section className={`tile tile-${text ? 'text' : type} ${state === 'loading' && result ? 'stale' : ''}`} style={gridStyle(placement)}

@@ -1,6 +1,7 @@
 // Where each tile goes: the active layout's components on Looker's 24-column grid; tiles without a
 // component flow after the placed ones.
 import type { Dashboard, DashboardElement } from '../looker.ts';
+import { visType, type VisType } from '../vis/types.ts';
 
 export interface Placement { row: number; column: number; width: number; height: number }
 
@@ -44,6 +45,13 @@ export function gridStyle(p: Placement | null): Record<string, string> {
 export function isRunnable(e: DashboardElement): boolean {
   if (e.type === 'text') return false;
   return (e.result_maker?.query_id ?? e.query_id ?? e.look?.query_id ?? e.look_id) !== null;
+}
+
+/** How a query tile draws its result. */
+export function tileVisType(e: DashboardElement): VisType {
+  if (e.type === 'single_value') return 'single_value';
+  if (e.type === 'table') return 'looker_grid';
+  return visType(e.result_maker?.vis_config?.type ?? e.query?.vis_config?.type ?? e.look?.query?.vis_config?.type ?? 'looker_grid');
 }
 
 export function tileTitle(e: DashboardElement): string {

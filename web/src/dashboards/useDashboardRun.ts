@@ -6,9 +6,10 @@ import { api } from '../api.ts';
 import { emitPageEvent, onHostCommand, setPageReady } from '../events.ts';
 import { isAbort, messageOf } from '../load.ts';
 import type { Dashboard, DashboardElement, Query } from '../looker.ts';
+import { isChart, useChartSettled } from '../vis/lazy-chart.ts';
 import type { ResultTable } from '../vis/result.ts';
 import { QueryFailure, runQuery } from '../vis/run.ts';
-import { isRunnable, tileTitle } from './layout.ts';
+import { isRunnable, tileTitle, tileVisType } from './layout.ts';
 
 export type TileState = 'loading' | 'done' | 'error';
 
@@ -27,7 +28,10 @@ async function runTile(e: DashboardElement, filters: Filters, signal: AbortSigna
   return { query, table: await runQuery(query, signal) };
 }
 
-export function useDashboardRun(dashboard: Dashboard, initialFilters: Filters) {
+/** What running needs of a dashboard (a one-tile render page passes just that tile). */
+export type RunnableDashboard = Pick<Dashboard, 'id' | 'title' | 'dashboard_elements'>;
+
+export function useDashboardRun(dashboard: RunnableDashboard, initialFilters: Filters) {
   const [values, setValues] = useState<Filters>(initialFilters);
   const [run, setRun] = useState<{ seq: number; filters: Filters }>({ seq: 1, filters: initialFilters });
   const [results, setResults] = useState<ReadonlyMap<string, TileResult>>(new Map());
@@ -70,7 +74,9 @@ export function useDashboardRun(dashboard: Dashboard, initialFilters: Filters) {
     return r?.seq === run.seq ? r.state : 'loading';
   }, [results, run.seq]);
 
-  const allDone = runnable.every((e) => results.get(e.id)?.seq === run.seq);
+  // Chart code starts loading with the queries; the page is done once both are.
+  const chartsSettled = useChartSettled(runnable.some((e) => isChart(tileVisType(e))));
+  const allDone = chartsSettled && runnable.every((e) => results.get(e.id)?.seq === run.seq);
   const completed = useRef(0);
   useEffect(() => {
     setPageReady(allDone);
