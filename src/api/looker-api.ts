@@ -20,7 +20,7 @@ import { lookPresenter, registerLookRoutes } from './routes/looks.ts';
 import { ContentAccess } from '../content/access.ts';
 import { Folders } from '../content/folders.ts';
 import { Looks } from '../content/looks.ts';
-import { QueryTasks } from '../queries/tasks.ts';
+import { QueryTasks, type QueryTasksOptions } from '../queries/tasks.ts';
 import { registerAuthRoutes, type AuthRouteOptions } from './routes/auth.ts';
 import { registerGitRoutes } from './routes/git.ts';
 import { registerIdeRoutes } from './routes/ide.ts';
@@ -33,7 +33,7 @@ import { registerUserRoutes } from './routes/users.ts';
 import { registerUiRoutes, type UiRouteOptions } from './routes/ui.ts';
 import { browserAuthenticator, type Grants } from './browser-session.ts';
 import { registerEmbedRoutes } from './routes/embed.ts';
-import { Renderer, type RendererOptions } from '../render/renderer.ts';
+import { Renderer, envNumber, type RendererOptions } from '../render/renderer.ts';
 import { registerRenderTaskRoutes } from './routes/render-tasks.ts';
 
 export interface LookerApiOptions extends AuthRouteOptions, UiRouteOptions {
@@ -53,6 +53,8 @@ export interface LookerApiOptions extends AuthRouteOptions, UiRouteOptions {
    * 0 (no cache) on PostgreSQL, where other nodes may share the tokens.
    */
   readonly tokenCacheMs?: number;
+  /** Query task leases (default from OVERLOOK_QUERY_TASK_LEASE_SECONDS, 15 s). */
+  readonly queryTasks?: QueryTasksOptions;
   /** Render tasks: browser path, concurrency, timeout, result lifetime (defaults from OVERLOOK_RENDER_* / OVERLOOK_CHROMIUM). */
   readonly render?: RendererOptions;
 }
@@ -77,7 +79,10 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   const folders = new Folders(store, access);
   const looks = new Looks(store, access);
   const presentLook = lookPresenter(store, folders, options.publicUrl);
-  const tasks = new QueryTasks(store, runner, describeWith(options.publicUrl?.replace(/\/+$/, '') ?? ''));
+  // OVERLOOK_QUERY_TASK_LEASE_SECONDS: how long a task of a node that stopped answering waits before
+  // another node retries it (heartbeats every third of it).
+  const leaseMs = envNumber('OVERLOOK_QUERY_TASK_LEASE_SECONDS', 15_000, 1000);
+  const tasks = new QueryTasks(store, runner, describeWith(options.publicUrl?.replace(/\/+$/, '') ?? ''), options.queryTasks ?? { leaseMs, heartbeatMs: Math.max(100, Math.floor(leaseMs / 3)) });
   const renderer = new Renderer(store, workspaces, options.render ?? {});
   // Permissions change rarely and are not part of the per-token state, so a short cache saves a
   // query per request; this node drops an entry at once when it changes that user's roles.

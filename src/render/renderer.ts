@@ -10,7 +10,8 @@
  * OVERLOOK_RENDER_CONCURRENCY (renders at once per node, default 4), OVERLOOK_RENDER_TIMEOUT_SECONDS
  * (per render, default 120), OVERLOOK_RENDER_RESULT_TTL_SECONDS (how long finished tasks and their
  * bytes are kept, default 3600), OVERLOOK_RENDER_QUEUE_LIMIT (waiting tasks, default 100),
- * OVERLOOK_RENDER_CAPTURE_CONCURRENCY (PDFs/screenshots taken at once per node, default the number of
+ * OVERLOOK_RENDER_LEASE_SECONDS (how long a dead node's renders wait before another node retries them,
+ * default 30), OVERLOOK_RENDER_CAPTURE_CONCURRENCY (PDFs/screenshots taken at once per node, default the number of
  * cores, at least 2, at most the render concurrency: a capture is CPU-bound, a page's queries are not).
  */
 import { availableParallelism } from 'node:os';
@@ -33,6 +34,8 @@ export interface RendererOptions {
   /** Runs of a task a crashing browser or a dying node may cost before it fails (default 2). */
   readonly maxAttempts?: number;
   readonly cancelCheckMs?: number;
+  /** How long a dead node's renders wait before another node takes them (ms; OVERLOOK_RENDER_LEASE_SECONDS, default 30 s). */
+  readonly leaseMs?: number;
   /** Captures at once per node (renders whose page is ready wait for one in `enqueued_for_render`). */
   readonly captureConcurrency?: number;
   readonly browserArgs?: readonly string[];
@@ -80,6 +83,7 @@ export class Renderer {
       pollMs: options.pollMs ?? 1000,
       maxAttempts: options.maxAttempts ?? 2,
       cancelCheckMs: options.cancelCheckMs ?? 500,
+      leaseMs: options.leaseMs ?? envNumber('OVERLOOK_RENDER_LEASE_SECONDS', 30_000, 1000),
     });
   }
 

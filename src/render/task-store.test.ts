@@ -132,6 +132,22 @@ describe.each(DIALECTS)('render task queue on %s', (dialect) => {
     await tasks.delete(t.id);
   });
 
+  it('keeps a task with its node while heartbeats renew the lease, and only the holder can renew', async () => {
+    const t = await tasks.create(input('6'));
+    expect((await tasks.claim('live', 10_000, 2))?.id).toBe(t.id);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(8);
+      expect(await tasks.renew([t.id], 'live', 10_000)).toEqual(new Set([t.id]));
+      expect(await tasks.renew([t.id], 'other', 10_000)).toEqual(new Set());
+    }
+    // 24 s after the claim, past the first lease: still held, so nobody else takes it.
+    expect(await tasks.claim('node-b', 10_000, 2)).toBeNull();
+    clock.advance(11);
+    expect(await tasks.claim('node-b', 10_000, 2)).toMatchObject({ id: t.id, node_id: 'node-b', attempts: 2 });
+    expect(await tasks.renew([t.id], 'live', 10_000)).toEqual(new Set());
+    await tasks.delete(t.id);
+  });
+
   it('puts a released task back in the queue, giving the attempt back on shutdown', async () => {
     const t = await tasks.create(input('6'));
     await tasks.claim('node-a', 60_000, 2);

@@ -268,6 +268,16 @@ export class RenderTaskStore {
     return result.numDeletedRows > 0n;
   }
 
+  /**
+   * Extends this node's leases on `ids` (its heartbeat: a live node keeps its renders however long
+   * they take, a dead one loses them a lease later) and returns those it still holds.
+   */
+  async renew(ids: readonly string[], nodeId: string, leaseMs: number): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    await this.#db.updateTable('render_tasks').set({ lease_until: this.#iso(leaseMs) }).where('id', 'in', ids).where(this.#mine(nodeId)).execute();
+    return this.held(ids, nodeId);
+  }
+
   /** Of `ids`, those this node still holds (the rest were deleted: their renders must stop). */
   async held(ids: readonly string[], nodeId: string): Promise<Set<string>> {
     if (ids.length === 0) return new Set();

@@ -8,7 +8,7 @@ import { RenderTaskStore, type RenderTaskRecord } from './task-store.ts';
 import { browserPids, pngSize, startTestPages, type TestPages } from './test-pages.ts';
 import { RenderWorker, type WorkerOptions } from './worker.ts';
 
-const OPTIONS: WorkerOptions = { concurrency: 4, timeoutMs: 20_000, resultTtlMs: 3_600_000, pollMs: 200, maxAttempts: 2, cancelCheckMs: 100 };
+const OPTIONS: WorkerOptions = { concurrency: 4, timeoutMs: 20_000, resultTtlMs: 3_600_000, pollMs: 200, maxAttempts: 2, cancelCheckMs: 100, leaseMs: 30_000 };
 
 describe('the render worker', () => {
   let db: TestDatabase;

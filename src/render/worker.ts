@@ -30,6 +30,11 @@ export interface WorkerOptions {
   readonly pollMs: number;
   readonly maxAttempts: number;
   readonly cancelCheckMs: number;
+  /**
+   * How long a claim holds without a heartbeat: after a node dies, its renders wait this long before
+   * another node takes them. Heartbeats renew it every third of it while a render runs.
+   */
+  readonly leaseMs: number;
   /** Captures (PDF/screenshot) at once; renders whose page is ready wait for one. Default: `concurrency`. */
   readonly captureConcurrency?: number;
 }
@@ -116,7 +121,7 @@ export class RenderWorker {
   }
 
   async #pump(): Promise<void> {
-    const leaseMs = this.#options.timeoutMs + 30_000;
+    const { leaseMs } = this.#options;
     // A node without a browser leaves the queue to nodes that have one.
     if (this.#deps.pool.unavailable() !== null) return;
     while (!this.#closed && this.#running.size < this.#options.concurrency) {
@@ -139,9 +144,13 @@ export class RenderWorker {
     this.#running.get(id)?.abort(new Error('The render task was deleted.'));
   }
 
-  /** Renders stop when their task row is gone (deleted through any node). */
+  /**
+   * Renders stop when their task row is gone (deleted through any node) or another node took it
+   * over; the same round renews this node's leases once a third of a lease has passed.
+   */
   #ensureCanceller(): void {
     if (this.#canceller !== null) return;
+    let renewed = Date.now();
     this.#canceller = setInterval(() => {
       if (this.#running.size === 0) {
         if (this.#canceller) clearInterval(this.#canceller);
@@ -149,7 +158,10 @@ export class RenderWorker {
         return;
       }
       const ids = [...this.#running.keys()];
-      void this.#deps.tasks.held(ids, this.nodeId).then((held) => {
+      const { tasks } = this.#deps;
+      const beat = Date.now() - renewed >= this.#options.leaseMs / 3;
+      if (beat) renewed = Date.now();
+      void (beat ? tasks.renew(ids, this.nodeId, this.#options.leaseMs) : tasks.held(ids, this.nodeId)).then((held) => {
         for (const id of ids) if (!held.has(id)) this.cancel(id);
       }).catch(() => undefined);
     }, this.#options.cancelCheckMs);
