@@ -47,8 +47,12 @@ export interface AppOptions {
   https?: { cert: string; key: string };
 }
 
-/** A route module: registers its routes (usually with `registerLookerRoute`) on the scope it is given. */
-export type RoutePlugin = (app: FastifyInstance) => void | Promise<void>;
+/**
+ * A route module: registers its routes (usually with `registerLookerRoute`) on the scope it is given.
+ * With `rootScope` it is instead called synchronously on the root instance before any route exists,
+ * so the hooks it adds see every request and every route (metrics, probes).
+ */
+export type RoutePlugin = ((app: FastifyInstance) => void | Promise<void>) & { readonly rootScope?: boolean };
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
@@ -197,9 +201,12 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
     return payload;
   });
 
+  const plugins = options.plugins ?? [];
+  for (const plugin of plugins) if (plugin.rootScope === true) void plugin(app);
   registerCoreRoutes(app, options.publicUrl);
   if (options.webRoot !== undefined) registerWebUi(app, options.webRoot);
-  for (const plugin of options.plugins ?? []) {
+  for (const plugin of plugins) {
+    if (plugin.rootScope === true) continue;
     void app.register(async (scope) => {
       await plugin(scope);
     });

@@ -35,6 +35,7 @@ import { browserAuthenticator, type Grants } from './browser-session.ts';
 import { registerEmbedRoutes } from './routes/embed.ts';
 import { Renderer, envNumber, type RendererOptions } from '../render/renderer.ts';
 import { registerRenderTaskRoutes } from './routes/render-tasks.ts';
+import { Metrics, observability } from './observability.ts';
 
 export interface LookerApiOptions extends AuthRouteOptions, UiRouteOptions {
   readonly publicUrl?: string;
@@ -67,12 +68,17 @@ export interface LookerApi {
   readonly plugins: RoutePlugin[];
   /** Takes this server's address from the listening socket; `renderer.setBaseUrl(url)` overrides it. */
   readonly renderer: Renderer;
+  /** This app's Prometheus registry and the observers feeding it (served at /metrics). */
+  readonly metrics: Metrics;
 }
 
 export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
-  const workspaces = new Workspaces(store, { dataDir: options.dataDir, ...(options.hostedGitDir === undefined ? {} : { hostedGitDir: options.hostedGitDir }) });
+  const metrics = new Metrics();
+  const workspaces = new Workspaces(store, {
+    dataDir: options.dataDir, onModelCacheLookup: metrics.modelCacheLookup, ...(options.hostedGitDir === undefined ? {} : { hostedGitDir: options.hostedGitDir }),
+  });
   const drivers = new ConnectionManager();
-  const runner = new QueryRunner(store, workspaces, drivers, options.queries ?? {});
+  const runner = new QueryRunner(store, workspaces, drivers, { ...options.queries, observer: metrics });
   // Task results are stored for any node to serve, so their lookml_links use the configured public
   // URL (or stay host-relative, as Looker's are) rather than one request's host.
   const access = new ContentAccess(store);
@@ -84,6 +90,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   const leaseMs = envNumber('OVERLOOK_QUERY_TASK_LEASE_SECONDS', 15_000, 1000);
   const tasks = new QueryTasks(store, runner, describeWith(options.publicUrl?.replace(/\/+$/, '') ?? ''), options.queryTasks ?? { leaseMs, heartbeatMs: Math.max(100, Math.floor(leaseMs / 3)) });
   const renderer = new Renderer(store, workspaces, options.render ?? {});
+  renderer.worker.onFinished = metrics.renderFinished;
   // Permissions change rarely and are not part of the per-token state, so a short cache saves a
   // query per request; this node drops an entry at once when it changes that user's roles.
   const ttl = options.permissionCacheMs ?? 2000;
@@ -152,6 +159,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   };
 
   const plugins: RoutePlugin[] = [
+    observability({ metrics, store, workspaces }),
     (app) => {
       const ended = (hash: string): void => {
         tokenCache.delete(hash);
@@ -210,5 +218,5 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
       });
     },
   ];
-  return { deps, workspaces, drivers, runner, plugins, renderer };
+  return { deps, workspaces, drivers, runner, plugins, renderer, metrics };
 }

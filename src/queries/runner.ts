@@ -77,6 +77,14 @@ export type RunResult =
   | ({ readonly kind: 'rows' } & QueryRows)
   | ({ readonly kind: 'error' } & QueryDatabaseError);
 
+/** What the runner reports to metrics (src/api/observability.ts). */
+export interface QueryObserver {
+  /** A statement ran on a database (result cache hits excluded); `outcome` is `ok` or why it failed. */
+  statement(seconds: number, dialect: string, outcome: 'ok' | DriverError['kind'] | 'error'): void;
+  /** A lookup in the result cache or in the compiled-SQL cache. */
+  cacheLookup(cache: 'result' | 'compiled_sql', hit: boolean): void;
+}
+
 export interface QueryRunnerOptions {
   /** Queries running at once per user (Looker: 15); more wait in a queue. */
   readonly maxRunningPerUser?: number;
@@ -84,6 +92,7 @@ export interface QueryRunnerOptions {
   readonly cache?: ResultCache;
   /** Statement timeout when the connection sets none (ms). */
   readonly defaultTimeoutMs?: number;
+  readonly observer?: QueryObserver;
 }
 
 /** How long a compiled query is reused (Liquid could read the clock; nothing else in compilation does). */
@@ -118,6 +127,7 @@ export class QueryRunner {
   readonly #limiter: KeyedLimiter;
   readonly #cache: ResultCache;
   readonly #timeoutMs: number;
+  readonly #observer: QueryObserver | undefined;
 
   constructor(store: Store, workspaces: Workspaces, drivers: ConnectionManager, options: QueryRunnerOptions = {}) {
     this.#store = store;
@@ -128,6 +138,7 @@ export class QueryRunner {
     this.#limiter = new KeyedLimiter(options.maxRunningPerUser ?? 15, options.queueTimeoutMs ?? 600_000);
     this.#cache = options.cache ?? new ResultCache();
     this.#timeoutMs = options.defaultTimeoutMs ?? 3600_000;
+    this.#observer = options.observer;
   }
 
   /** Resolves model, explore and connection in the caller's workspace and compiles the query. */
@@ -169,7 +180,9 @@ export class QueryRunner {
     const key = JSON.stringify([q.model, dialectName, options.databaseTimezone, options.defaultQueryTimezone, lookerQuery]);
     const now = Date.now();
     const hit = perWorkspace.get(key);
-    if (hit !== undefined && now - hit.at < COMPILED_MAX_AGE_MS) return { source, model: source.model, explore, connection, compiled: hit.compiled };
+    const fresh = hit !== undefined && now - hit.at < COMPILED_MAX_AGE_MS;
+    this.#observer?.cacheLookup('compiled_sql', fresh);
+    if (fresh) return { source, model: source.model, explore, connection, compiled: hit.compiled };
     const compile = (userAttributes: Readonly<Record<string, string>>): CompiledQuery => {
       try {
         return compileQuery(source.model, lookerQuery, { ...options, userAttributes });
@@ -234,8 +247,17 @@ export class QueryRunner {
     const runOne = async (sql: string): Promise<{ result: QueryResult; fromCache: boolean }> => {
       const key = ResultCache.key(connection.name, sql);
       const hit = useCache ? this.#cache.get(key) : null;
+      if (useCache) this.#observer?.cacheLookup('result', hit !== null);
       if (hit) return { result: hit.result, fromCache: true };
-      const result = await driver.run(sql, { timeoutMs: this.#timeoutMs, ...(request.signal ? { signal: request.signal } : {}) });
+      const started = performance.now();
+      let result: QueryResult;
+      try {
+        result = await driver.run(sql, { timeoutMs: this.#timeoutMs, ...(request.signal ? { signal: request.signal } : {}) });
+      } catch (error) {
+        this.#observer?.statement((performance.now() - started) / 1000, connection.dialect_name, error instanceof DriverError ? error.kind : 'error');
+        throw error;
+      }
+      this.#observer?.statement((performance.now() - started) / 1000, connection.dialect_name, 'ok');
       this.#cache.set(key, result);
       return { result, fromCache: false };
     };

@@ -66,6 +66,17 @@ export interface ContentCacheOptions {
   readonly maxWorkspaceBytes?: number;
   /** Parsed files kept. */
   readonly maxFiles?: number;
+  /** Told whether each `load` found the assembled project cached (or being assembled) — metrics. */
+  readonly onLookup?: (hit: boolean) => void;
+}
+
+/** Assembled projects of one project kept, by the kind of workspace that used them (metrics). */
+export interface ProjectCacheStats {
+  readonly projectId: string;
+  /** `production` when a production caller used the content (it may be shared with dev callers). */
+  readonly kind: 'production' | 'dev';
+  readonly count: number;
+  readonly approximateBytes: number;
 }
 
 export const DEFAULT_MAX_WORKSPACES = 64;
@@ -94,8 +105,11 @@ export class ContentCache {
   readonly #parsed: Lru<string, ParsedEntry>;
   readonly #workspaces: Lru<string, LoadedWorkspace>;
   readonly #loading = new Map<string, Promise<LoadedWorkspace>>();
+  readonly #production = new WeakSet<LoadedWorkspace>();
+  readonly #onLookup: ((hit: boolean) => void) | undefined;
 
   constructor(options: ContentCacheOptions = {}) {
+    this.#onLookup = options.onLookup;
     this.#parsed = new Lru(options.maxFiles ?? 50_000);
     this.#workspaces = new Lru(options.maxWorkspaces ?? DEFAULT_MAX_WORKSPACES, {
       maxWeight: options.maxWorkspaceBytes ?? DEFAULT_MAX_WORKSPACE_BYTES,
@@ -106,6 +120,22 @@ export class ContentCache {
   /** Assembled workspaces kept, and their approximate heap in bytes. */
   get workspaceStats(): { readonly count: number; readonly approximateBytes: number } {
     return { count: this.#workspaces.size, approximateBytes: this.#workspaces.weight };
+  }
+
+  /** `workspaceStats` per project and workspace kind. */
+  statsByProject(): ProjectCacheStats[] {
+    const out = new Map<string, { projectId: string; kind: 'production' | 'dev'; count: number; approximateBytes: number }>();
+    for (const [key, loaded, weight] of this.#workspaces.entries()) {
+      // Keys are `<project>@<tree>[+<overlay hash>]` (see snapshot); tree and hash are hex.
+      const projectId = key.slice(0, key.lastIndexOf('@'));
+      const kind = this.#production.has(loaded) ? 'production' : 'dev';
+      const slot = `${kind}\0${projectId}`;
+      const stats = out.get(slot) ?? { projectId, kind, count: 0, approximateBytes: 0 };
+      stats.count += 1;
+      stats.approximateBytes += weight;
+      out.set(slot, stats);
+    }
+    return [...out.values()];
   }
 
   /** The commit's blobs (commits never change, so listings are cached by commit id). */
@@ -163,14 +193,24 @@ export class ContentCache {
   }
 
   /** The assembled project of a snapshot, shared by every caller with the same content key. */
-  load(repo: ProjectRepo, snapshot: WorkspaceSnapshot): Promise<LoadedWorkspace> {
+  load(repo: ProjectRepo, snapshot: WorkspaceSnapshot, kind?: 'production' | 'dev'): Promise<LoadedWorkspace> {
     const hit = this.#workspaces.get(snapshot.key);
-    if (hit) return Promise.resolve(hit);
-    const pending = this.#loading.get(snapshot.key);
-    if (pending) return pending;
-    const promise = this.#assemble(repo, snapshot).finally(() => this.#loading.delete(snapshot.key));
-    this.#loading.set(snapshot.key, promise);
-    return promise;
+    if (hit && kind === 'production') this.#production.add(hit);
+    if (hit) {
+      this.#onLookup?.(true);
+      return Promise.resolve(hit);
+    }
+    let promise = this.#loading.get(snapshot.key);
+    this.#onLookup?.(promise !== undefined);
+    if (promise === undefined) {
+      promise = this.#assemble(repo, snapshot).finally(() => this.#loading.delete(snapshot.key));
+      this.#loading.set(snapshot.key, promise);
+    }
+    if (kind !== 'production') return promise;
+    return promise.then((loaded) => {
+      this.#production.add(loaded);
+      return loaded;
+    });
   }
 
   async #assemble(repo: ProjectRepo, snapshot: WorkspaceSnapshot): Promise<LoadedWorkspace> {

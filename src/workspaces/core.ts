@@ -38,6 +38,8 @@ export interface CoreOptions {
   readonly maxCachedWorkspaces?: number;
   /** Approximate heap bound of the assembled workspaces kept (ContentCacheOptions.maxWorkspaceBytes). */
   readonly maxCachedWorkspaceBytes?: number;
+  /** Told whether each load found the assembled project cached (metrics). */
+  readonly onModelCacheLookup?: (hit: boolean) => void;
 }
 
 /** A commit to push, and the remote branch head it was read from (to re-check in the push), if any. */
@@ -59,6 +61,7 @@ export class WorkspaceCore {
     this.content = new ContentCache({
       ...(options.maxCachedWorkspaces === undefined ? {} : { maxWorkspaces: options.maxCachedWorkspaces }),
       ...(options.maxCachedWorkspaceBytes === undefined ? {} : { maxWorkspaceBytes: options.maxCachedWorkspaceBytes }),
+      ...(options.onModelCacheLookup === undefined ? {} : { onLookup: options.onModelCacheLookup }),
     });
   }
 
@@ -186,7 +189,7 @@ export class WorkspaceCore {
   }
 
   async load(ws: ResolvedWorkspace): Promise<LoadedWorkspace> {
-    return this.content.load(ws.repo, ws.snapshot);
+    return this.content.load(ws.repo, ws.snapshot, ws.kind);
   }
 
   /**

@@ -48,6 +48,11 @@ export class Lru<K, V> {
     return this.#map.size;
   }
 
+  /** The entries with their weights, least recently used first; reading them does not refresh them. */
+  *entries(): IterableIterator<[K, V, number]> {
+    for (const [key, entry] of this.#map) yield [key, entry.value, entry.weight];
+  }
+
   /** Total weight of the entries kept (0 without a weigher). */
   get weight(): number {
     return this.#weight;
