@@ -107,6 +107,7 @@ export class CookielessSessions {
    * user's or browser's is a 404; an expired or unknown one is ignored and a new session starts.
    */
   async acquire(request: AcquireRequest, userAgentHeader: string | undefined): Promise<AcquiredSession> {
+    await this.#service.requireEnabled('cookieless');
     const userAgent = requireUserAgent(userAgentHeader);
     const externalUserId = request.external_user_id;
     if (typeof externalUserId !== 'string' || externalUserId.trim() === '') {
@@ -179,6 +180,7 @@ export class CookielessSessions {
    * must carry a navigation token of the same session, and the browser must be the session's.
    */
   async login(authenticationToken: string, embedPath: string, userAgentHeader: string | undefined): Promise<EmbedLogin & { sessionId: number }> {
+    await this.#service.requireEnabled('cookieless');
     const target = parseEmbedTarget(decodedTarget(embedPath));
     const token = await this.#repo.consumeToken(authenticationToken, 'authentication');
     if (token === null || token.session_id === null) {

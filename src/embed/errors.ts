@@ -18,6 +18,7 @@ export type EmbedErrorCode =
   | 'bad_token' // unknown, expired or already used embed token
   | 'wrong_browser' // a cookieless session used from another User-Agent
   | 'user_disabled'
+  | 'disabled' // signed or cookieless embedding switched off in the embed settings
   | 'not_found';
 
 export class EmbedError extends Error {

@@ -73,6 +73,22 @@ const stringList = (text: string): string[] => {
 const kindOf = (v: string): EmbedTokenKind =>
   v === 'authentication' || v === 'navigation' || v === 'api' || v === 'browser' ? v : 'login';
 
+function credentialRecord(row: { id: number; user_id: number; external_user_id: string; external_group_id: string | null; permissions: string; models: string; user_timezone: string | null; is_disabled: boolean | number; created_at: string; logged_in_at: string | null }): EmbedCredentialRecord {
+  return {
+    id: String(row.id), user_id: String(row.user_id), external_user_id: row.external_user_id, external_group_id: row.external_group_id,
+    permissions: stringList(row.permissions), models: stringList(row.models), user_timezone: row.user_timezone,
+    is_disabled: bool(row.is_disabled), created_at: row.created_at, logged_in_at: row.logged_in_at,
+  };
+}
+
+/** user id → embed credential, for those of `userIds` that have one (no secrets involved). */
+export async function embedCredentialsOf(db: Kysely<Database>, userIds: readonly string[]): Promise<Map<string, EmbedCredentialRecord>> {
+  const ids = userIds.map(parseId).filter((n): n is number => n !== null);
+  if (ids.length === 0) return new Map();
+  const rows = await db.withTables<EmbedTables>().selectFrom('embed_credentials').selectAll().where('user_id', 'in', ids).execute();
+  return new Map(rows.map((row) => [String(row.user_id), credentialRecord(row)]));
+}
+
 export class EmbedRepository {
   readonly #store: Store;
   readonly #box: SecretBox;
@@ -137,27 +153,30 @@ export class EmbedRepository {
     return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
   }
 
+  /** Whether a nonce is spent (and still remembered), without spending it. */
+  async nonceUsed(nonce: string): Promise<boolean> {
+    const row = await this.#db.selectFrom('embed_nonces').select('nonce_hash').where('nonce_hash', '=', hashToken(nonce))
+      .where('expires_at', '>', this.#now()).executeTakeFirst();
+    return row !== undefined;
+  }
+
   // Credentials
 
   async credentials(userId: string): Promise<EmbedCredentialRecord | null> {
     const id = parseId(userId);
     if (id === null) return null;
     const row = await this.#db.selectFrom('embed_credentials').selectAll().where('user_id', '=', id).executeTakeFirst();
-    if (!row) return null;
-    return {
-      id: String(row.id), user_id: String(row.user_id), external_user_id: row.external_user_id, external_group_id: row.external_group_id,
-      permissions: stringList(row.permissions), models: stringList(row.models), user_timezone: row.user_timezone,
-      is_disabled: bool(row.is_disabled), created_at: row.created_at, logged_in_at: row.logged_in_at,
-    };
+    return row ? credentialRecord(row) : null;
   }
 
-  async saveCredentials(db: Kysely<Database>, input: { userId: string; externalUserId: string; externalGroupId: string | null; permissions: readonly string[]; models: readonly string[]; userTimezone: string | null }): Promise<void> {
+  /** `loggedIn: false` (create_embed_user) records the credential without a login time. */
+  async saveCredentials(db: Kysely<Database>, input: { userId: string; externalUserId: string; externalGroupId: string | null; permissions: readonly string[]; models: readonly string[]; userTimezone: string | null; loggedIn?: boolean }): Promise<void> {
     const now = this.#now();
     const userId = parseId(input.userId);
     if (userId === null) throw new Error(`bad user id ${input.userId}`);
     const values = {
       external_user_id: input.externalUserId, external_group_id: input.externalGroupId, permissions: JSON.stringify(input.permissions),
-      models: JSON.stringify(input.models), user_timezone: input.userTimezone, logged_in_at: now,
+      models: JSON.stringify(input.models), user_timezone: input.userTimezone, logged_in_at: input.loggedIn === false ? null : now,
     };
     await db.withTables<EmbedTables>().insertInto('embed_credentials').values({ ...values, user_id: userId, is_disabled: false, created_at: now })
       .onConflict((oc) => oc.column('user_id').doUpdateSet(values)).execute();
@@ -177,8 +196,22 @@ export class EmbedRepository {
       .onConflict((oc) => oc.column('domain').doNothing()).execute();
   }
 
-  async hasDomain(origin: string): Promise<boolean> {
-    return (await this.#db.selectFrom('embed_domains').select('domain').where('domain', '=', origin).executeTakeFirst()) !== undefined;
+  /** Every allowlist entry (origins and `*.` wildcard origins), oldest first. */
+  async allDomains(): Promise<string[]> {
+    const rows = await this.#db.selectFrom('embed_domains').select('domain').orderBy('created_at').orderBy('domain').execute();
+    return rows.map((r) => r.domain);
+  }
+
+  /** Makes the allowlist exactly `entries` (already canonical); entries kept keep their age. */
+  async replaceDomains(db: Kysely<Database>, entries: readonly string[]): Promise<void> {
+    const t = db.withTables<EmbedTables>();
+    const keep = [...new Set(entries)];
+    if (keep.length === 0) await t.deleteFrom('embed_domains').execute();
+    else await t.deleteFrom('embed_domains').where('domain', 'not in', keep).execute();
+    const now = this.#now();
+    for (const domain of keep) {
+      await t.insertInto('embed_domains').values({ domain, created_at: now }).onConflict((oc) => oc.column('domain').doNothing()).execute();
+    }
   }
 
   // Cookieless sessions

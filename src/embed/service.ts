@@ -4,8 +4,10 @@
  * layer (`src/api/routes/embed.ts`) turns results into cookies and redirects and refusals into pages.
  */
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../store/index.ts';
+import type { Store, User } from '../store/index.ts';
 import { randomToken } from '../store/index.ts';
+import { EMBED_CONFIG_KEY, applyFlags, embedConfigJson, parseFlags, type EmbedFlags } from './config.ts';
+import { domainMatches, normalizeDomainEntry } from './domains.ts';
 import { EmbedError } from './errors.ts';
 import { EmbedRepository, type EmbedSecretRecord } from './repository.ts';
 import { loadSecretKey, secretBox } from './secret-box.ts';
@@ -14,7 +16,7 @@ import {
   type EmbedSigningAlgorithm, type EmbedUserGrant,
 } from './signing.ts';
 import { parseEmbedTarget, targetFromApi, type EmbedTarget } from './targets.ts';
-import { checkGrant, upsertEmbedUser, type CheckedGrant } from './users.ts';
+import { checkGrant, createEmbedUser, upsertEmbedUser, type CheckedGrant } from './users.ts';
 
 export interface EmbedServiceOptions {
   readonly store: Store;
@@ -107,6 +109,7 @@ export class EmbedService {
 
   /** `create_sso_embed_url`: the URL signed with the chosen (or newest, or a new default) secret. */
   async createSsoUrl(request: SsoUrlRequest, address: ServerAddress, creatorId: string): Promise<string> {
+    await this.requireEnabled('sso');
     const target = targetFromApi(request.target_url);
     const externalUserId = request.external_user_id;
     if (typeof externalUserId !== 'string' || externalUserId.trim() === '') {
@@ -146,12 +149,7 @@ export class EmbedService {
    * spent and the embed user created or updated. `hosts` are the host lines this server accepts.
    */
   async signedLogin(input: { hosts: readonly string[]; embedPath: string; search: string }): Promise<EmbedLogin> {
-    const login = verifySignedLogin({ ...input, secrets: await this.repo.usableSecrets(), nowSeconds: this.nowSeconds() });
-    const target = parseEmbedTarget(decodedTarget(input.embedPath));
-    const checked = await this.checkedGrant(login);
-    if (target.model !== null && !checked.models.includes(target.model)) {
-      throw new EmbedError('bad_target', `The embed target uses model ${JSON.stringify(target.model)}, which the 'models' param does not grant.`);
-    }
+    const { login, target, checked } = await this.#checkSigned(input);
     if (!(await this.repo.useNonce(login.nonce, NONCE_TTL_SECONDS))) {
       throw new EmbedError('replayed_nonce', "'nonce' param has already been used: a signed embed URL works only once.");
     }
@@ -159,10 +157,101 @@ export class EmbedService {
     return { userId, target, sessionLength: login.session_length, forceLogoutLogin: login.force_logout_login };
   }
 
+  /** Every check of a signed login that leaves no trace (the nonce is the caller's). */
+  async #checkSigned(input: { hosts: readonly string[]; embedPath: string; search: string }) {
+    await this.requireEnabled('sso');
+    const login = verifySignedLogin({ ...input, secrets: await this.repo.usableSecrets(), nowSeconds: this.nowSeconds() });
+    const target = parseEmbedTarget(decodedTarget(input.embedPath));
+    const checked = await this.checkedGrant(login);
+    if (target.model !== null && !checked.models.includes(target.model)) {
+      throw new EmbedError('bad_target', `The embed target uses model ${JSON.stringify(target.model)}, which the 'models' param does not grant.`);
+    }
+    return { login, target, checked };
+  }
+
+  /**
+   * `validate_embed_url`: everything the login would check of this signed URL, against the host it
+   * names, without spending its nonce or touching any user.
+   */
+  async validateSignedUrl(url: string): Promise<void> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url.trim());
+    } catch {
+      throw new EmbedError('invalid_params', 'url must be a complete signed embed URL (https://host/login/embed/...).');
+    }
+    if (!parsed.pathname.startsWith('/login/embed/')) throw new EmbedError('bad_target', 'url is no embed login URL: its path must start with /login/embed/.');
+    if (parsed.searchParams.has(LOGIN_TOKEN_PARAM) || parsed.searchParams.has('embed_authentication_token')) {
+      throw new EmbedError('invalid_params', 'url is a one-time token URL, not a signed embed URL: only signed URLs can be validated.');
+    }
+    const { login } = await this.#checkSigned({ hosts: [parsed.host], embedPath: parsed.pathname, search: parsed.search });
+    if (await this.repo.nonceUsed(login.nonce)) {
+      throw new EmbedError('replayed_nonce', "'nonce' param has already been used: a signed embed URL works only once.");
+    }
+  }
+
+  /** `create_embed_user`. */
+  createEmbedUser(externalUserId: string): Promise<User> {
+    return createEmbedUser(this.store, this.repo, externalUserId);
+  }
+
+  // Settings
+
+  async flags(): Promise<EmbedFlags> {
+    return parseFlags(await this.store.settings.getSetting(EMBED_CONFIG_KEY));
+  }
+
+  /** Refuses when signed (`sso`: signed and "as me" URLs) or cookieless embedding is switched off. */
+  async requireEnabled(kind: 'sso' | 'cookieless'): Promise<void> {
+    const flags = await this.flags();
+    if (kind === 'sso' && !flags.sso_auth_enabled) {
+      throw new EmbedError('disabled', 'Signed embedding is disabled on this server (embed_config.sso_auth_enabled is false).');
+    }
+    if (kind === 'cookieless' && !flags.embed_cookieless_v2) {
+      throw new EmbedError('disabled', 'Cookieless embedding is disabled on this server (embed_config.embed_cookieless_v2 is false).');
+    }
+  }
+
+  /** The embed members of Looker's `Setting`. */
+  async settingJson(): Promise<Record<string, unknown>> {
+    const flags = await this.flags();
+    return { embed_enabled: true, embed_cookieless_v2: flags.embed_cookieless_v2, embed_config: embedConfigJson(flags, await this.repo.allDomains()) };
+  }
+
+  /**
+   * `set_setting` for the embed members: `embed_config` (its `domain_allowlist` replaces the list)
+   * and the deprecated top-level `embed_cookieless_v2`, which `embed_config.embed_cookieless_v2`
+   * overrides. Everything is checked before anything is written.
+   */
+  async updateSetting(patch: { embed_config?: unknown; embed_cookieless_v2?: unknown }): Promise<void> {
+    const config = patch.embed_config;
+    if (config !== undefined && config !== null && (typeof config !== 'object' || Array.isArray(config))) {
+      throw new EmbedError('invalid_params', 'embed_config must be an object.');
+    }
+    const body = (config ?? {}) as Record<string, unknown>;
+    let flags = await this.flags();
+    if (patch.embed_cookieless_v2 !== undefined) flags = applyFlags(flags, { embed_cookieless_v2: patch.embed_cookieless_v2 });
+    flags = applyFlags(flags, body);
+    const list = body.domain_allowlist;
+    let domains: string[] | undefined;
+    if (list !== undefined) {
+      if (list !== null && !Array.isArray(list)) throw new EmbedError('invalid_params', 'embed_config.domain_allowlist must be a list of origins.');
+      domains = (list ?? []).map((entry: unknown) => {
+        if (typeof entry !== 'string') throw new EmbedError('invalid_params', 'embed_config.domain_allowlist entries must be strings.');
+        return normalizeDomainEntry(entry);
+      });
+    }
+    await this.store.transaction(async (tx) => {
+      await tx.settings.setSetting(EMBED_CONFIG_KEY, JSON.stringify(flags));
+      if (domains !== undefined) await this.repo.replaceDomains(tx.db, domains);
+    });
+  }
+
   // "As me" URLs
 
   /** `create_embed_url_as_me`: a one-time URL (5 minutes) that opens `target_url` as the caller. */
   async createUrlAsMe(userId: string, request: { target_url: string; session_length?: number | null }, address: ServerAddress): Promise<string> {
+    await this.requireEnabled('sso');
     const target = targetFromApi(request.target_url);
     const sessionLength = checkSessionLength(request.session_length ?? DEFAULT_SESSION_LENGTH);
     const raw = randomToken();
@@ -172,6 +261,7 @@ export class EmbedService {
   }
 
   async tokenLogin(raw: string, embedPath: string): Promise<EmbedLogin> {
+    await this.requireEnabled('sso');
     const target = parseEmbedTarget(decodedTarget(embedPath));
     const token = await this.repo.consumeToken(raw, 'login');
     if (token === null) throw new EmbedError('bad_token', 'This embed URL is unknown, expired (they last 5 minutes) or was used already.');
@@ -189,9 +279,11 @@ export class EmbedService {
     return origin;
   }
 
+  /** Whether the embed domain allowlist has an entry (origin or wildcard) matching `domain`. */
   async domainAllowed(domain: string): Promise<boolean> {
     const origin = embedOrigin(domain);
-    return origin !== null && (await this.repo.hasDomain(origin));
+    if (origin === null) return false;
+    return (await this.repo.allDomains()).some((entry) => domainMatches(entry, origin));
   }
 }
 

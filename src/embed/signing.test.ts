@@ -222,4 +222,20 @@ describe('refused signed URLs', () => {
     expect(refusal(() => verifySignedLogin({ ...input(url, search), hosts: ['h'] })))
       .toEqual({ code: 'invalid_params', message: "'permissions' param is not JSON-encoded (got \"access_data\")." });
   });
+
+  it("legacy access_filters, even correctly signed: refused rather than ignored (rows would show that the signer meant to hide)", () => {
+    const url = new URL(createSignedEmbedUrl({ origin: 'https://h', host: 'h', target: '/embed/looks/1', user: USER, secret: SECRET, algorithm: 'hmac/sha-1', time: NOW, nonce: 'n' }));
+    const fields = Object.fromEntries(url.searchParams);
+    const resign = (accessFilters: string): string => {
+      const next: Record<string, string> = { ...fields, access_filters: accessFilters };
+      const text = embedStringToSign('h', url.pathname, { ...next, nonce: next.nonce!, time: next.time!, session_length: next.session_length!, external_user_id: next.external_user_id!, permissions: next.permissions!, models: next.models! });
+      next.signature = embedSignature(SECRET, 'hmac/sha-1', text);
+      return `?${Object.entries(next).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
+    };
+    expect(refusal(() => verifySignedLogin({ ...input(url, resign('{"shop":{"orders.status":"complete"}}')), hosts: ['h'] }))).toEqual({
+      code: 'invalid_params',
+      message: "'access_filters' param must be {}: send the values as user_attributes and restrict rows with access_filter { field, user_attribute } on the explore.",
+    });
+    expect(verifySignedLogin({ ...input(url, resign('{}')), hosts: ['h'] }).external_user_id).toBe('user-1');
+  });
 });

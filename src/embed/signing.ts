@@ -225,6 +225,10 @@ export function decodeSignedLogin(q: ReadonlyMap<string, string>): SignedLogin {
   if (accessFilters !== undefined) {
     const value = parseJson('access_filters', accessFilters);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new EmbedError('invalid_params', "'access_filters' param must be a JSON object.");
+    // Looker's legacy per-model filters. Ignoring them would show rows the signer meant to hide.
+    if (Object.keys(value).length > 0) {
+      throw new EmbedError('invalid_params', "'access_filters' param must be {}: send the values as user_attributes and restrict rows with access_filter { field, user_attribute } on the explore.");
+    }
   }
   return {
     nonce, time, session_length: sessionLength, external_user_id: externalUserId,

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Store, StoreTransaction, User, UserAttribute } from '../store/index.ts';
 import { StoreError } from '../store/index.ts';
 import { EmbedError } from './errors.ts';
+import { externalGroup, setUserGroups, unknownGroups } from './groups.ts';
 import type { EmbedRepository } from './repository.ts';
 import type { EmbedUserGrant } from './signing.ts';
 
@@ -32,6 +33,8 @@ export interface CheckedGrant {
   /** name → value, for attributes that exist (checked). */
   readonly attributes: Readonly<Record<string, string>>;
   readonly locale: string | undefined;
+  /** `group_ids`, all existing groups. */
+  readonly groupIds: readonly string[];
 }
 
 /** Checks what the grant names against this server: production models, groups, user attributes. */
@@ -41,9 +44,10 @@ export async function checkGrant(store: Store, grant: EmbedUserGrant, production
   if (unknownModels.length > 0) {
     throw new EmbedError('unknown_model', `'models' param names ${unknownModels.length > 1 ? 'models that do' : 'a model that does'} not exist in production: ${unknownModels.map((m) => JSON.stringify(m)).join(', ')}.`);
   }
-  // Overlook has no groups yet, so any group id names nothing.
-  if (grant.group_ids !== undefined && grant.group_ids.length > 0) {
-    throw new EmbedError('unknown_group', `'group_ids' param names unknown groups: ${grant.group_ids.map((g) => JSON.stringify(g)).join(', ')}.`);
+  const groupIds = [...new Set(grant.group_ids ?? [])];
+  const unknownGroupIds = groupIds.length === 0 ? [] : await unknownGroups(store, groupIds);
+  if (unknownGroupIds.length > 0) {
+    throw new EmbedError('unknown_group', `'group_ids' param names ${unknownGroupIds.length > 1 ? 'groups that do' : 'a group that does'} not exist: ${unknownGroupIds.map((g) => JSON.stringify(g)).join(', ')}.`);
   }
   const attributes: Record<string, string> = {};
   let locale: string | undefined;
@@ -59,7 +63,7 @@ export async function checkGrant(store: Store, grant: EmbedUserGrant, production
       } else attributes[name] = value;
     }
   }
-  return { permissions: embedPermissions(grant.permissions), models, attributes, locale };
+  return { permissions: embedPermissions(grant.permissions), models, attributes, locale, groupIds };
 }
 
 const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
@@ -134,19 +138,39 @@ export async function upsertEmbedUser(store: Store, repo: EmbedRepository, grant
   const roleId = await embedRole(store, checked.permissions, checked.models);
   const user = await findOrCreateUser(store, grant);
   if (user.is_disabled) throw new EmbedError('user_disabled', 'This embed user has been disabled by an administrator.');
+  // A URL without external_group_id keeps the user's group; null or "" leaves it.
+  const externalGroupId = grant.external_group_id === undefined ? user.embed_external_group_id : grant.external_group_id === '' ? null : grant.external_group_id;
+  // Made before the transaction: a concurrent first login of the same group must not abort it.
+  const groupIds = externalGroupId === null ? checked.groupIds : [...checked.groupIds, await externalGroup(store, externalGroupId)];
   await store.transaction(async (tx) => {
     await tx.users.updateUser(user.id, {
       ...(grant.first_name !== undefined && grant.first_name !== null ? { first_name: grant.first_name } : {}),
       ...(grant.last_name !== undefined && grant.last_name !== null ? { last_name: grant.last_name } : {}),
-      ...(grant.external_group_id !== undefined ? { embed_external_group_id: grant.external_group_id } : {}),
+      embed_external_group_id: externalGroupId,
       ...(checked.locale !== undefined ? { locale: checked.locale } : {}),
     });
     await tx.roles.setUserRoles(user.id, [roleId]);
+    await setUserGroups(tx.db, user.id, groupIds);
     await applyAttributes(tx, user.id, checked.attributes);
     await repo.saveCredentials(tx.db, {
-      userId: user.id, externalUserId: grant.external_user_id, externalGroupId: grant.external_group_id ?? user.embed_external_group_id,
+      userId: user.id, externalUserId: grant.external_user_id, externalGroupId,
       permissions: checked.permissions, models: checked.models, userTimezone: grant.user_timezone ?? null,
     });
   });
   return user.id;
+}
+
+/**
+ * `create_embed_user`: the embed user of `externalUserId`, made now (no grants until its first
+ * login) or, when it exists, as it is.
+ */
+export async function createEmbedUser(store: Store, repo: EmbedRepository, externalUserId: string): Promise<User> {
+  if (externalUserId.trim() === '' || externalUserId.length > 255) {
+    throw new EmbedError('invalid_params', 'external_user_id must be 1 to 255 characters.');
+  }
+  const user = await findOrCreateUser(store, { external_user_id: externalUserId, session_length: 1, permissions: [], models: [] });
+  if ((await repo.credentials(user.id)) === null) {
+    await repo.saveCredentials(store.db, { userId: user.id, externalUserId, externalGroupId: null, permissions: [], models: [], userTimezone: null, loggedIn: false });
+  }
+  return user;
 }

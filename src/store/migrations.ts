@@ -19,6 +19,7 @@ import { renderMigration } from './migrations-0008.ts';
 import { queryTaskLeasesMigration } from './migrations-0009.ts';
 import { loginFailuresMigration } from './migrations-0010.ts';
 import { renderElementsMigration } from './migrations-0012.ts';
+import { embedMoreMigration } from './migrations-0013.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -215,6 +216,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       '0009_query_task_leases': queryTaskLeasesMigration(),
       '0010_login_failures': loginFailuresMigration(),
       '0012_render_elements': renderElementsMigration(),
+      '0013_embed_more': embedMoreMigration(dialect),
     }),
   };
 }

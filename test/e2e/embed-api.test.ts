@@ -9,38 +9,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Looker40SDK } from '@looker/sdk';
 import { assertResponseMatchesSpec } from '../../src/api/spec-validate.ts';
 import { createSignedEmbedUrl, type EmbedUserGrant } from '../../src/embed/signing.ts';
+import { Browser, UA } from './embed-fixture.ts';
 import { startQueryFixture, type QueryFixture } from './support.ts';
-
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) EmbedTest/1.0';
-
-/** A browser's cookie jar: what it sends back to the server (same origin). */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string, readonly userAgent = UA) {}
-
-  async fetch(method: string, pathOrUrl: string, body?: unknown): Promise<{ status: number; text: string; headers: Headers; setCookies: string[] }> {
-    const headers: Record<string, string> = { 'user-agent': this.userAgent };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (cookie !== '') headers.cookie = cookie;
-    const csrf = this.cookies.get('overlook_csrf');
-    if (csrf !== undefined && method !== 'GET') headers['x-csrf-token'] = csrf;
-    const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.base}${pathOrUrl}`;
-    const res = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const setCookies = res.headers.getSetCookie();
-    for (const line of setCookies) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    return { status: res.status, text: await res.text(), headers: res.headers, setCookies };
-  }
-
-  async json(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await this.fetch(method, path, body);
-    return { status: res.status, body: res.text === '' ? {} : JSON.parse(res.text) as Record<string, unknown> };
-  }
-}
 
 const GRANT = {
   external_user_id: 'customer-42', first_name: 'Pat', last_name: 'Customer', session_length: 900,

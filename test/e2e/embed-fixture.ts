@@ -1,7 +1,8 @@
 /**
  * For the embed end-to-end suites: an Overlook server over HTTPS (self-signed certificate, made
  * here) with the web UI built from the current sources, a deployed `shop` project over a DuckDB
- * warehouse, and a small HTTPS client that accepts that certificate.
+ * warehouse, and a small HTTPS client that accepts that certificate. Also a cookie-jar browser
+ * for the suites that log in through /login/embed without Chromium.
  */
 import { request as httpsRequest } from 'node:https';
 import { writeFileSync } from 'node:fs';
@@ -100,4 +101,35 @@ export async function startTlsFixture(): Promise<TlsFixture> {
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+export const UA = 'Mozilla/5.0 (X11; Linux x86_64) EmbedTest/1.0';
+
+/** A browser's cookie jar: what it sends back to the server (same origin). */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly base: string, readonly userAgent = UA) {}
+
+  async fetch(method: string, pathOrUrl: string, body?: unknown): Promise<{ status: number; text: string; headers: Headers; setCookies: string[] }> {
+    const headers: Record<string, string> = { 'user-agent': this.userAgent };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (cookie !== '') headers.cookie = cookie;
+    const csrf = this.cookies.get('overlook_csrf');
+    if (csrf !== undefined && method !== 'GET') headers['x-csrf-token'] = csrf;
+    const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.base}${pathOrUrl}`;
+    const res = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const setCookies = res.headers.getSetCookie();
+    for (const line of setCookies) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return { status: res.status, text: await res.text(), headers: res.headers, setCookies };
+  }
+
+  async json(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await this.fetch(method, path, body);
+    return { status: res.status, body: res.text === '' ? {} : JSON.parse(res.text) as Record<string, unknown> };
+  }
 }

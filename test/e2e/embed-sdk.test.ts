@@ -4,7 +4,9 @@
  * (`create_embed_url_as_me`, the very user whose own workspace and UI are in dev mode) and
  * cookieless. The dashboard reads a dimension the admin changed on their dev branch: every frame
  * shows the production value. The SDK receives dashboard:loaded and dashboard:run:complete, and a
- * filter set from the host changes the result.
+ * filter set from the host changes the result. An embedded explore announces each in-frame URL
+ * change with page:changed; a wildcard allowlist entry lets *.localhost host pages hear the frame,
+ * while a host page not on the list gets the content but no events.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,15 +18,16 @@ import { httpsCall, startTlsFixture, type TlsFixture } from './embed-fixture.ts'
 import { ordersView } from './support.ts';
 
 const SDK_BUNDLE = join(import.meta.dirname, '..', '..', 'node_modules', '@looker', 'embed-sdk', 'dist', 'main.js');
-const EMBED_USER = { external_user_id: 'sdk-customer', first_name: 'Sam', last_name: 'Host', session_length: 600, permissions: ['access_data', 'see_user_dashboards', 'see_lookml_dashboards'], models: ['shop'] };
+const EMBED_USER = { external_user_id: 'sdk-customer', first_name: 'Sam', last_name: 'Host', session_length: 600, permissions: ['access_data', 'explore', 'see_user_dashboards', 'see_lookml_dashboards'], models: ['shop'] };
 
-interface Recorded { name: string; event: { dashboard?: { dashboard_filters?: Record<string, string> } } }
+interface Recorded { name: string; event: { dashboard?: { dashboard_filters?: Record<string, string> }; page?: { url?: string } } }
 
 interface HostApp {
   readonly server: Server;
   /** Requests the host's server side answered, in order (`GET /auth`, …). */
   readonly calls: string[];
   readonly origin: string;
+  readonly port: number;
   close(): Promise<void>;
 }
 
@@ -42,8 +45,9 @@ async function startHostApp(fx: TlsFixture, dashboardId: string): Promise<HostAp
   else sdk.init(${JSON.stringify(fx.host)}, { url: '/auth', params: [{ name: 'mode', value: mode }] });
   window.recorded = [];
   const record = (name) => (event) => { window.recorded.push({ name, event }); };
-  let builder = sdk.createDashboardWithId(${JSON.stringify(dashboardId)}).appendTo('#embed');
-  for (const name of ['dashboard:loaded', 'dashboard:run:start', 'dashboard:run:complete', 'dashboard:filters:changed', 'page:changed', 'session:tokens:request']) builder = builder.on(name, record(name));
+  const explore = new URLSearchParams(location.search).get('kind') === 'explore';
+  let builder = (explore ? sdk.createExploreWithId('shop::orders') : sdk.createDashboardWithId(${JSON.stringify(dashboardId)})).appendTo('#embed');
+  for (const name of ['dashboard:loaded', 'dashboard:run:start', 'dashboard:run:complete', 'dashboard:filters:changed', 'explore:ready', 'page:changed', 'session:tokens:request']) builder = builder.on(name, record(name));
   builder.build().connect().then((connection) => { window.connection = connection; }).catch((error) => { window.connectError = String(error); });
 </script></body></html>`;
   const send = (res: ServerResponse, status: number, type: string, body: string): void => {
@@ -74,9 +78,11 @@ async function startHostApp(fx: TlsFixture, dashboardId: string): Promise<HostAp
         return [200, 'text/javascript', readFileSync(SDK_BUNDLE, 'utf8')];
       case '/auth': {
         const src = url.searchParams.get('src') ?? '';
-        const made = url.searchParams.get('mode') === 'as-me'
+        const mode = url.searchParams.get('mode');
+        // "bare": the embedding app leaves the allowlist to the admin (no embed_domain to add).
+        const made = mode === 'as-me'
           ? await fx.api('POST', '/embed/token_url/me', { target_url: src, session_length: 600 })
-          : await fx.api('POST', '/embed/sso_url', { ...EMBED_USER, target_url: src, embed_domain: origin });
+          : await fx.api('POST', '/embed/sso_url', { ...EMBED_USER, target_url: src, ...(mode === 'bare' ? {} : { embed_domain: origin }) });
         return json(made.status, made.body);
       }
       case '/acquire-embed-session': {
@@ -105,7 +111,7 @@ async function startHostApp(fx: TlsFixture, dashboardId: string): Promise<HostAp
   if (address === null || typeof address === 'string') throw new Error('host app is not listening');
   origin = `http://127.0.0.1:${address.port}`;
   return {
-    server, calls, origin,
+    server, calls, origin, port: address.port,
     close: () => new Promise<void>((resolve) => { server.close(() => { resolve(); }); }),
   };
 }
@@ -197,6 +203,59 @@ describe('embedding a dashboard with the unmodified @looker/embed-sdk', () => {
       const events = await recorded(page);
       expect(events.filter((r) => r.name === 'dashboard:filters:changed').at(-1)?.event.dashboard?.dashboard_filters).toMatchObject({ Status: 'pending' });
       expect(events.filter((r) => r.name === 'dashboard:run:complete').at(-1)?.event.dashboard?.dashboard_filters).toMatchObject({ Status: 'pending' });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('page:changed follows every in-frame navigation (an embedded explore writes its state to the URL)', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${host.origin}/?mode=signed&kind=explore`);
+      const pages = async (): Promise<string[]> => (await recorded(page)).filter((r) => r.name === 'page:changed').map((r) => r.event.page?.url ?? '');
+      const waitForPage = (fragment: string): Promise<unknown> => page.waitForFunction((f) => {
+        const w = globalThis as unknown as { recorded?: Recorded[]; connectError?: string };
+        if (w.connectError !== undefined) throw new Error(w.connectError);
+        return (w.recorded ?? []).some((r) => r.name === 'page:changed' && (r.event.page?.url ?? '').includes(f));
+      }, fragment, { timeout: 30_000 });
+      await waitForPage('/embed/explore/shop/orders');
+      const frame = page.frameLocator('#embed iframe');
+      await frame.getByTestId('field-search').fill('status');
+      await frame.getByTestId('field-orders.status').click();
+      await waitForPage('fields=orders.status');
+      await frame.getByTestId('field-search').fill('count');
+      await frame.getByTestId('field-orders.count').click();
+      await waitForPage('fields=orders.status,orders.count');
+      const urls = await pages();
+      expect(urls[0]).toMatch(/^\/embed\/explore\/shop\/orders\?embed_domain=/);
+      expect(urls.at(-1)).toBe('/embed/explore/shop/orders?fields=orders.status,orders.count&limit=500&vis=looker_grid');
+      // One event per distinct URL.
+      expect(new Set(urls).size).toBe(urls.length);
+      expect((await recorded(page)).map((r) => r.name)).toContain('explore:ready');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the embed domain allowlist: a wildcard entry lets *.localhost hosts receive events; a host not on it gets none', async () => {
+    const current = (await fx.admin.ok(fx.admin.get_setting())).embed_config?.domain_allowlist ?? [];
+    await fx.admin.ok(fx.admin.set_setting({ embed_config: { domain_allowlist: [...current, `http://*.localhost:${host.port}`] } }));
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const allowed = await context.newPage();
+      await allowed.goto(`http://app.localhost:${host.port}/?mode=bare`);
+      await waitForRuns(allowed, 1);
+      expect(await tileText(allowed)).toContain('prod');
+      expect((await recorded(allowed)).map((r) => r.name)).toContain('dashboard:loaded');
+
+      const refused = await context.newPage();
+      const warned = refused.waitForEvent('console', { predicate: (m) => m.text().includes('is not on the embed domain allowlist'), timeout: 30_000 });
+      await refused.goto(`http://localhost:${host.port}/?mode=bare`);
+      expect((await warned).text()).toBe(`Overlook embed: http://localhost:${host.port} is not on the embed domain allowlist, so this frame sends it no events.`);
+      // The content itself is shown; only the host page hears nothing.
+      await refused.frameLocator('#embed iframe').getByTestId('dashboard-tile').first().getByText('prod').waitFor({ timeout: 30_000 });
+      expect(await recorded(refused)).toEqual([]);
     } finally {
       await context.close();
     }

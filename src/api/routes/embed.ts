@@ -3,18 +3,23 @@
  * embed credentials of users (Looker API 4.0), and `GET /login/embed/<target>`, where a signed URL,
  * an "as me" URL or a cookieless authentication token becomes an embed browser session (always
  * production, DESIGN rule 8) and a redirect to the embed page. A refused login gets a plain error
- * page and no session.
+ * page and no session. The embed settings, URL validation and embed users are in `embed-admin.ts`,
+ * groups in `groups.ts` (both registered from here).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken, type Store } from '../../store/index.ts';
 import type { Workspaces } from '../../workspaces/index.ts';
 import { CookielessSessions, AUTHENTICATION_TOKEN_PARAM, type AcquireRequest } from '../../embed/cookieless.ts';
-import { EmbedError, type EmbedErrorCode } from '../../embed/errors.ts';
+import { EmbedError } from '../../embed/errors.ts';
 import { EmbedService, LOGIN_TOKEN_PARAM, type EmbedLogin, type ServerAddress, type SsoUrlRequest } from '../../embed/service.ts';
 import { requireAuth, requirePermission } from '../auth-context.ts';
 import { SESSION_COOKIE, startBrowserSession } from '../browser-session.ts';
-import { ApiError, validationFailed } from '../errors.ts';
-import { API_PREFIX, registerLookerRoute } from '../route.ts';
+import { ApiError } from '../errors.ts';
+import { registerLookerRoute } from '../route.ts';
+import { embedCall, LOGIN_STATUS } from './embed-errors.ts';
+import { registerEmbedAdminRoutes } from './embed-admin.ts';
+import { credentialsEmbedJson } from './embed-users.ts';
+import { registerGroupRoutes } from './groups.ts';
 import { found, store as call } from './store-errors.ts';
 
 export const EMBED_LOGIN_PREFIX = '/login/embed/';
@@ -27,41 +32,6 @@ export interface EmbedRouteOptions {
   /** A token or browser session was revoked: drop it from this node's caches. */
   readonly onSessionEnded: (hash: string) => void;
   readonly env?: Readonly<Record<string, string | undefined>>;
-}
-
-/** Which HTTP status a refused login or call gets. */
-const LOGIN_STATUS: Record<EmbedErrorCode, number> = {
-  invalid_params: 400, missing_param: 400, bad_target: 400, bad_session_length: 400,
-  bad_signature: 401, stale_time: 401, replayed_nonce: 401, no_secret: 401, bad_token: 401, wrong_browser: 401,
-  unknown_model: 403, unknown_group: 403, bad_user_attribute: 403, user_disabled: 403, not_found: 404,
-};
-
-/** Which body member a refusal is about, for the API's 422 `errors[]`. */
-const FIELD: Partial<Record<EmbedErrorCode, string>> = {
-  bad_target: 'target_url', bad_session_length: 'session_length', unknown_model: 'models', unknown_group: 'group_ids', bad_user_attribute: 'user_attributes',
-};
-
-function apiError(error: unknown): unknown {
-  if (!(error instanceof EmbedError)) return error;
-  switch (error.code) {
-    case 'not_found':
-      return new ApiError('not_found', { message: error.message });
-    case 'user_disabled':
-      return new ApiError('forbidden', { message: error.message });
-    case 'wrong_browser':
-    case 'bad_token':
-      return new ApiError('bad_request', { message: error.message });
-    default:
-      return validationFailed([{ field: FIELD[error.code] ?? 'body', code: error.code === 'missing_param' ? 'missing_field' : 'invalid', message: error.message }], error.message);
-  }
-}
-
-async function embedCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw apiError(error);
-  }
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -80,17 +50,6 @@ main{max-width:34rem;padding:2rem;background:#fff;border:1px solid #dde1e7;borde
 `);
 }
 
-/**
- * Looker's `CredentialsEmbed`. An embed user has exactly one, so its id is the user's id (and
- * `userJson` can present it from the user record alone).
- */
-export function credentialsEmbedJson(c: { user_id: string; external_user_id: string; external_group_id: string | null; created_at: string; logged_in_at: string | null; is_disabled: boolean }, base: string): Record<string, unknown> {
-  return {
-    can: {}, created_at: c.created_at, external_group_id: c.external_group_id, external_user_id: c.external_user_id, id: c.user_id,
-    is_disabled: c.is_disabled, logged_in_at: c.logged_in_at, type: 'embed', url: `${base}${API_PREFIX}/users/${c.user_id}/credentials_embed/${c.user_id}`,
-  };
-}
-
 /** Production model names (a production workspace does not depend on who asks). */
 async function productionModels(workspaces: Workspaces): Promise<ReadonlySet<string>> {
   const models = await workspaces.models({ userId: '0', workspace: 'production' });
@@ -103,6 +62,9 @@ export function registerEmbedRoutes(app: FastifyInstance, store: Store, workspac
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), ...(options.env === undefined ? {} : { env: options.env }),
   });
   const cookieless = new CookielessSessions(embed);
+  // Registered here until the API's module list names them (they are embedding's for now).
+  registerEmbedAdminRoutes(app, embed, options.publicUrl);
+  registerGroupRoutes(app, store, options.publicUrl);
   const sweeper = setInterval(() => {
     embed.repo.deleteDead().catch(() => undefined);
   }, 3600_000);

@@ -4,11 +4,12 @@
  * Managing other users needs `administer`; reading them needs `see_users`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Store, UserPatch } from '../../store/index.ts';
+import type { Store, User, UserPatch } from '../../store/index.ts';
 import { requireAuth, requirePermission, type AuthContext } from '../auth-context.ts';
 import { ApiError } from '../errors.ts';
 import { registerLookerRoute } from '../route.ts';
 import { baseUrl } from '../core-routes.ts';
+import { userEmbedJson } from './embed-users.ts';
 import { credentialsApi3Json, credentialsEmailJson, roleJson, userJson } from './presenters.ts';
 import { found, store as call } from './store-errors.ts';
 
@@ -38,12 +39,19 @@ function userPatch(body: Record<string, unknown>): UserPatch {
 export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl: string | undefined, onUserChanged: (userId: string) => void): void {
   const base = (r: FastifyRequest): string => baseUrl(r, publicUrl);
   const manages = (auth: AuthContext): boolean => auth.permissions.has('administer');
+  /** `userJson` with the embed credential and group memberships that live in embedding's tables. */
+  const present = async (request: FastifyRequest, users: readonly User[], auth: AuthContext): Promise<Record<string, unknown>[]> => {
+    const extra = await userEmbedJson(store.db, users.map((u) => u.id), base(request));
+    return users.map((u) => ({ ...userJson(u, base(request), manages(auth)), ...extra.get(u.id) }));
+  };
+  const presentOne = async (request: FastifyRequest, user: User, auth: AuthContext): Promise<Record<string, unknown>> =>
+    (await present(request, [user], auth))[0] ?? {};
 
   registerLookerRoute(app, {
     operationId: 'me',
     handler: async (request) => {
       const auth = requireAuth(request);
-      return userJson(found(await call(() => store.users.user(auth.userId))), base(request), manages(auth));
+      return presentOne(request, found(await call(() => store.users.user(auth.userId))), auth);
     },
   });
 
@@ -51,7 +59,7 @@ export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl
     operationId: 'user',
     handler: async (request) => {
       const auth = canRead(request, request.params.user_id);
-      return userJson(found(await call(() => store.users.user(request.params.user_id))), base(request), manages(auth));
+      return presentOne(request, found(await call(() => store.users.user(request.params.user_id))), auth);
     },
   });
 
@@ -64,7 +72,7 @@ export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl
         ...(q.ids ? { ids: q.ids } : {}), ...(q.limit !== undefined ? { limit: q.limit } : {}),
         ...(q.offset !== undefined ? { offset: q.offset } : {}), ...(q.sorts ? { sorts: q.sorts } : {}),
       }));
-      return users.map((u) => userJson(u, base(request), manages(auth)));
+      return present(request, users, auth);
     },
   });
 
@@ -83,7 +91,7 @@ export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl
       const auth = requirePermission(request, 'administer');
       const updated = found(await call(() => store.users.updateUser(request.params.user_id, userPatch(request.body))));
       onUserChanged(updated.id);
-      return userJson(updated, base(request), manages(auth));
+      return presentOne(request, updated, auth);
     },
   });
 

@@ -78,6 +78,8 @@ class EmbedBridge {
   readonly #queue: { eventName: string; payload: unknown[] }[] = [];
   #refresh: number | undefined;
   #lastHeight = 0;
+  /** The in-frame URL last announced with page:changed. */
+  #lastPage: string | null = null;
 
   constructor(origin: string, cookieless: boolean) {
     this.#origin = origin;
@@ -91,7 +93,38 @@ class EmbedBridge {
       this.#send(event.detail.type, [event.detail]);
     });
     new ResizeObserver(() => { this.#reportHeight(); }).observe(document.documentElement);
+    this.#watchNavigation();
     window.parent.postMessage({ action: Client.Syn }, this.#origin, [this.#channel.port2]);
+  }
+
+  /**
+   * The router moves between pages (a tile's Explore link, filters written to the URL) with the
+   * History API, which fires no event: wrap pushState / replaceState, and listen to popstate.
+   */
+  #watchNavigation(): void {
+    const changed = (): void => { this.#pageChanged(); };
+    const history = window.history;
+    const pushState = history.pushState.bind(history);
+    const replaceState = history.replaceState.bind(history);
+    history.pushState = (...args: Parameters<History['pushState']>): void => {
+      pushState(...args);
+      changed();
+    };
+    history.replaceState = (...args: Parameters<History['replaceState']>): void => {
+      replaceState(...args);
+      changed();
+    };
+    window.addEventListener('popstate', changed);
+  }
+
+  /** Announces the frame's current page once per distinct URL (Looker's page:changed). */
+  #pageChanged(): void {
+    if (!this.#connected) return;
+    const { pathname, search, href } = window.location;
+    const url = pathname + search;
+    if (url === this.#lastPage) return;
+    this.#lastPage = url;
+    this.#send('page:changed', [{ type: 'page:changed', page: { type: pageType(pathname), url, absoluteUrl: href } }]);
   }
 
   #post(action: number, data: Record<string, unknown>): void {
@@ -136,8 +169,7 @@ class EmbedBridge {
     this.#post(Client.Ack, {});
     if (this.#connected) return;
     this.#connected = true;
-    const { pathname, search, href } = window.location;
-    this.#send('page:changed', [{ type: 'page:changed', page: { type: pageType(pathname), url: pathname + search, absoluteUrl: href } }]);
+    this.#pageChanged();
     for (const queued of this.#queue.splice(0)) this.#post(Client.Message, queued);
     this.#reportHeight();
     if (this.#cookieless) this.#requestTokens();
