@@ -128,10 +128,13 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   const browsers = browserAuthenticator(store, grantsOf, tokenTtl);
 
   // Expired and revoked tokens and sessions are useless rows; sweep them hourly (any node may; idempotent).
+  // Finished query tasks keep their results for OVERLOOK_QUERY_TASK_RESULT_TTL_SECONDS (default an hour).
+  const taskResultTtlMs = envNumber('OVERLOOK_QUERY_TASK_RESULT_TTL_SECONDS', 3600_000, 1000);
   const sweeper = setInterval(() => {
     store.tokens.deleteDeadTokens().catch(() => undefined);
     store.browserSessions.deleteDead().catch(() => undefined);
-  }, 3600_000);
+    store.queryTasks.deleteTasksBefore(new Date(Date.now() - taskResultTtlMs).toISOString()).catch(() => undefined);
+  }, Math.min(3600_000, taskResultTtlMs));
   sweeper.unref();
 
   const deps: ApiDeps = {

@@ -155,4 +155,17 @@ describe.each(DIALECTS)('query task leases on %s', (dialect) => {
       if (second !== store) await second.close();
     }
   });
+  it('sweeps finished tasks older than the cutoff, never unfinished ones', async () => {
+    const oldDone = await store.queryTasks.createTask(input());
+    expect(await store.queryTasks.finishTask(oldDone.id, 'node-a', outcome('[1]'))).toBe(true);
+    const oldRunning = await store.queryTasks.createTask(input());
+    clock.advance(7200);
+    const newDone = await store.queryTasks.createTask(input());
+    expect(await store.queryTasks.finishTask(newDone.id, 'node-a', outcome('[2]'))).toBe(true);
+    const cutoff = new Date(clock.now().getTime() - 3600_000).toISOString();
+    expect(await store.queryTasks.deleteTasksBefore(cutoff)).toBeGreaterThanOrEqual(1);
+    expect(await store.queryTasks.task(oldDone.id)).toBeNull();
+    expect(await store.queryTasks.task(oldRunning.id)).toMatchObject({ status: 'added' });
+    expect(await store.queryTasks.task(newDone.id)).toMatchObject({ status: 'complete', result: '[2]' });
+  });
 });
