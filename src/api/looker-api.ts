@@ -2,7 +2,7 @@
  * The composition of Overlook's Looker API: the store behind authentication and every route
  * plugin. `serve` and the end-to-end tests build the server through this one function.
  */
-import { hashToken, type Store, type TokenRecord } from '../store/index.ts';
+import { VersionedCache, hashToken, type Store, type TokenRecord } from '../store/index.ts';
 import type { ApiDeps, RoutePlugin } from './app.ts';
 import type { AuthContext } from './auth-context.ts';
 import { ConnectionManager } from '../connections/manager.ts';
@@ -91,19 +91,15 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   const tasks = new QueryTasks(store, runner, describeWith(options.publicUrl?.replace(/\/+$/, '') ?? ''), options.queryTasks ?? { leaseMs, heartbeatMs: Math.max(100, Math.floor(leaseMs / 3)) });
   const renderer = new Renderer(store, workspaces, options.render ?? {});
   renderer.worker.onFinished = metrics.renderFinished;
-  // Permissions change rarely and are not part of the per-token state, so a short cache saves a
-  // query per request; this node drops an entry at once when it changes that user's roles.
-  const ttl = options.permissionCacheMs ?? 2000;
-  const permissionCache = new Map<string, { at: number; grants: Grants }>();
-  const grantsOf = async (userId: string): Promise<Grants> => {
-    const hit = permissionCache.get(userId);
-    if (hit && Date.now() - hit.at < ttl) return hit.grants;
+  // Permissions change rarely and are not part of the per-token state, so a short cache saves two
+  // queries per request. A role change anywhere bumps the `roles` version (other nodes hear it through
+  // PostgreSQL NOTIFY), which empties it; `permissionCacheMs` bounds an entry's life should a
+  // notification be lost.
+  const permissionCache = new VersionedCache<Grants>(store.changes, ['roles'], { maxAgeMs: options.permissionCacheMs ?? 2000 });
+  const grantsOf = (userId: string): Promise<Grants> => permissionCache.get(userId, async () => {
     const [permissions, models] = await Promise.all([store.roles.userPermissions(userId), store.roles.userModels(userId)]);
-    const grants: Grants = { permissions, ...(models === null ? {} : { models }) };
-    if (permissionCache.size > 10_000) permissionCache.clear();
-    permissionCache.set(userId, { at: Date.now(), grants });
-    return grants;
-  };
+    return { permissions, ...(models === null ? {} : { models }) };
+  });
   // A token's row carries its workspace, which PATCH /session on any node may change: with several
   // nodes on one PostgreSQL a cached row could answer from a workspace the DB already left, so there
   // every request reads it (one primary-key lookup). A SQLite store has exactly one process.

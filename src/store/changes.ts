@@ -1,12 +1,13 @@
 /**
- * Version counters for metadata that hot paths cache (projects, connections, model configs). A cache entry remembers the version it was read under; a write bumps the version after
+ * Version counters for metadata that hot paths cache (projects, connections, model configs, and roles:
+ * who has which permissions and models). A cache entry remembers the version it was read under; a write bumps the version after
  * it commits, so the next read on this node misses. Bumps made inside a transaction wait for its
  * commit: bumping earlier would let a concurrent read cache the old rows under the new version.
  *
  * Other nodes learn of a bump through `onPublish` (PostgreSQL NOTIFY, wired by `open.ts`) and apply
  * it with `external`; caches still expire after a short time in case a notification is lost.
  */
-export const CHANGE_TOPICS = ['projects', 'connections', 'model_configs'] as const;
+export const CHANGE_TOPICS = ['projects', 'connections', 'model_configs', 'roles'] as const;
 export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
 
 export function isChangeTopic(value: string): value is ChangeTopic {
@@ -14,7 +15,7 @@ export function isChangeTopic(value: string): value is ChangeTopic {
 }
 
 export class StoreChanges {
-  readonly #versions: Record<ChangeTopic, number> = { projects: 0, connections: 0, model_configs: 0 };
+  readonly #versions: Record<ChangeTopic, number> = { projects: 0, connections: 0, model_configs: 0, roles: 0 };
   /** Set by the store when other processes share the DB (PostgreSQL): tells them about a bump. */
   onPublish: ((topic: ChangeTopic) => void) | undefined;
 
@@ -69,5 +70,9 @@ export class VersionedCache<V> {
     if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
     this.#entries.set(key, { value, at: now, stamp });
     return value;
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
   }
 }

@@ -3,7 +3,7 @@
  * built-ins (Admin, Developer, User, Viewer; "All" models) are seeded by migration 0001.
  */
 import { ALL_PERMISSIONS } from './builtins.ts';
-import { StoreError, idString, inTransaction, mapConflict, parseId } from './context.ts';
+import { StoreError, changed, idString, inTransaction, mapConflict, parseId } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { bool } from './schema.ts';
 import type { ModelSet, NewRole, PermissionSet, Role } from './types.ts';
@@ -94,6 +94,7 @@ function requireName(name: string | undefined): string {
 
 /** Replaces the user's roles inside `ctx`'s transaction; unknown role ids are a 422. */
 export async function replaceUserRoles(ctx: StoreContext, userId: number, roleIds: readonly string[]): Promise<void> {
+  changed(ctx, 'roles');
   const ids = [...new Set(roleIds)].map((id) => {
     const parsed = parseId(id);
     if (parsed === null) throw new StoreError('invalid', `Role ${id} not found`, 'role_ids');
@@ -168,6 +169,7 @@ export function rolesRepository(ctx: StoreContext): RolesRepository {
           const result = await roleNameConflict(() => tx.db.updateTable('roles').set(values)
             .where('id', '=', roleId).executeTakeFirst());
           if (result.numUpdatedRows === 0n) return null;
+          changed(tx, 'roles');
         }
         return (await loadRoles(tx, [roleId]))[0] ?? null;
       });
@@ -182,6 +184,7 @@ export function rolesRepository(ctx: StoreContext): RolesRepository {
         if (!role) return false;
         if (role.name === 'Admin' && bool(role.built_in)) throw new StoreError('invalid', 'The Admin role cannot be deleted', 'role_id');
         await tx.db.deleteFrom('roles').where('id', '=', roleId).execute();
+        changed(tx, 'roles');
         return true;
       });
     },

@@ -188,6 +188,29 @@ describe('a cluster of three nodes', () => {
     }
   });
 
+  it('a role change made through A takes effect on B and C at once (NOTIFY empties their permission caches)', async () => {
+    const admin = await c.login(0);
+    const roles = (await c.http(0, admin, 'GET', '/roles')).json as { id: string; name: string }[];
+    const developer = roles.find((r) => r.name === 'Developer')!;
+    const viewer = roles.find((r) => r.name === 'Viewer')!;
+    const user = (await c.http(0, admin, 'POST', '/users', { first_name: 'Role', last_name: 'Change' })).json as { id: string };
+    expect((await c.http(0, admin, 'PUT', `/users/${user.id}/roles`, [developer.id])).status).toBe(200);
+    const cred = (await c.http(0, admin, 'POST', `/users/${user.id}/credentials_api3`)).json as { client_id: string; client_secret: string };
+    const onB = await c.login(1, cred.client_id, cred.client_secret);
+    const onC = await c.login(2, cred.client_id, cred.client_secret);
+    // Warm both nodes' caches with the Developer grants.
+    expect((await c.http(1, onB, 'PATCH', '/session', { workspace_id: 'dev' })).status).toBe(200);
+    expect((await c.http(2, onC, 'PATCH', '/session', { workspace_id: 'dev' })).status).toBe(200);
+    expect((await c.http(1, onB, 'PATCH', '/session', { workspace_id: 'production' })).status).toBe(200);
+    expect((await c.http(2, onC, 'PATCH', '/session', { workspace_id: 'production' })).status).toBe(200);
+    expect((await c.http(0, admin, 'PUT', `/users/${user.id}/roles`, [viewer.id])).status).toBe(200);
+    // Well inside the 2 s a cache entry may otherwise live.
+    for (const [node, token] of [[1, onB], [2, onC]] as const) {
+      const ms = await within(1000, async () => (await c.http(node, token, 'PATCH', '/session', { workspace_id: 'dev' })).status === 403, `node ${node} refuses dev`);
+      expect(ms).toBeLessThan(1000);
+    }
+  });
+
   it('failed logins count on every node: spreading guesses over nodes does not help', async () => {
     let refused = 0;
     for (let i = 0; i < 12; i++) {
