@@ -11,11 +11,14 @@
  *   (same warehouse, same query, same project), requests alternating between them one at a time, so
  *   drift hits both alike; `POST /queries/run/json` with `cache=false` (a one-row warehouse query).
  * - throughput: the same request from autocannon with 1, 2 and 3 nodes up (connections split
- *   evenly), and with the result cache on (per-node API work, no warehouse round trip).
+ *   evenly), and with the result cache on (per-node API work, no warehouse round trip), after every
+ *   node was warmed up; with the CPU time of the node processes per request and how busy the whole
+ *   machine was (on 2 cores, more nodes cannot add CPU: the table shows where it goes).
  *
  * Prints one `BENCH_RESULT {json}` line (ClusterBenchResult).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +38,10 @@ export interface ClusterThroughput {
   readonly perSecond: number;
   readonly latencyMs: number;
   readonly errors: number;
+  /** CPU time of the Overlook processes per answered request (ms). */
+  readonly nodeCpuMsPerRequest: number | null;
+  /** Share of the machine's CPU time that was busy during the round (0–1), every process included. */
+  readonly machineBusy: number | null;
 }
 
 export interface ClusterBenchResult {
@@ -53,7 +60,35 @@ const PG_SCRIPT = fileURLToPath(new URL('../scripts/pg-test.sh', import.meta.url
 const LATENCY = { warmup: 200, iterations: 1500 } as const;
 const CONNECTIONS = 12;
 const DURATION_S = 4;
+const WARMUP_S = 3;
 const QUERY = { model: 'shop', view: 'orders', fields: ['orders.status', 'orders.count'], filters: { 'orders.id': '7' } };
+
+/** Linux's USER_HZ, the unit of /proc CPU times (100 on every mainstream build). */
+const TICK_MS = 10;
+
+/** CPU time (user + system) a process has used so far, in ms; null where /proc is missing. */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may contain spaces) start at ") ".
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total CPU ticks of the whole machine so far; null where /proc is missing. */
+function machineTicks(): { busy: number; total: number } | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const total = cpu.reduce((a, b) => a + b, 0);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
 
 function progress(message: string): void {
   process.stderr.write(`[bench] cluster: ${message}\n`);
@@ -100,10 +135,10 @@ async function setUp(node: ServerProcess, pgUrl: string, remote: string): Promis
   return login(node);
 }
 
-function cannon(url: string, token: string, connections: number, cached: boolean): Promise<AutocannonResult> {
+function cannon(url: string, token: string, connections: number, cached: boolean, duration = DURATION_S): Promise<AutocannonResult> {
   return new Promise((resolve, reject) => {
     autocannon({
-      url, connections, duration: DURATION_S,
+      url, connections, duration,
       requests: [{ method: 'POST', path: `/api/4.0/queries/run/json${cached ? '' : '?cache=false'}`, headers: { authorization: `token ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(QUERY) }],
     }, (error, result) => { if (error) reject(error); else resolve(result); });
   });
@@ -155,16 +190,31 @@ async function main(): Promise<ClusterBenchResult> {
     progress(`per request p50: SQLite ${sqliteMs.p50.toFixed(2)} ms, PostgreSQL ${postgresMs.p50.toFixed(2)} ms`);
     await sqliteNode.stop();
 
+    // Every node warm (JIT, pools, caches) before any round counts: a cold node spends twice the CPU.
+    progress('warming up every node');
+    for (const cached of [false, true]) await Promise.all(pgNodes.map((n, i) => cannon(n.url, tokens[i]!, 2, cached, WARMUP_S)));
+
     const throughput: ClusterThroughput[] = [];
     for (const cached of [false, true]) {
       for (const count of [1, 2, 3]) {
         const per = Math.floor(CONNECTIONS / count);
+        const cpu = (): number | null => {
+          const each = pgNodes.slice(0, count).map((n) => processCpuMs(n.child?.pid));
+          return each.some((v) => v === null) ? null : each.reduce((a: number, b) => a + (b ?? 0), 0);
+        };
+        const cpuBefore = cpu();
+        const ticksBefore = machineTicks();
         const results = await Promise.all(pgNodes.slice(0, count).map((n, i) => cannon(n.url, tokens[i]!, per, cached)));
+        const cpuAfter = cpu();
+        const ticksAfter = machineTicks();
         const perSecond = results.reduce((sum, r) => sum + r['2xx'] / r.duration, 0);
         const latencyMs = results.reduce((sum, r) => sum + r.latency.average, 0) / results.length;
         const errors = results.reduce((sum, r) => sum + r.errors + r.non2xx + r.timeouts, 0);
-        throughput.push({ nodes: count, cached, connections: per * count, perSecond, latencyMs, errors });
-        progress(`${count} node(s), cache ${cached ? 'on' : 'off'}: ${perSecond.toFixed(0)} req/s`);
+        const answered = results.reduce((sum, r) => sum + r['2xx'], 0);
+        const nodeCpuMsPerRequest = cpuBefore === null || cpuAfter === null || answered === 0 ? null : (cpuAfter - cpuBefore) / answered;
+        const machineBusy = ticksBefore === null || ticksAfter === null ? null : (ticksAfter.busy - ticksBefore.busy) / Math.max(1, ticksAfter.total - ticksBefore.total);
+        throughput.push({ nodes: count, cached, connections: per * count, perSecond, latencyMs, errors, nodeCpuMsPerRequest, machineBusy });
+        progress(`${count} node(s), cache ${cached ? 'on' : 'off'}: ${perSecond.toFixed(0)} req/s, node CPU ${nodeCpuMsPerRequest?.toFixed(2) ?? '?'} ms/request, machine ${machineBusy === null ? '?' : Math.round(machineBusy * 100)}% busy`);
       }
     }
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

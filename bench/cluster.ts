@@ -29,13 +29,15 @@ export function clusterSection(r: ClusterBenchResult | { error: string }): strin
     `| PostgreSQL | ${r.postgresMs.p50.toFixed(2)} ms | ${r.postgresMs.p95.toFixed(2)} ms | ${r.postgresMs.p99.toFixed(2)} ms |`,
     `| added by PostgreSQL metadata | ${added >= 0 ? '+' : ''}${added.toFixed(2)} ms | | |`,
     '',
-    '| nodes | result cache | connections | req/s | vs 1 node | mean latency | errors |',
-    '|---|---|---|---|---|---|---|',
+    '| nodes | result cache | connections | req/s | vs 1 node | mean latency | node CPU per request | machine busy | errors |',
+    '|---|---|---|---|---|---|---|---|---|',
   );
   for (const t of r.throughput) {
     const one = r.throughput.find((x) => x.nodes === 1 && x.cached === t.cached);
     const ratio = one && one.perSecond > 0 ? `${(t.perSecond / one.perSecond).toFixed(2)}×` : '–';
-    lines.push(`| ${t.nodes} | ${t.cached ? 'on' : 'off (warehouse query each time)'} | ${t.connections} | ${t.perSecond.toFixed(0)} | ${ratio} | ${t.latencyMs.toFixed(1)} ms | ${t.errors} |`);
+    const cpu = t.nodeCpuMsPerRequest === null ? '–' : `${t.nodeCpuMsPerRequest.toFixed(2)} ms`;
+    const busy = t.machineBusy === null ? '–' : `${Math.round(t.machineBusy * 100)}%`;
+    lines.push(`| ${t.nodes} | ${t.cached ? 'on' : 'off (warehouse query each time)'} | ${t.connections} | ${t.perSecond.toFixed(0)} | ${ratio} | ${t.latencyMs.toFixed(1)} ms | ${cpu} | ${busy} | ${t.errors} |`);
   }
   lines.push('');
   return lines.join('\n');
