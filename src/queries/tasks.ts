@@ -9,13 +9,13 @@
  * out while it stalled), fails tasks out of attempts, and takes tasks whose node died to run them
  * again. A kill is a DB update plus, on the running node, an abort of the statement.
  */
-import { randomBytes } from 'node:crypto';
 import type { QueryTaskRecord, Store } from '../store/index.ts';
 import type { Caller } from '../workspaces/index.ts';
 import type { CanonicalQuery } from './canonical.ts';
 import { runFormatted, type DescribeFields, type RunFlags } from './execute.ts';
 import { formatQueryError, isResultFormat, type ResultFormat } from './formats/index.ts';
 import { QueryRunError, type QueryRunner } from './runner.ts';
+import { workerNodeId } from '../store/node-id.ts';
 
 export interface NewTask {
   readonly queryId: string;
@@ -41,7 +41,7 @@ const DEFAULTS = { leaseMs: 15_000, heartbeatMs: 5_000, pollMs: 1_000, maxAttemp
 const CLAIMS_PER_POLL = 25;
 
 export class QueryTasks {
-  readonly nodeId = randomBytes(8).toString('hex');
+  readonly nodeId = workerNodeId();
   readonly #store: Store;
   readonly #runner: QueryRunner;
   readonly #describe: DescribeFields;

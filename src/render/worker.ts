@@ -11,13 +11,13 @@
  * the reason), cancellation (the task row was deleted: checked every `cancelCheckMs`), a browser
  * crash (the task goes back to the queue once; the next render relaunches the browser).
  */
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.ts';
 import { BrowserPool, RendererUnavailableError } from './browser-pool.ts';
 import { renderPagePath, type RenderContent } from './content.ts';
 import { RenderFailure, renderPage } from './page-render.ts';
 import { Slots } from './slots.ts';
 import type { RenderTaskRecord, RenderTaskStore } from './task-store.ts';
+import { workerNodeId } from '../store/node-id.ts';
 
 /** Cookie names of browser sessions (src/api/browser-session.ts); repeated here so src/render needs no HTTP layer. */
 export const SESSION_COOKIE = 'overlook_session';
@@ -52,7 +52,7 @@ function seconds(ms: number): string {
 }
 
 export class RenderWorker {
-  readonly nodeId = randomBytes(8).toString('hex');
+  readonly nodeId = workerNodeId();
   /** Told the wall time of each render that ends in success or failure (metrics). */
   onFinished: ((seconds: number, outcome: 'success' | 'failure', format: string) => void) | null = null;
   readonly #deps: WorkerDeps;

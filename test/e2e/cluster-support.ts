@@ -84,7 +84,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   });
   // Projects made without a remote keep their repository in a folder every node shares (NFS in real life).
   const env = { ...CLUSTER_ADMIN, OVERLOOK_DATABASE_URL: metadataUrl, OVERLOOK_HOSTED_GIT_DIR: join(root, 'hosted'), ...(options.env ?? {}) };
-  const nodes = await Promise.all(Array.from({ length: options.nodes }, (_, i) => ServerProcess.create(join(root, `node-${i}`), env)));
+  // Named nodes: the workers' lease holders read `node-<i>.<random>`, so tests can tell whose a task is.
+  const nodes = await Promise.all(Array.from({ length: options.nodes }, (_, i) => ServerProcess.create(join(root, `node-${i}`), { ...env, OVERLOOK_NODE_ID: `node-${i}` })));
   await Promise.all(nodes.map((n) => n.start()));
 
   const http = async (node: number, token: string, method: string, path: string, body?: unknown): Promise<HttpResult> => {
