@@ -3,7 +3,7 @@ import type { Diagnostic, PairNode } from '../lookml/ast.ts';
 import { pairsToParams, tapeParams } from '../lookml/plain.ts';
 import { locAt } from '../lookml/tape.ts';
 import type { Explore, Join, JoinType, Relationship } from './types.ts';
-import type { ResolvedObject } from './merge.ts';
+import type { ResolvedObject } from './resolve.ts';
 import { allPairs, body, compact, diag, lastPair, list, locsOf, nameLoc, str, yesNo } from './ast-util.ts';
 import { readFilters } from './fields.ts';
 import { blockLocs, blockOf, findValue, listIn, scalarAt, strIn, type TapeBlock } from './tape-read.ts';

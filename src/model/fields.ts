@@ -10,12 +10,12 @@
  * Each field is read from its block by `readField` (field.ts).
  */
 import type { Diagnostic, Loc, PairNode } from '../lookml/ast.ts';
-import { locAt, textAt, type TapeSource } from '../lookml/tape.ts';
+import { locAt, type TapeSource } from '../lookml/tape.ts';
 import type { TimeDatatype } from '../sql/dialects/dialect.ts';
 import type { Field, FieldCategory, GroupInfo } from './types.ts';
 import { diag, nameLoc, yesNoText } from './ast-util.ts';
 import { readField, variant } from './field.ts';
-import { blockOf, findValue, scalarAt, scalarItemsAt } from './tape-read.ts';
+import { blockOf, findValue, listAt, scalarAt, scalarItemsAt } from './tape-read.ts';
 import {
   ALL_TIMEFRAMES, DURATION_INTERVALS, defaultTimeframes, isDatatype, isDurationInterval, isTimeframe,
 } from './timeframes.ts';
@@ -80,13 +80,9 @@ function datatypeOf(src: TapeSource, v: number, diagnostics: Diagnostic[]): Time
   return 'timestamp';
 }
 
-/** The scalar item records of the value record `v` (see `scalarItemsAt`); `fallback` texts (none: -1) stand in for a missing value. */
+/** The texts of the list (or lone scalar) value record `v`; `fallback` stands in for a missing value (-1). */
 function itemTexts(src: TapeSource, v: number, fallback: readonly string[]): readonly string[] {
-  if (v < 0) return fallback;
-  const items = scalarItemsAt(src, v);
-  const out: string[] = [];
-  for (let i = 0; i < items.length; i++) out.push(textAt(src, items[i]!));
-  return out;
+  return v < 0 ? fallback : (listAt(src, v) ?? fallback);
 }
 
 /** Where item `i` of the value record `v` is (the group itself for `fallback` items). */
@@ -209,16 +205,17 @@ export function buildFields(
     fields.push(readsColumn ? variant(f, f.name, f.type, columnSql.get('', p.name), undefined) : f);
   }
   // Names are almost always unique: a table of names finds the rare clash, and only then is
-  // the first definition looked up.
+  // the first definition looked up and a list without the later definitions made.
   const stamp = nextStamp();
-  const unique: Field[] = [];
+  let unique: Field[] | undefined;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
     if (seenNames.get(f.name) !== stamp) {
       seenNames.set(f.name, stamp);
-      unique.push(f);
+      unique?.push(f);
       continue;
     }
+    unique ??= fields.slice(0, i);
     const first = unique.find((u) => u.name === f.name)!;
     if (first.group && f.group && first.group.name === f.group.name) continue;
     const message = (other: Field): string =>
@@ -226,5 +223,5 @@ export function buildFields(
     diagnostics.push(diag('model/duplicate-field', 'error', message(f), first.loc));
     diagnostics.push(diag('model/duplicate-field', 'error', message(first), f.loc));
   }
-  return unique;
+  return unique ?? fields;
 }

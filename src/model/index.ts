@@ -15,7 +15,7 @@ import { body, dedupeDiagnostics, diag, fileLoc, lastPair, str, yesNo } from './
 import { constantOverrides, expandConstantValues, isManifest, readManifest, substituteConstants } from './constants.ts';
 import { buildExplore } from './explores.ts';
 import { isDashboardFile, isModelFile, resolveIncludes, type FileSet } from './includes.ts';
-import { resolveObjects } from './merge.ts';
+import { resolveObjects } from './resolve.ts';
 import { buildView } from './views.ts';
 
 export interface BuildOptions {
@@ -127,12 +127,12 @@ function buildModel(id: string, set: FileSet, diagnostics: Diagnostic[]): Model 
   }
   const fiscal = fiscalMonthOffset(file, diagnostics);
   const views: Record<string, View> = {};
-  resolveObjects('view', viewDefs, diagnostics).forEach((obj, name) => {
-    views[name] = buildView(obj, fiscal, diagnostics);
+  resolveObjects('view', viewDefs, diagnostics, (obj, diags) => {
+    views[obj.name] = buildView(obj, fiscal, diags);
   });
   const explores: Record<string, Explore> = {};
-  resolveObjects('explore', exploreDefs, diagnostics).forEach((obj, name) => {
-    explores[name] = buildExplore(obj, diagnostics);
+  resolveObjects('explore', exploreDefs, diagnostics, (obj, diags) => {
+    explores[obj.name] = buildExplore(obj, diags);
   });
   const connection = str(file.pairs, 'connection');
   const label = str(file.pairs, 'label');

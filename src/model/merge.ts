@@ -15,11 +15,12 @@
  * is replaced by the value it overrides.
  *
  * Kept pairs keep their own locations, so diagnostics still point at the file and
- * line that wrote each parameter.
+ * line that wrote each parameter. Which objects are merged, and in what order, is
+ * resolve.ts.
  */
-import type { Diagnostic, ListNode, PairNode, ScalarNode } from '../lookml/ast.ts';
+import type { ListNode, PairNode, ScalarNode } from '../lookml/ast.ts';
 import { replaceRefs } from './refs.ts';
-import { body, diag, isScalar, lastPair, listItems, nameLoc, withPairs, withText, withValue, yesNo } from './ast-util.ts';
+import { isScalar, lastPair, listItems, withPairs, withText, withValue } from './ast-util.ts';
 
 type Ctx = 'view' | 'explore' | 'field' | 'join' | 'derived_table' | 'block';
 
@@ -78,19 +79,6 @@ function isNamedChild(q: PairNode, named: ReadonlySet<string>): boolean {
   return q.name !== undefined && named.has(q.key);
 }
 
-/** Slot of each named child (`dimension: id`), by key then name. */
-type NamedSlots = Map<string, Map<string, number>>;
-
-function namedSlot(at: NamedSlots, q: PairNode): number | undefined {
-  return at.get(q.key)?.get(q.name ?? '');
-}
-
-function setNamedSlot(at: NamedSlots, q: PairNode, slot: number): void {
-  let byName = at.get(q.key);
-  if (!byName) at.set(q.key, (byName = new Map<string, number>()));
-  byName.set(q.name ?? '', slot);
-}
-
 /** What ends up in one place of the merged block: one pair, or the pairs that replaced a key (maybe none). */
 type Slot = PairNode | readonly PairNode[];
 
@@ -104,6 +92,75 @@ function single(slot: Slot): PairNode | undefined {
 }
 
 /**
+ * Slot of each named child (`dimension: id`) of the merge in progress, by key then name.
+ *
+ * One table serves every merge, its entries stamped with the merge that wrote them, instead
+ * of maps built and dropped per merge: a project merges a view for each refinement and each
+ * `extends`, and those short-lived maps were a large share of the model stage's garbage,
+ * which the collector pays for by copying the model's long-lived objects more often.
+ * Only view and explore merges have named children, and they never nest (fields, joins and
+ * blocks merged inside them have none), so one merge at a time uses the table. Bounded.
+ */
+interface NamedEntry {
+  stamp: number;
+  slot: number;
+}
+
+const namedSlots = new Map<string, Map<string, NamedEntry>>();
+let namedEntries = 0;
+let mergeStamp = 0;
+const MAX_NAMED_ENTRIES = 100_000;
+
+function nextMergeStamp(): number {
+  if (namedEntries > MAX_NAMED_ENTRIES || mergeStamp >= 0x3fffffff) {
+    namedSlots.clear();
+    namedEntries = 0;
+    mergeStamp = 0;
+  }
+  return ++mergeStamp;
+}
+
+function namedSlot(stamp: number, q: PairNode): number | undefined {
+  const e = namedSlots.get(q.key)?.get(q.name ?? '');
+  return e !== undefined && e.stamp === stamp ? e.slot : undefined;
+}
+
+function setNamedSlot(stamp: number, q: PairNode, slot: number): void {
+  let byName = namedSlots.get(q.key);
+  if (!byName) namedSlots.set(q.key, (byName = new Map<string, NamedEntry>()));
+  const name = q.name ?? '';
+  const e = byName.get(name);
+  if (e) {
+    e.stamp = stamp;
+    e.slot = slot;
+  } else {
+    byName.set(name, { stamp, slot });
+    namedEntries++;
+  }
+}
+
+/**
+ * The slots of the unnamed pairs with `key`: their places in `base`, then the slots added for
+ * that key (`added`, in the order they were added). Searched rather than indexed: few keys of
+ * an overriding block are unnamed, and a block has at most a few dozen distinct keys.
+ */
+function keySlots(base: readonly PairNode[], named: ReadonlySet<string>, added: readonly KeySlot[] | undefined, key: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < base.length; i++) {
+    const q = base[i]!;
+    if (q.key === key && !isNamedChild(q, named)) out.push(i);
+  }
+  if (added) for (const a of added) if (a.key === key) out.push(a.slot);
+  return out;
+}
+
+/** A slot appended for an unnamed key (a merged block or `extends` list the base did not have). */
+interface KeySlot {
+  readonly key: string;
+  readonly slot: number;
+}
+
+/**
  * `over` laid on top of `base` (see the file comment for the rules). Linear in the
  * number of pairs: generated views can have thousands of fields.
  */
@@ -112,25 +169,21 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
   const mergedBlocks = MERGED_BLOCKS[ctx] ?? {};
   // One slot per base pair; a replaced key's new pairs all go in its first slot.
   const slots: Slot[] = base.slice();
-  const namedAt: NamedSlots = new Map();
-  const keyAt = new Map<string, number[]>();
-  for (let i = 0; i < base.length; i++) {
-    const q = base[i]!;
-    if (isNamedChild(q, named)) {
-      if (namedSlot(namedAt, q) === undefined) setNamedSlot(namedAt, q, i);
-    } else {
-      const list = keyAt.get(q.key);
-      if (list) list.push(i);
-      else keyAt.set(q.key, [i]);
+  const stamp = named.size > 0 ? nextMergeStamp() : 0;
+  if (named.size > 0) {
+    for (let i = 0; i < base.length; i++) {
+      const q = base[i]!;
+      if (isNamedChild(q, named) && namedSlot(stamp, q) === undefined) setNamedSlot(stamp, q, i);
     }
   }
-  const replaced = new Set<string>();
+  let added: KeySlot[] | undefined;
+  let replaced: Set<string> | undefined;
   for (let o = 0; o < over.length; o++) {
     const p = over[o]!;
     if (isNamedChild(p, named)) {
-      const i = namedSlot(namedAt, p);
+      const i = namedSlot(stamp, p);
       if (i === undefined) {
-        setNamedSlot(namedAt, p, slots.length);
+        setNamedSlot(stamp, p, slots.length);
         slots.push(p);
       } else {
         // Named children's slots always hold their one (merged) definition.
@@ -147,12 +200,12 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
     const extendsList = !mergesBlock && (ctx === 'view' || ctx === 'explore') && p.key === 'extends';
     if (mergesBlock || extendsList) {
       // The first slot of this key still holding one pair (a block, when merging blocks).
-      const i = keyAt.get(p.key)?.find((k) => {
+      const i = keySlots(base, named, added, p.key).find((k) => {
         const q = single(slots[k]!);
         return q !== undefined && (blockCtx === undefined || q.value.kind === 'block');
       });
       if (i === undefined) {
-        keyAt.set(p.key, [...(keyAt.get(p.key) ?? []), slots.length]);
+        (added ??= []).push({ key: p.key, slot: slots.length });
         slots.push(p);
       } else {
         const q = single(slots[i]!)!;
@@ -160,16 +213,16 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
       }
       continue;
     }
-    if (replaced.has(p.key)) continue;
-    replaced.add(p.key);
+    if (replaced?.has(p.key)) continue;
+    (replaced ??= new Set<string>()).add(p.key);
     const inherited = lastPair(base, p.key);
     const group: PairNode[] = [];
     for (let k = 0; k < over.length; k++) {
       const q = over[k]!;
       if (q.key === p.key && !isNamedChild(q, named)) group.push(substituteExtended(q, inherited));
     }
-    const at = keyAt.get(p.key);
-    if (at === undefined || at.length === 0) {
+    const at = keySlots(base, named, added, p.key);
+    if (at.length === 0) {
       slots.push(group);
       continue;
     }
@@ -185,142 +238,3 @@ export function mergeBlocks(base: readonly PairNode[], over: readonly PairNode[]
 }
 
 const EMPTY_SLOT: readonly PairNode[] = [];
-
-export interface ResolvedObject {
-  readonly name: string;
-  /** The defining (non-refinement) block. */
-  readonly def: PairNode;
-  /** Parameters after refinements and extends. */
-  readonly pairs: readonly PairNode[];
-}
-
-const INHERITED_EXCLUDED = new Set(['extends', 'extension', 'final']);
-
-/**
- * Resolve every `view:` (or `explore:`) block visible to one model, in definition
- * order, into its final parameters. Problems (duplicates, dangling refinements,
- * unknown or circular `extends`) are reported; the affected part is skipped.
- */
-export function resolveObjects(
-  kind: 'view' | 'explore',
-  defs: readonly PairNode[],
-  diagnostics: Diagnostic[],
-): Map<string, ResolvedObject> {
-  const ctx: Ctx = kind;
-  const bases = new Map<string, PairNode>();
-  const refinements = new Map<string, PairNode[]>();
-  for (let i = 0; i < defs.length; i++) {
-    const d = defs[i]!;
-    const raw = d.name;
-    if (raw === undefined) continue;
-    if (raw.startsWith('+')) {
-      const name = raw.slice(1);
-      const list = refinements.get(name) ?? [];
-      list.push(d);
-      refinements.set(name, list);
-      continue;
-    }
-    const first = bases.get(raw);
-    if (first) {
-      const a = nameLoc(first);
-      const b = nameLoc(d);
-      if (a.file === b.file && a.line === b.line && a.column === b.column) continue;
-      const msg = (other: typeof a): string =>
-        `${kind} "${raw}" is defined more than once (also at ${other.file}:${other.line}:${other.column}); rename or remove one of them, or use ${kind}: +${raw} to refine it`;
-      diagnostics.push(diag(`model/duplicate-${kind}`, 'error', msg(b), a));
-      diagnostics.push(diag(`model/duplicate-${kind}`, 'error', msg(a), b));
-      continue;
-    }
-    bases.set(raw, d);
-  }
-
-  const refined = new Map<string, readonly PairNode[]>();
-  bases.forEach((base, name) => {
-    let pairs: readonly PairNode[] = body(base);
-    let final = yesNo(pairs, 'final') === true;
-    for (const r of refinements.get(name) ?? []) {
-      if (final) {
-        diagnostics.push(
-          diag(
-            'model/refinement-after-final',
-            'error',
-            `Cannot refine ${kind} "${name}" here: an earlier definition or refinement sets final: yes`,
-            nameLoc(r),
-          ),
-        );
-        continue;
-      }
-      const over = body(r);
-      pairs = mergeBlocks(pairs, over, ctx);
-      final = yesNo(over, 'final') === true;
-    }
-    refined.set(name, pairs);
-  });
-  for (const [name, list] of refinements) {
-    if (bases.has(name)) continue;
-    for (const r of list) {
-      diagnostics.push(
-        diag(
-          'model/refinement-without-base',
-          'error',
-          `Refinement ${kind}: +${name} has no ${kind} "${name}" to refine; include the file that defines it before this refinement`,
-          nameLoc(r),
-        ),
-      );
-    }
-  }
-
-  const done = new Map<string, ResolvedObject>();
-  // What each parent passes on, computed once however many objects extend it.
-  const inheritedPairs = new Map<string, readonly PairNode[]>();
-  const resolve = (name: string, stack: string[]): ResolvedObject | undefined => {
-    const hit = done.get(name);
-    if (hit) return hit;
-    const base = bases.get(name);
-    const own = refined.get(name);
-    if (!base || !own) return undefined;
-    const extendsPair = lastPair(own, 'extends');
-    const parents = extendsPair ? listItems(extendsPair.value) : [];
-    let acc: readonly PairNode[] | undefined;
-    for (const item of parents) {
-      const parentName = item.value;
-      if (stack.includes(parentName) || parentName === name) {
-        const cycle = [...stack.slice(stack.indexOf(parentName)), name, parentName].join(' → ');
-        diagnostics.push(
-          diag(
-            'model/extends-cycle',
-            'error',
-            `Circular extends: ${cycle}; remove one of these extends`,
-            item.loc,
-          ),
-        );
-        continue;
-      }
-      if (!bases.has(parentName)) {
-        diagnostics.push(
-          diag(
-            'model/unknown-extends',
-            'error',
-            `${kind} "${name}" extends "${parentName}", which is not defined in any file this model includes`,
-            item.loc,
-          ),
-        );
-        continue;
-      }
-      const parent = resolve(parentName, [...stack, name]);
-      if (!parent) continue;
-      let inherited = inheritedPairs.get(parentName);
-      if (!inherited) {
-        inherited = parent.pairs.filter((p) => !INHERITED_EXCLUDED.has(p.key));
-        inheritedPairs.set(parentName, inherited);
-      }
-      acc = acc ? mergeBlocks(acc, inherited, ctx) : inherited;
-    }
-    const pairs = acc ? mergeBlocks(acc, own, ctx) : own;
-    const result: ResolvedObject = { name, def: base, pairs };
-    done.set(name, result);
-    return result;
-  };
-  for (const name of bases.keys()) resolve(name, []);
-  return done;
-}

@@ -12,7 +12,7 @@ import {
   type TapeSource,
 } from '../lookml/tape.ts';
 import type { FilterCondition } from './types.ts';
-import { EMPTY, body, itemKey } from './ast-util.ts';
+import { EMPTY, body, itemKey, listItems } from './ast-util.ts';
 
 /** The pair records in [`start`, `end`) of `src`: a block's body. */
 export interface TapeBlock {
@@ -66,6 +66,25 @@ export function listAt(src: TapeSource, v: number): string[] | undefined {
   const out: string[] = [];
   if (t[v] === LIST) for (let j = v + NODE_SIZE; j < t[v + 1]!; j = nextRecord(t, j)) if (t[j] !== PAIR) out.push(textAt(src, j));
   return out;
+}
+
+/**
+ * `fn` with each text of every `key` list (or lone scalar) in the body of `p`, in order: every
+ * occurrence, not just the last. Read in place when `p` is on a tape.
+ */
+export function eachListOf(p: PairNode, key: string, fn: (text: string) => void): void {
+  if (!(p instanceof TapePair)) {
+    for (const q of body(p)) if (q.key === key) for (const item of listItems(q.value)) fn(item.value);
+    return;
+  }
+  const { src, start, end } = innerBlock(p.src, p.i + PAIR_SIZE);
+  const t = src.tape.t;
+  for (let j = start; j < end; j = nextRecord(t, j)) {
+    if (keyAt(src.tape, j) !== key) continue;
+    const v = j + PAIR_SIZE;
+    if (isScalarRecord(t, v)) fn(textAt(src, v));
+    else if (t[v] === LIST) for (let k = v + NODE_SIZE; k < t[v + 1]!; k = nextRecord(t, k)) if (t[k] !== PAIR) fn(textAt(src, k));
+  }
 }
 
 /** The scalar item records of a value record, as `listItems`. */

@@ -2,7 +2,7 @@
 import type { Diagnostic, PairNode } from '../lookml/ast.ts';
 import { pairsToParams } from '../lookml/plain.ts';
 import type { DerivedTable, View } from './types.ts';
-import type { ResolvedObject } from './merge.ts';
+import type { ResolvedObject } from './resolve.ts';
 import { allPairs, body, compact, isScalar, lastPair, list, locsOf, nameLoc, num, str } from './ast-util.ts';
 import { buildFields, isFieldKey, readFilters } from './fields.ts';
 
