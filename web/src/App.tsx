@@ -16,6 +16,11 @@
 //   add-to-dashboard-select, add-to-dashboard-new-title, add-to-dashboard-submit
 //   dashboard-page, dashboard-title, dashboard-filters, dashboard-filter-<filter name>,
 //   dashboard-run, dashboard-tile (data-tile-id, data-overlook-tile-state), tile-error
+//   dashboard-edit / dashboard-edit-done, dashboard-edit-status, dashboard-layout-status, dashboard-filter-editor,
+//   filter-add, filter-row-<name>, filter-edit-<name>, filter-remove-<name>, filter-remove-confirm-<name>, filter-form,
+//   filter-form-{title,name,type,model,explore,dimension,default,save,cancel,error}, filter-form-tile-<element id>,
+//   tile-layout, tile-{up,down,left,right,narrower,wider,shorter,taller}, tile-placement (data-row/column/width/height)
+//   login-expired (the session ended mid-use), ide-readonly-notice, ide-switch-own-branch
 //   render-frame, embed-frame, render-query, render-element (data-element-id), auth-required
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router';

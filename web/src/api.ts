@@ -39,6 +39,21 @@ export function apiUrl(path: string): string {
   return `/api/4.0${path.startsWith('/') ? path : `/${path}`}`;
 }
 
+/** Calls whose 401 is an answer, not a lost session: signing in, and asking who is signed in. */
+const SESSION_PROBES = new Set(['/x-overlook/ui/login', '/x-overlook/ui/me']);
+
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+
+/**
+ * Calls `listener` whenever a cookie-authenticated call answers 401: the browser session ended
+ * (expired, revoked, signed out elsewhere) while a page was using it. Returns the unsubscribe.
+ */
+export function onUnauthorized(listener: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => { unauthorizedListeners.delete(listener); };
+}
+
 export interface CallOptions {
   /** Query parameters; undefined values are left out. */
   query?: Record<string, string | number | boolean | undefined>;
@@ -74,6 +89,10 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
       parsed = JSON.parse(raw) as LookerErrorBody;
     } catch {
       parsed = null;
+    }
+    // An embed frame's token is its host's business; a cookie session that is gone means sign in again.
+    if (response.status === 401 && embedToken === null && !SESSION_PROBES.has(path)) {
+      for (const listener of [...unauthorizedListeners]) listener();
     }
     throw new ApiError(response.status, parsed, `${method} ${path} failed with HTTP ${response.status}`);
   }

@@ -127,6 +127,7 @@ export interface DashboardElement {
 
 export interface DashboardFilter {
   id: string;
+  dashboard_id: string;
   name: string;
   title: string;
   type: string | null;
@@ -138,6 +139,7 @@ export interface DashboardFilter {
 }
 
 export interface DashboardLayoutComponent {
+  id: string;
   dashboard_element_id: string;
   row: number | null;
   column: number | null;

@@ -1,12 +1,13 @@
 // Who is signed in, and the user's sticky UI dev mode. `GET /x-overlook/ui/me` decides on load;
 // the dev-mode switch is `PATCH /api/4.0/session`, which the server stores on the user.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, type Me } from './api.ts';
+import { api, ApiError, onUnauthorized, type Me } from './api.ts';
 import { messageOf } from './load.ts';
 
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'signed-out' }
+  /** `expired`: the session ended while the user was working (an API call answered 401). */
+  | { status: 'signed-out'; expired?: boolean }
   | { status: 'error'; message: string }
   | { status: 'signed-in'; me: Me };
 
@@ -40,6 +41,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     void fetchMe().then((s) => { if (live) setState(s); });
     return () => { live = false; };
   }, []);
+
+  // Mid-use expiry: drop to signed-out, so the app sends the user to sign in and back here.
+  useEffect(() => onUnauthorized(() => {
+    setState((prev) => (prev.status === 'signed-in' ? { status: 'signed-out', expired: true } : prev));
+  }), []);
 
   const refresh = useCallback(async () => { setState(await fetchMe()); }, []);
 

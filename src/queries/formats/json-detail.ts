@@ -11,10 +11,12 @@
  * `truncated: true` only when the row limit was reached (absent otherwise), `runtime` as a
  * 3-decimal string, field metadata with `sql: null` plus `sorted: {sort_index, desc}` on
  * sorted fields, cells `{value, rendered?}` with `rendered` only when it differs.
- * Not observed, placed by inference: `pivots` (before `data`, only when pivoted) and
- * `totals_data` (after `data`, only with totals). Not produced: drill `links`
+ * Not observed, placed by inference: `pivots` (before `data`, whenever the query pivots) and
+ * `totals_data` (after `data`, only with totals). A query with `pivots` whose rows arrive flat
+ * is pivoted here (pivot.ts). Not produced: drill `links`
  * (`generate_drill_links`), `html`, `filterable_value`, `null_values`, subtotals.
  */
+import { pivotInput } from './pivot.ts';
 import { renderedText, fieldName } from './render.ts';
 import {
   byName, defaultResultId, effectiveLimit, ranAtText, runtimeText, sortMarks, splitFields, titleCase,
@@ -77,12 +79,13 @@ function appliedFilters(input: QueryResultInput): Record<string, unknown> {
 }
 
 /** The json_detail object; `errors` turns it into Looker's error body for the same query. */
-export function jsonDetailObject(input: QueryResultInput, errors?: readonly JsonDetailError[]): Record<string, unknown> {
+export function jsonDetailObject(flat: QueryResultInput, errors?: readonly JsonDetailError[]): Record<string, unknown> {
+  const input = pivotInput(flat);
   const { query } = input;
   const marks = sortMarks(query, input.addedParams?.sorts);
   const { dimensions, measures } = splitFields(input.fields);
   const limit = effectiveLimit(query.limit);
-  const pivoted = input.pivots !== undefined && input.pivots.columns.length > 0;
+  const pivoted = input.pivots !== undefined;
   const hasTotals = input.hasTotals ?? input.totals !== undefined;
 
   const out: Record<string, unknown> = {
@@ -116,7 +119,7 @@ export function jsonDetailObject(input: QueryResultInput, errors?: readonly Json
     explore: input.explore ?? { name: query.view, label: titleCase(query.view), description: null },
     timezone: input.timezone ?? query.query_timezone ?? 'UTC',
   });
-  if (pivoted) out.pivots = input.pivots.columns.map((p) => ({ ...p }));
+  if (input.pivots !== undefined) out.pivots = input.pivots.columns.map((p) => ({ ...p }));
   out.data = errors ? [] : input.rows.map((row) => dataRow(input.fields, row, pivoted));
   if (!errors && hasTotals && input.totals) {
     const totals = input.totals;

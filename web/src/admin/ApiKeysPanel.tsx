@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../api.ts';
 import type { Api3Credential, User } from './types.ts';
 import { messageOf, useApi } from './useApi.ts';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 interface NewKey {
   client_id: string;
@@ -80,11 +81,11 @@ export function ApiKeysPanel({ user, onChanged }: { user: User; onChanged: () =>
               {confirming === k.id ? (
                 <>
                   <span> Delete this key? Clients using it stop working.</span>
-                  <button type="button" className="admin-danger" data-testid="admin-api-key-delete-confirm" disabled={busy} onClick={() => void remove(k.id)}>Yes, delete</button>
+                  <ActionButton autoFocus className="admin-danger" data-testid="admin-api-key-delete-confirm" unavailable={busy} onClick={() => void remove(k.id)}>Yes, delete</ActionButton>
                   <button type="button" onClick={() => { setConfirming(null); }}>Cancel</button>
                 </>
               ) : (
-                <button type="button" data-testid="admin-api-key-delete" disabled={busy} onClick={() => { setConfirming(k.id); }}>Delete</button>
+                <ActionButton data-testid="admin-api-key-delete" unavailable={busy} onClick={() => { setConfirming(k.id); }}>Delete</ActionButton>
               )}
             </li>
           ))}
@@ -95,9 +96,9 @@ export function ApiKeysPanel({ user, onChanged }: { user: User; onChanged: () =>
         <label>Purpose (optional)
           <input data-testid="admin-api-key-purpose" value={purpose} onChange={(e) => { setPurpose(e.target.value); }} />
         </label>
-        <button type="button" className="admin-primary" data-testid="admin-api-key-create" disabled={busy} onClick={() => void create()}>
+        <ActionButton className="admin-primary" data-testid="admin-api-key-create" unavailable={busy} onClick={() => void create()}>
           Create API key
-        </button>
+        </ActionButton>
       </div>
     </div>
   );

@@ -4,6 +4,7 @@ import { useState, type SubmitEvent } from 'react';
 import { api } from '../api.ts';
 import type { Connection, DialectInfo } from './types.ts';
 import { messageOf } from './useApi.ts';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 const FIELDS = ['host', 'port', 'database', 'username', 'schema', 'query_timezone'] as const;
 type Field = (typeof FIELDS)[number];
@@ -47,6 +48,7 @@ export function ConnectionForm({ existing, dialects, onDone }: ConnectionFormPro
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -97,9 +99,9 @@ export function ConnectionForm({ existing, dialects, onDone }: ConnectionFormPro
       </div>
       {error !== null ? <p className="admin-error" role="alert">{error}</p> : null}
       <div className="admin-inline">
-        <button type="submit" className="admin-primary" data-testid="admin-connection-save" disabled={busy}>
+        <ActionButton submit className="admin-primary" data-testid="admin-connection-save" unavailable={busy}>
           {existing === null ? 'Create connection' : 'Save'}
-        </button>
+        </ActionButton>
         <button type="button" onClick={() => { onDone(null); }}>Cancel</button>
       </div>
     </form>

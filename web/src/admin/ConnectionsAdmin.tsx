@@ -4,6 +4,7 @@ import { api } from '../api.ts';
 import { ConnectionForm } from './ConnectionForm.tsx';
 import type { Connection, ConnectionTestResult, DialectInfo } from './types.ts';
 import { messageOf, useApi } from './useApi.ts';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 type TestState = { state: 'running' } | { state: 'done'; results: ConnectionTestResult[] } | { state: 'failed'; message: string };
 
@@ -76,7 +77,7 @@ export function ConnectionsAdmin() {
                       </ul>}
                   </td>
                   <td><div className="admin-actions">
-                    <button type="button" data-testid={`admin-connection-test-${c.name}`} disabled={result?.state === 'running'} onClick={() => void test(c.name)}>Test</button>
+                    <ActionButton data-testid={`admin-connection-test-${c.name}`} unavailable={result?.state === 'running'} onClick={() => void test(c.name)}>Test</ActionButton>
                     <button type="button" data-testid={`admin-connection-edit-${c.name}`} onClick={() => { setEditing({ mode: 'edit', connection: c }); }}>Edit</button>
                     {confirming === c.name ? (
                       <>
@@ -94,8 +95,8 @@ export function ConnectionsAdmin() {
         </table>
       ) : null}
       {editing === null ? (
-        <button type="button" className="admin-primary" data-testid="admin-connection-new" disabled={dialectList.length === 0}
-          onClick={() => { setEditing({ mode: 'new' }); }}>New connection</button>
+        <ActionButton className="admin-primary" data-testid="admin-connection-new" unavailable={dialectList.length === 0}
+          onClick={() => { setEditing({ mode: 'new' }); }}>New connection</ActionButton>
       ) : (
         <ConnectionForm key={editing.mode === 'edit' ? editing.connection.name : '(new)'} existing={editing.mode === 'edit' ? editing.connection : null}
           dialects={dialectList} onDone={done} />

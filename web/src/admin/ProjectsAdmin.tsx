@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { api } from '../api.ts';
 import type { Project } from './types.ts';
 import { messageOf, useApi } from './useApi.ts';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 export function ProjectsAdmin({ workspace }: { workspace: 'production' | 'dev' }) {
   const [projects, reload] = useApi<Project[]>('/projects');
@@ -29,6 +30,7 @@ export function ProjectsAdmin({ workspace }: { workspace: 'production' | 'dev' }
 
   const create = (e: SubmitEvent) => {
     e.preventDefault();
+    if (!inDev || busy || name.trim() === '') return;
     void act(async () => {
       const body = { name: name.trim(), ...(remote.trim() === '' ? {} : { git_remote_url: remote.trim() }) };
       const project = await api<Project>('POST', '/projects', body);
@@ -71,13 +73,13 @@ export function ProjectsAdmin({ workspace }: { workspace: 'production' | 'dev' }
                 <td><div className="admin-actions">
                   <Link to={`/projects/${encodeURIComponent(p.id)}/ide`} data-testid={`admin-project-ide-${p.id}`}>Open in IDE</Link>
                   {inDev && confirming !== p.id ? (
-                    <button type="button" data-testid={`admin-project-delete-${p.id}`} disabled={busy} onClick={() => { setConfirming(p.id); }}>Delete</button>
+                    <ActionButton data-testid={`admin-project-delete-${p.id}`} unavailable={busy} onClick={() => { setConfirming(p.id); }}>Delete</ActionButton>
                   ) : null}
                   {inDev && confirming === p.id ? (
                     <>
                       <span>Delete {p.id}? A repository hosted by Overlook is deleted too.</span>
-                      <button type="button" className="admin-danger" data-testid={`admin-project-delete-confirm-${p.id}`} disabled={busy}
-                        onClick={() => { remove(p.id); }}>Yes, delete</button>
+                      <ActionButton autoFocus className="admin-danger" data-testid={`admin-project-delete-confirm-${p.id}`} unavailable={busy}
+                        onClick={() => { remove(p.id); }}>Yes, delete</ActionButton>
                       <button type="button" onClick={() => { setConfirming(null); }}>Cancel</button>
                     </>
                   ) : null}
@@ -92,7 +94,7 @@ export function ProjectsAdmin({ workspace }: { workspace: 'production' | 'dev' }
         {!inDev ? (
           <p className="admin-hint" data-testid="admin-project-dev-hint">
             Creating a project needs Development Mode (as in Looker).{' '}
-            <button type="button" data-testid="admin-project-enter-dev" disabled={busy} onClick={enterDev}>Enter Development Mode</button>
+            <ActionButton data-testid="admin-project-enter-dev" unavailable={busy} onClick={enterDev}>Enter Development Mode</ActionButton>
           </p>
         ) : null}
         <div className="admin-grid">
@@ -102,7 +104,7 @@ export function ProjectsAdmin({ workspace }: { workspace: 'production' | 'dev' }
               onChange={(e) => { setRemote(e.target.value); }} />
           </label>
         </div>
-        <button type="submit" className="admin-primary" data-testid="admin-project-create" disabled={!inDev || busy || name.trim() === ''}>Create project</button>
+        <ActionButton submit className="admin-primary" data-testid="admin-project-create" unavailable={!inDev || busy || name.trim() === ''}>Create project</ActionButton>
       </form>
     </section>
   );

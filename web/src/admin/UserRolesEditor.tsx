@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../api.ts';
 import type { Role, User } from './types.ts';
 import { messageOf } from './useApi.ts';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 export function RoleChecklist({ roles, selected, onChange, idPrefix }: {
   roles: Role[]; selected: readonly string[]; onChange: (ids: string[]) => void; idPrefix: string;
@@ -46,7 +47,7 @@ export function UserRolesEditor({ user, roles, onSaved }: { user: User; roles: R
     <div className="admin-panel" data-testid="admin-roles-editor">
       <RoleChecklist roles={roles} selected={selected} onChange={setSelected} idPrefix={`admin-user-${user.id}-role`} />
       {error !== null ? <p className="admin-error" role="alert">{error}</p> : null}
-      <button type="button" className="admin-primary" data-testid="admin-roles-save" disabled={busy} onClick={() => void save()}>Save roles</button>
+      <ActionButton className="admin-primary" data-testid="admin-roles-save" unavailable={busy} onClick={() => void save()}>Save roles</ActionButton>
     </div>
   );
 }

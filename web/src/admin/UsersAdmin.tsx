@@ -6,6 +6,7 @@ import { ApiKeysPanel } from './ApiKeysPanel.tsx';
 import type { Role, User } from './types.ts';
 import { messageOf, useApi } from './useApi.ts';
 import { RoleChecklist, UserRolesEditor } from './UserRolesEditor.tsx';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 type Panel = { userId: string; kind: 'roles' | 'keys' } | null;
 
@@ -24,6 +25,7 @@ function CreateUserForm({ roles, onCreated, onNotice }: { roles: Role[]; onCreat
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
+    if (busy || email.trim() === '') return;
     setBusy(true);
     let createdId: string | null = null;
     try {
@@ -55,7 +57,7 @@ function CreateUserForm({ roles, onCreated, onNotice }: { roles: Role[]; onCreat
         </label>
       </div>
       <RoleChecklist roles={roles} selected={roleIds} onChange={setRoleIds} idPrefix="admin-user-new-role" />
-      <button type="submit" className="admin-primary" data-testid="admin-user-create" disabled={busy || email.trim() === ''}>Create user</button>
+      <ActionButton submit className="admin-primary" data-testid="admin-user-create" unavailable={busy || email.trim() === ''}>Create user</ActionButton>
     </form>
   );
 }
@@ -137,10 +139,10 @@ function UserRow({ u, self, roleNames, roles, busy, panel, onPanel, onToggle, on
         <td><div className="admin-actions">
           <button type="button" data-testid={`admin-user-roles-${u.id}`} aria-expanded={open === 'roles'} onClick={() => { onPanel(u.id, 'roles'); }}>Roles</button>
           <button type="button" data-testid={`admin-user-keys-${u.id}`} aria-expanded={open === 'keys'} onClick={() => { onPanel(u.id, 'keys'); }}>API keys</button>
-          <button type="button" data-testid={`admin-user-toggle-${u.id}`} disabled={busy || self}
+          <ActionButton data-testid={`admin-user-toggle-${u.id}`} unavailable={busy || self}
             title={self ? 'You cannot disable yourself' : undefined} onClick={() => { onToggle(u); }}>
             {u.is_disabled ? 'Enable' : 'Disable'}
-          </button>
+          </ActionButton>
         </div></td>
       </tr>
       {open !== null ? (

@@ -1,5 +1,6 @@
 // One dashboard tile: a visualization, table, single value or text. The root carries the markers
 // the renderer and embed SDK wait on (`data-overlook-tile`, `data-overlook-tile-state`).
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { explore } from '../content/links.ts';
 import type { DashboardElement } from '../looker.ts';
@@ -13,6 +14,8 @@ interface Props {
   placement: Placement | null;
   state: TileState;
   result: TileResult | undefined;
+  /** Controls shown above the tile's content (the dashboard's edit mode). */
+  toolbar?: ReactNode;
 }
 
 function TextTile({ element }: { element: DashboardElement }) {
@@ -26,7 +29,7 @@ function TextTile({ element }: { element: DashboardElement }) {
   );
 }
 
-export function Tile({ element, placement, state, result }: Props) {
+export function Tile({ element, placement, state, result, toolbar }: Props) {
   const mode = useLayoutMode();
   const title = tileTitle(element);
   const text = element.type === 'text';
@@ -36,6 +39,7 @@ export function Tile({ element, placement, state, result }: Props) {
     <section className={`tile tile-${text ? 'text' : type} ${state === 'loading' && result ? 'stale' : ''}`} style={gridStyle(placement)}
       data-overlook-tile="" data-overlook-tile-state={state} data-testid="dashboard-tile" data-tile-id={element.id}
       aria-label={title === '' ? 'Tile' : title} aria-busy={state === 'loading'}>
+      {toolbar}
       {!text && !element.title_hidden && title !== '' && (
         <header className="tile-head">
           <h2 className="tile-title" title={title}>{title}</h2>

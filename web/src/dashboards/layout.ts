@@ -1,6 +1,6 @@
 // Where each tile goes: the active layout's components on Looker's 24-column grid; tiles without a
 // component flow after the placed ones.
-import type { Dashboard, DashboardElement } from '../looker.ts';
+import type { Dashboard, DashboardElement, DashboardLayout } from '../looker.ts';
 import { visType, type VisType } from '../vis/types.ts';
 
 export interface Placement { row: number; column: number; width: number; height: number }
@@ -13,8 +13,19 @@ function n(v: number | null, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 
-export function placedElements(d: Dashboard): PlacedElement[] {
-  const layout = d.dashboard_layouts.find((l) => l.active) ?? d.dashboard_layouts[0];
+/** The layout the dashboard shows (its active one). */
+export function activeLayout(d: Dashboard): DashboardLayout | undefined {
+  return d.dashboard_layouts.find((l) => l.active) ?? d.dashboard_layouts[0];
+}
+
+/** Layout component ids of the shown layout, by element id (what edits of a tile's place update). */
+export function componentIds(d: Dashboard): Map<string, string> {
+  return new Map((activeLayout(d)?.dashboard_layout_components ?? []).filter((c) => !c.deleted).map((c) => [c.dashboard_element_id, c.id]));
+}
+
+/** Tiles in reading order with their places; `overrides` (by element id) are unsaved or just-saved moves. */
+export function placedElements(d: Dashboard, overrides?: ReadonlyMap<string, Placement>): PlacedElement[] {
+  const layout = activeLayout(d);
   const byElement = new Map<string, Placement>();
   for (const c of layout?.dashboard_layout_components ?? []) {
     if (c.deleted) continue;
@@ -24,7 +35,7 @@ export function placedElements(d: Dashboard): PlacedElement[] {
       width: Math.min(Math.max(n(c.width, 8), 1), GRID_COLUMNS - column), height: Math.max(n(c.height, 6), 1),
     });
   }
-  const out = d.dashboard_elements.map((element) => ({ element, placement: byElement.get(element.id) ?? null }));
+  const out = d.dashboard_elements.map((element) => ({ element, placement: overrides?.get(element.id) ?? byElement.get(element.id) ?? null }));
   // Reading order (row, then column) is also the order of the single-column layout.
   return out.sort((a, b) => {
     if (a.placement === null || b.placement === null) return (a.placement === null ? 1 : 0) - (b.placement === null ? 1 : 0);

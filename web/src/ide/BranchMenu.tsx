@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import type { GitBranch } from './types.ts';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 interface BranchMenuProps {
   current: GitBranch | null;
@@ -30,9 +31,9 @@ function BranchRow({ b, props, close }: { b: GitBranch; props: BranchMenuProps; 
       {counts !== '' ? <span className="ide-muted">{counts}</span> : null}
       {isCurrent ? <span className="ide-badge">current</span> : null}
       {canChange && !isCurrent ? (
-        <button type="button" data-testid={`ide-branch-switch-${b.name}`} disabled={busy} onClick={() => { close(); onSwitch(b.name); }}>
+        <ActionButton data-testid={`ide-branch-switch-${b.name}`} unavailable={busy} onClick={() => { close(); onSwitch(b.name); }}>
           Switch
-        </button>
+        </ActionButton>
       ) : null}
       {deletable ? (
         <ConfirmButton testId={`ide-branch-delete-${b.name}`} question={`Delete branch ${b.name} (also on the remote)?`} disabled={busy}
@@ -63,7 +64,7 @@ export function BranchMenu(props: BranchMenuProps) {
 
   const create = (e: SubmitEvent) => {
     e.preventDefault();
-    if (name.trim() === '') return;
+    if (busy || name.trim() === '') return;
     onCreate(name.trim());
     setName('');
     setOpen(false);
@@ -88,7 +89,7 @@ export function BranchMenu(props: BranchMenuProps) {
               <label htmlFor="ide-branch-new-name">New branch from {current?.name ?? 'the current branch'}</label>
               <input id="ide-branch-new-name" data-testid="ide-branch-new-name" value={name} placeholder="feature/my-change"
                 onChange={(e) => { setName(e.target.value); }} />
-              <button type="submit" data-testid="ide-branch-create" disabled={busy || name.trim() === ''}>Create</button>
+              <ActionButton submit data-testid="ide-branch-create" unavailable={busy || name.trim() === ''}>Create</ActionButton>
             </form>
           ) : null}
         </div>

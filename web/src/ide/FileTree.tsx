@@ -3,6 +3,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import type { ProjectFile } from './types.ts';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 interface Folder {
   name: string;
@@ -84,13 +85,13 @@ export function FileTree(props: FileTreeProps) {
   const create = (e: SubmitEvent) => {
     e.preventDefault();
     const path = newPath.trim();
-    if (path === '') return;
+    if (busy || path === '') return;
     onCreate(path);
     setNewPath('');
   };
   const rename = (e: SubmitEvent) => {
     e.preventDefault();
-    if (selected === null || renameTo === null || renameTo.trim() === '') return;
+    if (busy || selected === null || renameTo === null || renameTo.trim() === '') return;
     onRename(selected, renameTo.trim());
     setRenameTo(null);
   };
@@ -106,11 +107,11 @@ export function FileTree(props: FileTreeProps) {
             <label htmlFor="ide-new-file-path" className="ide-sr-only">New file path</label>
             <input id="ide-new-file-path" data-testid="ide-new-file-path" placeholder="views/new.view.lkml" value={newPath}
               onChange={(e) => { setNewPath(e.target.value); }} />
-            <button type="submit" data-testid="ide-new-file" disabled={busy || newPath.trim() === ''}>New file</button>
+            <ActionButton submit data-testid="ide-new-file" unavailable={busy || newPath.trim() === ''}>New file</ActionButton>
           </form>
           {selected !== null && renameTo === null ? (
             <div className="ide-inline-form">
-              <button type="button" data-testid="ide-rename-file" disabled={busy} onClick={() => { setRenameTo(selected); }}>Rename…</button>
+              <ActionButton data-testid="ide-rename-file" unavailable={busy} onClick={() => { setRenameTo(selected); }}>Rename…</ActionButton>
               <ConfirmButton testId="ide-delete-file" question={`Delete ${selected}?`} disabled={busy} onConfirm={() => { onDelete(selected); }}>
                 Delete
               </ConfirmButton>
@@ -120,7 +121,7 @@ export function FileTree(props: FileTreeProps) {
             <form onSubmit={rename} className="ide-inline-form">
               <label htmlFor="ide-rename-path" className="ide-sr-only">New name for {selected}</label>
               <input id="ide-rename-path" data-testid="ide-rename-path" value={renameTo} onChange={(e) => { setRenameTo(e.target.value); }} />
-              <button type="submit" disabled={busy}>Rename</button>
+              <ActionButton submit unavailable={busy}>Rename</ActionButton>
               <button type="button" onClick={() => { setRenameTo(null); }}>Cancel</button>
             </form>
           ) : null}

@@ -2,6 +2,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import type { FileChange, GitBranch } from './types.ts';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 interface GitPanelProps {
   changes: readonly FileChange[];
@@ -26,7 +27,7 @@ export function GitPanel(props: GitPanelProps) {
 
   const commit = (e: SubmitEvent) => {
     e.preventDefault();
-    if (message.trim() === '') return;
+    if (busy || changes.length === 0 || message.trim() === '') return;
     void props.onCommit(message.trim()).then((ok) => { if (ok) setMessage(''); });
   };
 
@@ -42,8 +43,8 @@ export function GitPanel(props: GitPanelProps) {
               ? <span className="ide-change-path">{c.path}</span>
               : <button type="button" className="ide-link" onClick={() => { props.onOpen(c.path); }}>{c.path}</button>}
             {editable ? (
-              <button type="button" data-testid={`ide-discard-${c.path}`} disabled={busy} title={`Discard changes to ${c.path}`}
-                onClick={() => { props.onDiscard([c.path]); }}>Discard</button>
+              <ActionButton data-testid={`ide-discard-${c.path}`} unavailable={busy} title={`Discard changes to ${c.path}`}
+                onClick={() => { props.onDiscard([c.path]); }}>Discard</ActionButton>
             ) : null}
           </li>
         ))}
@@ -59,18 +60,18 @@ export function GitPanel(props: GitPanelProps) {
           <textarea id="ide-commit-message" data-testid="ide-commit-message" rows={3} value={message}
             placeholder={`Describe your change to ${branch?.name ?? 'this branch'}`} onChange={(e) => { setMessage(e.target.value); }} />
           {unsavedCount > 0 ? <p className="ide-warning">{unsavedCount} file(s) have unsaved edits; only saved changes are committed.</p> : null}
-          <button type="submit" className="ide-primary" data-testid="ide-commit" disabled={busy || changes.length === 0 || message.trim() === ''}>
+          <ActionButton submit className="ide-primary" data-testid="ide-commit" unavailable={busy || changes.length === 0 || message.trim() === ''}>
             Commit &amp; Push
-          </button>
+          </ActionButton>
         </form>
       ) : null}
       {editable ? (
         <div className="ide-git-actions">
-          <button type="button" data-testid="ide-pull" disabled={busy} onClick={props.onPull}>Pull from remote</button>
+          <ActionButton data-testid="ide-pull" unavailable={busy} onClick={props.onPull}>Pull from remote</ActionButton>
           {canDeploy ? (
-            <button type="button" data-testid="ide-deploy" disabled={busy || changes.length > 0}
+            <ActionButton data-testid="ide-deploy" unavailable={busy || changes.length > 0}
               title={changes.length > 0 ? 'Commit or discard your changes first' : `Deploy ${branch?.name ?? 'this branch'} to production`}
-              onClick={props.onDeploy}>Deploy to production</button>
+              onClick={props.onDeploy}>Deploy to production</ActionButton>
           ) : null}
           <ConfirmButton testId="ide-reset-production" question="Reset this branch to production? Uncommitted changes are lost." disabled={busy}
             onConfirm={props.onResetProduction}>Reset to production</ConfirmButton>

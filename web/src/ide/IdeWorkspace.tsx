@@ -4,6 +4,7 @@
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api.ts';
+import { announceBranchChange } from '../shell/DevMode.tsx';
 import { BranchMenu } from './BranchMenu.tsx';
 import { Editor, type EditorFile } from './Editor.tsx';
 import { FileTree } from './FileTree.tsx';
@@ -12,6 +13,7 @@ import { messageOf, problemOf, problemsOfApiError } from './problems.ts';
 import { ProblemsPanel, type ProblemList } from './ProblemsPanel.tsx';
 import type { FileContent, GotoTarget, IdeProblem, LookmlTestResult, ProjectValidation } from './types.ts';
 import { useIdeData, type IdeData } from './useIdeData.ts';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 interface Notice {
   kind: 'info' | 'error';
@@ -38,9 +40,29 @@ export function IdeWorkspace({ projectId }: { projectId: string }) {
   return <IdeReady key={projectId} projectId={projectId} data={load.data} refresh={refresh} />;
 }
 
+/**
+ * Why the files cannot be edited right now, or null when they can: production is read-only, so is a
+ * branch the server marks read-only (the production branch, another developer's personal branch).
+ */
+function readOnlyReason(data: IdeData): string | null {
+  if (data.workspace !== 'dev') return 'You are viewing production, read-only. Enter Development Mode to edit.';
+  if (!data.permissions.has('develop')) return 'You do not have the develop permission: files are read-only.';
+  if (data.project.can?.update === false) return `You may not change project ${data.project.name}: files are read-only.`;
+  const b = data.branch;
+  if (b?.readonly === true) {
+    const whose = b.is_production ? 'the production branch' : b.personal ? `${b.owner_name ?? 'another developer'}'s personal branch` : 'read-only for you';
+    return `Branch ${b.name} is ${whose}, so its files are read-only here. Switch to your own branch or create a new one to edit.`;
+  }
+  return null;
+}
+
 function IdeReady({ projectId, data, refresh }: { projectId: string; data: IdeData; refresh: () => Promise<void> }) {
   const p = encodeURIComponent(projectId);
-  const editable = data.workspace === 'dev' && data.permissions.has('develop');
+  const readOnly = readOnlyReason(data);
+  const editable = readOnly === null;
+  // Branches can be switched on a read-only branch too: that is how one gets back to a writable one.
+  const canChangeBranch = data.workspace === 'dev' && data.permissions.has('develop');
+  const ownBranch = data.branches.find((b) => b.personal && !b.readonly && b.name !== data.branch?.name) ?? null;
   const [searchParams, setSearchParams] = useSearchParams();
   const [open, setOpen] = useState<EditorFile | null>(null);
   const [goto, setGoto] = useState<GotoTarget | null>(null);
@@ -49,6 +71,7 @@ function IdeReady({ projectId, data, refresh }: { projectId: string; data: IdeDa
   const [tests, setTests] = useState<LookmlTestResult[] | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
+  const busyRef = useRef(false);
   // Server text of each file opened so far, and unsaved edits by path.
   const saved = useRef(new Map<string, string>());
   const drafts = useRef(new Map<string, string>());
@@ -77,6 +100,8 @@ function IdeReady({ projectId, data, refresh }: { projectId: string; data: IdeDa
 
   /** Runs one action at a time; its result (or error, with LookML problems) goes to the status line. */
   const run = async (label: string, fn: () => Promise<string | null>): Promise<boolean> => {
+    if (busyRef.current) return false;
+    busyRef.current = true;
     setBusy(true);
     setNotice(null);
     try {
@@ -89,6 +114,7 @@ function IdeReady({ projectId, data, refresh }: { projectId: string; data: IdeDa
       if (found.length > 0) setProblems({ source: `${label} refused`, problems: found });
       return false;
     } finally {
+      busyRef.current = false;
       setBusy(false);
     }
   };
@@ -221,6 +247,7 @@ function IdeReady({ projectId, data, refresh }: { projectId: string; data: IdeDa
     const blocked = needsClean('switching branches');
     if (blocked !== null) throw new Error(blocked);
     await api<unknown>('PUT', `/projects/${p}/git_branch`, { name });
+    announceBranchChange();
     await invalidate();
     return `Switched to branch ${name}.`;
   });
@@ -229,6 +256,7 @@ function IdeReady({ projectId, data, refresh }: { projectId: string; data: IdeDa
     const blocked = needsClean('creating a branch');
     if (blocked !== null) throw new Error(blocked);
     await api<unknown>('POST', `/projects/${p}/git_branch`, { name });
+    announceBranchChange();
     await invalidate();
     return `Created branch ${name} from ${branchName} and switched to it.`;
   });
@@ -278,22 +306,25 @@ function IdeReady({ projectId, data, refresh }: { projectId: string; data: IdeDa
         <Link to="/projects" className="ide-crumb">Projects</Link>
         <span className="ide-crumb-sep">/</span>
         <h1 className="ide-title">{data.project.name}</h1>
-        <BranchMenu current={data.branch} branches={data.branches} canChange={editable} busy={busy}
+        <BranchMenu current={data.branch} branches={data.branches} canChange={canChangeBranch} busy={busy}
           onSwitch={switchBranch} onCreate={createBranch} onDelete={deleteBranch} />
         <span className="ide-toolbar-spacer" />
         {editable ? (
-          <button type="button" className="ide-primary" data-testid="ide-save" disabled={busy || open === null} onClick={save}
-            title="Save (Ctrl/Cmd+S)">{openDirty ? 'Save changes' : 'Save'}</button>
+          <ActionButton className="ide-primary" data-testid="ide-save" unavailable={busy || open === null} onClick={save}
+            title="Save (Ctrl/Cmd+S)">{openDirty ? 'Save changes' : 'Save'}</ActionButton>
         ) : null}
-        <button type="button" data-testid="ide-validate" disabled={busy} onClick={validate}>Validate LookML</button>
+        <ActionButton data-testid="ide-validate" unavailable={busy} onClick={validate}>Validate LookML</ActionButton>
       </header>
-      {!editable ? (
+      {readOnly !== null ? (
         <div className="ide-readonly" data-testid="ide-readonly-notice" role="note">
-          {data.workspace === 'dev'
-            ? 'You do not have the develop permission: files are read-only.'
-            : 'You are viewing production, read-only. Enter Development Mode to edit.'}
+          {readOnly}
           {data.workspace !== 'dev' && data.permissions.has('develop') ? (
-            <button type="button" data-testid="ide-enter-dev" disabled={busy} onClick={enterDevMode}>Enter Development Mode</button>
+            <ActionButton data-testid="ide-enter-dev" unavailable={busy} onClick={enterDevMode}>Enter Development Mode</ActionButton>
+          ) : null}
+          {canChangeBranch && data.branch?.readonly === true && ownBranch !== null ? (
+            <ActionButton data-testid="ide-switch-own-branch" unavailable={busy} onClick={() => { switchBranch(ownBranch.name); }}>
+              Switch to {ownBranch.name}
+            </ActionButton>
           ) : null}
         </div>
       ) : null}

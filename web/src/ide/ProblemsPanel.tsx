@@ -2,6 +2,7 @@
 // problem opens its file at its line and column.
 import { locationOf } from './problems.ts';
 import type { IdeProblem, LookmlTestResult } from './types.ts';
+import { ActionButton } from '../shell/ActionButton.tsx';
 
 export interface ProblemList {
   /** What produced the list, e.g. "Validation" or "Commit refused". */
@@ -48,7 +49,7 @@ export function ProblemsPanel({ list, tests, busy, onPick, onRunTests }: Problem
         ) : null}
       </div>
       <h2 className="ide-panel-title">Data tests</h2>
-      <button type="button" data-testid="ide-run-tests" disabled={busy} onClick={onRunTests}>Run data tests</button>
+      <ActionButton data-testid="ide-run-tests" unavailable={busy} onClick={onRunTests}>Run data tests</ActionButton>
       {tests !== null ? (
         <ul className="ide-test-list" data-testid="ide-test-results">
           {tests.length === 0 ? <li className="ide-muted">This project has no data tests.</li> : null}

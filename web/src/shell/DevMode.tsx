@@ -59,12 +59,26 @@ export function DevModeToggle() {
 
 type BranchInfo = { project: string; branch: string } | { error: string } | null;
 
+const BRANCH_CHANGED = 'overlook:branch-changed';
+
+/** Tells the banner to look up the branch again (the IDE switched or created one). */
+export function announceBranchChange(): void {
+  window.dispatchEvent(new Event(BRANCH_CHANGED));
+}
+
 export function DevBanner() {
   const me = useMe();
   const { dataVersion } = useSession();
   const { pathname } = useLocation();
   const dev = me?.workspace_id === 'dev';
   const [info, setInfo] = useState<BranchInfo>(null);
+  const [branchTick, setBranchTick] = useState(0);
+
+  useEffect(() => {
+    const bump = (): void => { setBranchTick((t) => t + 1); };
+    window.addEventListener(BRANCH_CHANGED, bump);
+    return () => { window.removeEventListener(BRANCH_CHANGED, bump); };
+  }, []);
 
   // Looked up again after navigation too: the IDE can switch branches.
   useEffect(() => {
@@ -79,7 +93,7 @@ export function DevBanner() {
       return { project: first.id, branch: branch.name };
     })().then((v) => { setInfo(v); }, (e: unknown) => { if (!controller.signal.aborted) setInfo({ error: messageOf(e) }); });
     return () => { controller.abort(); };
-  }, [dev, dataVersion, pathname]);
+  }, [dev, dataVersion, pathname, branchTick]);
 
   if (!dev) return null;
   return (

@@ -19,6 +19,7 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const returnTo = safeReturnTo(params.get('return_to'));
+  const expired = params.get('expired') === '1';
 
   if (session.state.status === 'signed-in') return <Navigate to={returnTo} replace />;
 
@@ -39,7 +40,9 @@ export function LoginPage() {
     <main className="login-page">
       <form className="login-card" onSubmit={(e) => { void submit(e); }} aria-labelledby="login-title">
         <h1 id="login-title" className="brand-title">Overlook</h1>
-        <p className="muted">Sign in to continue.</p>
+        {expired
+          ? <p className="notice" role="status" data-testid="login-expired">Your session has ended. Sign in again to continue where you were.</p>
+          : <p className="muted">Sign in to continue.</p>}
         <label className="field-label" htmlFor="login-email">Email</label>
         <input id="login-email" data-testid="login-email" type="email" autoComplete="username" required autoFocus
           value={email} onChange={(e) => { setEmail(e.target.value); }} />

@@ -20,7 +20,10 @@ function SessionGate({ children, redirect }: { children: ReactNode; redirect: bo
   if (state.status === 'loading') return <p className="page muted" data-testid="session-loading">Loading…</p>;
   if (state.status === 'error') return <p className="page error" role="alert">Cannot reach the server: {state.message}</p>;
   if (state.status === 'signed-out') {
-    if (redirect) return <Navigate to={`/login?return_to=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+    if (redirect) {
+      const expired = state.expired === true ? '&expired=1' : '';
+      return <Navigate to={`/login?return_to=${encodeURIComponent(location.pathname + location.search)}${expired}`} replace />;
+    }
     return <p className="page error" role="alert" data-testid="auth-required">This page needs a signed-in session.</p>;
   }
   return children;

@@ -1,7 +1,7 @@
 // Running a saved query for display: json_detail, with database errors raised as QueryFailure.
 import { api } from '../api.ts';
 import type { JsonDetail, Query } from '../looker.ts';
-import { pivotFlat, tableFromDetail, type ResultTable } from './result.ts';
+import { tableFromDetail, type ResultTable } from './result.ts';
 
 export class QueryFailure extends Error {
   readonly details: string | null;
@@ -17,21 +17,11 @@ function failIfErrors(detail: JsonDetail): void {
   if (first) throw new QueryFailure(first.message, first.message_details ?? null);
 }
 
+/** Runs a saved query; a pivoted one comes back pivoted by the server (json_detail `pivots`). */
 export async function runQuery(query: Query, signal?: AbortSignal): Promise<ResultTable> {
-  const opts = signal ? { signal } : {};
-  const detail = await api<JsonDetail>('GET', `/queries/${encodeURIComponent(query.id)}/run/json_detail`, undefined, opts);
+  const detail = await api<JsonDetail>('GET', `/queries/${encodeURIComponent(query.id)}/run/json_detail`, undefined, signal ? { signal } : {});
   failIfErrors(detail);
-  const pivots = query.pivots ?? [];
-  if (pivots.length === 0 || detail.pivots !== undefined) return tableFromDetail(detail);
-  // The server answered without pivot columns: run the same query flat and pivot it here.
-  const limit = query.limit === null ? 500 : Number(query.limit);
-  const fields = [...query.fields, ...pivots.filter((p) => !query.fields.includes(p))];
-  const flat = await api<JsonDetail>('POST', '/queries/run/json_detail', {
-    model: query.model, view: query.view, fields, filters: query.filters ?? {}, sorts: query.sorts ?? [],
-    filter_expression: query.filter_expression, limit: String(Math.min(Number.isFinite(limit) ? limit * 50 : 5000, 5000)),
-  }, opts);
-  failIfErrors(flat);
-  return pivotFlat(flat, pivots, Number.isFinite(limit) ? limit : null);
+  return tableFromDetail(detail);
 }
 
 export async function querySql(queryId: string, signal?: AbortSignal): Promise<string> {
