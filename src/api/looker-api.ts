@@ -10,6 +10,7 @@ import { QueryRunner, type QueryRunnerOptions } from '../queries/runner.ts';
 import { Workspaces } from '../workspaces/index.ts';
 import { registerConnectionRoutes } from './routes/connections.ts';
 import { registerDashboardRoutes } from './routes/dashboards.ts';
+import { registerMergeQueryRoutes } from './routes/merge-queries.ts';
 import { describeWith, registerQueryRoutes } from './routes/queries.ts';
 import { registerQueryTaskRoutes } from './routes/query-tasks.ts';
 import { registerSqlRunnerRoutes } from './routes/sql-runner.ts';
@@ -199,6 +200,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     },
     (app) => {
       registerDashboardRoutes(app, store, workspaces, runner, options.publicUrl);
+      registerMergeQueryRoutes(app, store, workspaces, runner, options.publicUrl);
       registerRenderTaskRoutes(app, renderer);
     },
     (app) => {

@@ -20,6 +20,7 @@ import { queryTaskLeasesMigration } from './migrations-0009.ts';
 import { loginFailuresMigration } from './migrations-0010.ts';
 import { renderElementsMigration } from './migrations-0012.ts';
 import { embedMoreMigration } from './migrations-0013.ts';
+import { mergeQueriesMigration } from './migrations-0014.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -217,6 +218,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       '0010_login_failures': loginFailuresMigration(),
       '0012_render_elements': renderElementsMigration(),
       '0013_embed_more': embedMoreMigration(dialect),
+      '0014_merge_queries': mergeQueriesMigration(dialect),
     }),
   };
 }
