@@ -92,6 +92,31 @@ describe('authentication', () => {
   });
 });
 
+describe('authentication answered synchronously', () => {
+  it('serves a caller the deps resolve without a promise, 401s a null one and 500s a throw', async () => {
+    const sync = buildApp({
+      authenticate: (raw) => {
+        if (raw === 'boom') throw new Error('store down');
+        return raw === 'cached' ? { userId: '9', tokenHash: 'h', permissions: new Set<string>() } : null;
+      },
+    }, {
+      plugins: [(api) => { registerLookerRoute(api, { operationId: 'me', handler: (req) => ({ id: req.auth?.userId }) }); }],
+    });
+    await sync.ready();
+    try {
+      const ok = await sync.inject({ url: '/api/4.0/user', headers: { authorization: 'token cached' } });
+      expect([ok.statusCode, ok.json()]).toEqual([200, { id: '9' }]);
+      const unknown = await sync.inject({ url: '/api/4.0/user', headers: { authorization: 'token other' } });
+      expect([unknown.statusCode, unknown.json()]).toEqual([401, { message: 'Requires authentication.', documentation_url: `${DOCS}/401/get/user` }]);
+      const failed = await sync.inject({ url: '/api/4.0/user', headers: { authorization: 'token boom' } });
+      expect(failed.statusCode).toBe(500);
+      expect(failed.headers['content-type']).toBe('application/json; charset=utf-8');
+    } finally {
+      await sync.close();
+    }
+  });
+});
+
 describe('errors', () => {
   it('unknown routes are 404 in Looker shape, without needing auth', async () => {
     const res = await app.inject({ url: '/api/4.0/no_such_thing?x=1' });

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions, HookHandlerDoneFunction, preHandlerHookHandler, preSerializationHookHandler } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import type { AuthContext } from './auth-context.ts';
@@ -20,8 +20,11 @@ import { assertSupportedSchema, validateValue } from './schema-validate.ts';
 
 /** What the HTTP layer needs from the rest of Overlook (the metadata store implements it). */
 export interface ApiDeps {
-  /** Resolve a raw access token to its caller; null when unknown, expired or revoked. */
-  authenticate(rawToken: string): Promise<AuthContext | null>;
+  /**
+   * Resolve a raw access token to its caller; null when unknown, expired or revoked. May answer
+   * synchronously (a cached caller), saving the request a promise.
+   */
+  authenticate(rawToken: string): Promise<AuthContext | null> | AuthContext | null;
   /**
    * Resolve a browser session cookie (web UI, renderer, embed frame) when no Authorization header
    * was sent; null when unknown or expired. Throws `ApiError('forbidden')` when the CSRF token of a
@@ -98,6 +101,36 @@ function parseForm(text: string): Record<string, string | string[]> {
 
 const fieldSelections = new WeakMap<object, FieldSelection>();
 
+// Parse `fields=` before the handler runs so a malformed list fails before any side effect.
+const parseFieldsHook: preHandlerHookHandler = (request, _reply, done) => {
+  const fields = (request.query as Record<string, unknown> | undefined)?.fields;
+  if (typeof fields === 'string') {
+    const selection = parseFields(fields);
+    if (selection !== null) fieldSelections.set(request, selection);
+  }
+  done();
+};
+
+const applyFieldsHook: preSerializationHookHandler = (request, reply, payload, done) => {
+  const selection = fieldSelections.get(request);
+  done(null, selection === undefined || reply.statusCode >= 300 ? payload : applyFields(payload, selection));
+};
+
+// A module function, not a closure per request: the hot path allocates nothing for it.
+function authenticated(request: FastifyRequest, auth: AuthContext | null, done: HookHandlerDoneFunction): void {
+  if (auth === null) {
+    done(new ApiError('unauthorized'));
+    return;
+  }
+  request.auth = auth;
+  done();
+}
+
+/** A route's hook list (absent, one, or many) with `hook` added last. */
+function appendHook<H>(existing: H | H[] | undefined, hook: NoInfer<H>): H[] {
+  return existing === undefined ? [hook] : Array.isArray(existing) ? [...existing, hook] : [existing, hook];
+}
+
 export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const routes = new RouteIndex();
@@ -131,6 +164,11 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
   app.decorateRequest('auth', null);
   app.addHook('onRoute', (route) => {
     routes.add(route.method, route.url);
+    // `fields=` handling is attached to the routes that have it, so the others run no hook for it.
+    if (route.config?.lookerFields === true) {
+      route.preHandler = appendHook(route.preHandler, parseFieldsHook);
+      route.preSerialization = appendHook(route.preSerialization, applyFieldsHook);
+    }
   });
   installErrorHandling(app, { bodyLimit }, routes, options.webRoot !== undefined);
   void app.register(formbody, { parser: parseForm });
@@ -152,35 +190,29 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
     };
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     // Only routes that ask for auth get it (static files of the web UI and public routes do not).
-    if (request.is404 || request.routeOptions.config.lookerAuth !== true) return;
-    // An Authorization header always wins, so API clients never depend on cookies a browser holds.
-    const token = tokenFromAuthorization(request.headers.authorization);
-    let auth: AuthContext | null = null;
-    if (token !== null) auth = await deps.authenticate(token);
-    else if (deps.authenticateBrowser !== undefined) {
-      const credentials = browserCredentials(request, app);
-      if (credentials !== null) auth = await deps.authenticateBrowser(credentials);
+    if (request.is404 || request.routeOptions.config.lookerAuth !== true) {
+      done();
+      return;
     }
-    if (auth === null) throw new ApiError('unauthorized');
-    request.auth = auth;
-  });
-
-  // Parse `fields=` before the handler runs so a malformed list fails before any side effect.
-  app.addHook('preHandler', (request, _reply, done) => {
-    const fields = (request.query as Record<string, unknown> | undefined)?.fields;
-    if (request.routeOptions.config.lookerFields === true && typeof fields === 'string') {
-      const selection = parseFields(fields);
-      if (selection !== null) fieldSelections.set(request, selection);
+    let pending: Promise<AuthContext | null> | AuthContext | null = null;
+    try {
+      // An Authorization header always wins, so API clients never depend on cookies a browser holds.
+      const token = tokenFromAuthorization(request.headers.authorization);
+      if (token !== null) pending = deps.authenticate(token);
+      else if (deps.authenticateBrowser !== undefined) {
+        const credentials = browserCredentials(request, app);
+        if (credentials !== null) pending = deps.authenticateBrowser(credentials);
+      }
+    } catch (error) {
+      done(error as Error);
+      return;
     }
-    done();
-  });
-
-  app.addHook('preSerialization', (request, reply, payload: unknown, done) => {
-    const selection = fieldSelections.get(request);
-    done(null, selection === undefined || reply.statusCode >= 300 ? payload : applyFields(payload, selection));
+    // A cached caller answers at once: no promise hop on the hot path.
+    if (pending instanceof Promise) pending.then((auth) => { authenticated(request, auth, done); }, done);
+    else authenticated(request, pending, done);
   });
 
   // During close(), Node only reaps sockets idle at that moment; a keep-alive socket whose request
@@ -192,13 +224,15 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
   });
 
   // 204/202-without-body must carry no JSON content type: the SDK would JSON.parse('') and fail.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // (Callback style: an async hook would cost every response a promise.)
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
     if (reply.statusCode === 204 || (reply.statusCode === 202 && (payload === null || payload === undefined || payload === ''))) {
       reply.removeHeader('content-type');
-      return null;
+      done(null, null);
+      return;
     }
-    return payload;
+    done(null, payload);
   });
 
   const plugins = options.plugins ?? [];

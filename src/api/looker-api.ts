@@ -105,22 +105,45 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   // nodes on one PostgreSQL a cached row could answer from a workspace the DB already left, so there
   // every request reads it (one primary-key lookup). A SQLite store has exactly one process.
   const tokenTtl = options.tokenCacheMs ?? (store.dialect === 'postgres' ? 0 : 2000);
-  const tokenCache = new Map<string, { at: number; rec: TokenRecord }>();
+  /**
+   * `auth` is the caller built from `rec` and `grants` (kept while the permission cache answers the
+   * same grants object), so a cached token costs no allocation per request. Nothing mutates it.
+   */
+  interface TokenHit { readonly at: number; rec: TokenRecord; readonly expiresMs: number; grants?: Grants; auth?: AuthContext }
+  const tokenCache = new Map<string, TokenHit>();
+  const remember = (hash: string, at: number, rec: TokenRecord): void => {
+    tokenCache.set(hash, { at, rec, expiresMs: Date.parse(rec.expires_at) });
+  };
+  // A token's SHA-256 is a pure function of it: tokens seen recently skip hashing (bounded, so
+  // random junk tokens only churn it).
+  const hashes = new Map<string, string>();
+  const hashOf = (raw: string): string => {
+    let hash = hashes.get(raw);
+    if (hash === undefined) {
+      hash = hashToken(raw);
+      if (hashes.size >= 10_000) hashes.clear();
+      hashes.set(raw, hash);
+    }
+    return hash;
+  };
   const forget = (userId: string): void => {
     permissionCache.delete(userId);
     for (const [hash, hit] of tokenCache) if (hit.rec.user_id === userId) tokenCache.delete(hash);
   };
-  const lookup = async (raw: string): Promise<TokenRecord | null> => {
-    const hash = hashToken(raw);
-    const now = Date.now();
-    const hit = tokenCache.get(hash);
-    if (hit && now - hit.at < tokenTtl && Date.parse(hit.rec.expires_at) > now) return hit.rec;
+  const fetchToken = async (hash: string, now: number): Promise<TokenRecord | null> => {
     const rec = await store.tokens.findTokenByHash(hash);
     if (tokenCache.size > 50_000) tokenCache.clear();
-    if (rec) tokenCache.set(hash, { at: now, rec });
+    if (rec) remember(hash, now, rec);
     else tokenCache.delete(hash);
     return rec;
   };
+  const authContext = (rec: TokenRecord, grants: Grants): AuthContext => ({
+    userId: rec.user_id,
+    tokenHash: rec.token_hash,
+    ...(rec.sudo_user_id !== null ? { sudoUserId: rec.sudo_user_id } : {}),
+    ...grants,
+    workspaceId: rec.workspace_id,
+  });
 
   const browsers = browserAuthenticator(store, grantsOf, tokenTtl);
 
@@ -135,17 +158,22 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   sweeper.unref();
 
   const deps: ApiDeps = {
-    // The token row carries its session's workspace: one query (or a cache hit kept in step by this node's writes).
-    async authenticate(raw): Promise<AuthContext | null> {
-      const rec = await lookup(raw);
-      if (!rec) return null;
-      return {
-        userId: rec.user_id,
-        tokenHash: rec.token_hash,
-        ...(rec.sudo_user_id !== null ? { sudoUserId: rec.sudo_user_id } : {}),
-        ...(await grantsOf(rec.user_id)),
-        workspaceId: rec.workspace_id,
-      };
+    // The token row carries its session's workspace: one query (or a cache hit kept in step by this
+    // node's writes). Answered synchronously when both caches hold the caller.
+    authenticate(raw): Promise<AuthContext | null> | AuthContext | null {
+      const hash = hashOf(raw);
+      const now = Date.now();
+      const hit = tokenCache.get(hash);
+      if (hit && now - hit.at < tokenTtl && hit.expiresMs > now) {
+        const grants = permissionCache.peek(hit.rec.user_id);
+        if (grants === undefined) return grantsOf(hit.rec.user_id).then((g) => authContext(hit.rec, g));
+        if (hit.auth === undefined || hit.grants !== grants) {
+          hit.grants = grants;
+          hit.auth = authContext(hit.rec, grants);
+        }
+        return hit.auth;
+      }
+      return fetchToken(hash, now).then(async (rec) => (rec ? authContext(rec, await grantsOf(rec.user_id)) : null));
     },
     authenticateBrowser: (credentials) => browsers.authenticate(credentials),
     close: async () => {
@@ -172,7 +200,10 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
       registerSessionRoutes(app, store, {
         tokenWorkspaceChanged: (hash, workspaceId) => {
           const hit = tokenCache.get(hash);
-          if (hit) tokenCache.set(hash, { at: hit.at, rec: { ...hit.rec, workspace_id: workspaceId } });
+          if (hit) {
+            hit.rec = { ...hit.rec, workspace_id: workspaceId };
+            hit.auth = undefined;
+          }
         },
         uiDevModeChanged: (userId, dev) => {
           browsers.uiDevModeChanged(userId, dev);

@@ -16,6 +16,29 @@ describe('validateValue', () => {
     expect(validateValue({ type: 'any', format: 'any' }, { x: [1] }, res).issues).toEqual([]);
   });
 
+  it('accepts members that already have their plain type as they are, and still checks the rest', () => {
+    const schema: OasSchema = {
+      properties: {
+        n: { type: 'integer' }, x: { type: 'number' }, s: { type: 'string' }, b: { type: 'boolean' },
+        short: { type: 'string', maxLength: 2 }, list: { type: 'array', items: { type: 'integer' } },
+      },
+    };
+    const good = { n: 3, x: 1.5, s: 'a', b: false, short: 'ab', list: [1, 2] };
+    expect(validateValue(schema, good, req)).toEqual({ value: good, issues: [] });
+    expect(validateValue(schema, { n: 1.5, x: Number.POSITIVE_INFINITY, s: 1, b: 'no', short: 'abc', list: [1, 2.5, '3'] }, req).issues).toEqual([
+      { path: 'n', code: 'invalid', message: "'n' must be an integer." },
+      { path: 'x', code: 'invalid', message: "'x' must be a number." },
+      { path: 's', code: 'invalid', message: "'s' must be a string." },
+      { path: 'b', code: 'invalid', message: "'b' must be a boolean." },
+      { path: 'short', code: 'invalid', message: "'short' must have at most 2 characters." },
+      { path: 'list[1]', code: 'invalid', message: "'list[1]' must be an integer." },
+      { path: 'list[2]', code: 'invalid', message: "'list[2]' must be an integer." },
+    ]);
+    // Leniencies still apply: query strings coerce, numbers may stand in for strings where asked.
+    expect(validateValue(schema, { n: '7', list: '1,2' }, { mode: 'request', coerce: true })).toEqual({ value: { n: 7, list: [1, 2] }, issues: [] });
+    expect(validateValue(schema, { s: 5 }, { mode: 'request', numbersAsStrings: true })).toEqual({ value: { s: '5' }, issues: [] });
+  });
+
   it('reports nested paths, required fields and additionalProperties schemas', () => {
     const schema: OasSchema = {
       required: ['name'],

@@ -107,6 +107,31 @@ function coerceArray(value: unknown): unknown {
   return value === '' ? [] : value.split(',').map((s) => s.trim());
 }
 
+const SCALAR_TYPEOF: Readonly<Record<string, string>> = { string: 'string', integer: 'number', number: 'number', boolean: 'boolean' };
+const CONSTRAINTS = ['$ref', 'enum', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum'] as const;
+/** Per schema object: the JS `typeof` a valid value has when nothing but its type constrains it; null otherwise. */
+const plainScalars = new WeakMap<OasSchema, string | null>();
+
+function plainScalarTypeof(schema: OasSchema): string | null {
+  let t = plainScalars.get(schema);
+  if (t === undefined) {
+    t = schema.type !== undefined && CONSTRAINTS.every((k) => schema[k] === undefined) ? SCALAR_TYPEOF[schema.type] ?? null : null;
+    plainScalars.set(schema, t);
+  }
+  return t;
+}
+
+/**
+ * Most members of a request are scalars that already have their schema's type: they are accepted
+ * as they are without building their path (the common case of every request body).
+ */
+function isPlainValid(schema: OasSchema, value: unknown): boolean {
+  const t = plainScalarTypeof(schema);
+  if (t === null || typeof value !== t) return false;
+  if (t !== 'number') return true;
+  return schema.type === 'integer' ? Number.isInteger(value) : Number.isFinite(value);
+}
+
 function check(schema: OasSchema, value: unknown, path: string, options: ValidateOptions, issues: SchemaIssue[]): unknown {
   if (schema.$ref !== undefined) {
     // OpenAPI 3.0 cannot mark a `$ref` nullable, yet Looker answers `null` for absent nested objects
@@ -180,7 +205,7 @@ function checkArray(schema: OasSchema, v: unknown[], path: string, options: Vali
   if (typeof max === 'number' && v.length > max) issues.push({ path, code: 'invalid', message: `${describe(path)} must have at most ${max} items.` });
   const items = schema.items;
   if (!items) return v;
-  return v.map((item, i) => check(items, item, `${path}[${i}]`, options, issues));
+  return v.map((item, i) => (isPlainValid(items, item) ? item : check(items, item, `${path}[${i}]`, options, issues)));
 }
 
 function checkObject(
@@ -199,16 +224,17 @@ function checkObject(
     // Assigning `out.__proto__` would swap the prototype of the object handed to handlers.
     if (key === '__proto__') continue;
     const prop = Object.hasOwn(props, key) ? props[key] : undefined;
-    const childPath = join(path, key);
     if (prop !== undefined) {
       if (options.mode === 'request' && isReadOnly(prop)) continue;
       if (options.mode === 'response' && prop['x-looker-write-only'] === true) {
+        const childPath = join(path, key);
         issues.push({ path: childPath, code: 'invalid', message: `${describe(childPath)} is write-only and must not be returned.` });
         continue;
       }
-      out[key] = check(prop, item, childPath, options, issues);
+      out[key] = isPlainValid(prop, item) ? item : check(prop, item, join(path, key), options, issues);
       continue;
     }
+    const childPath = join(path, key);
     const extra = schema.additionalProperties;
     if (typeof extra === 'object') out[key] = check(extra, item, childPath, options, issues);
     else if (extra === false || (extra === undefined && options.rejectUnknown === true && schema.properties !== undefined)) {

@@ -154,13 +154,18 @@ export class QueryRunner {
     const explore = source.model.explores[q.view];
     if (!explore || explore.extension) throw new QueryRunError('not_found', `Explore "${q.view}" not found in model "${q.model}".`, 'view');
     const connectionName = source.model.connection;
-    const connection = connectionName === undefined ? null
-      : await this.#connections.get(connectionName, () => this.#store.connections.connection(connectionName));
+    let connection: ConnectionRecord | null = null;
+    if (connectionName !== undefined) {
+      // Cached answers are taken synchronously: each await costs every request a promise hop.
+      const cached = this.#connections.peek(connectionName);
+      connection = cached !== undefined ? cached : await this.#connections.get(connectionName, () => this.#store.connections.connection(connectionName));
+    }
     if (!request.sqlOnly) {
       if (connectionName === undefined) throw new QueryRunError('invalid', `Model "${q.model}" has no connection.`, 'model');
       if (!connection) throw new QueryRunError('invalid', `Connection "${connectionName}" used by model "${q.model}" does not exist. Create it with create_connection.`, 'model');
     }
-    const config = await this.#modelConfigs.get(q.model, () => this.#store.projects.modelConfig(q.model));
+    const cachedConfig = this.#modelConfigs.peek(q.model);
+    const config = cachedConfig !== undefined ? cachedConfig : await this.#modelConfigs.get(q.model, () => this.#store.projects.modelConfig(q.model));
     if (connection && config && !config.unlimited_db_connections && !config.allowed_db_connection_names.includes(connection.name)) {
       throw new QueryRunError('forbidden', `Model "${q.model}" is not allowed to use connection "${connection.name}" (see update_lookml_model).`, 'model');
     }

@@ -60,6 +60,13 @@ export class VersionedCache<V> {
     return sum;
   }
 
+  /** The value `get` would answer without loading, or undefined: lets hot paths skip a promise. */
+  peek(key: string): V | undefined {
+    const hit = this.#entries.get(key);
+    if (hit !== undefined && hit.stamp === this.#stamp() && Date.now() - hit.at < this.#maxAgeMs) return hit.value;
+    return undefined;
+  }
+
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const stamp = this.#stamp();
     const now = Date.now();

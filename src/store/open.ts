@@ -46,7 +46,9 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * libsql aborts the whole process (a Rust panic) when a JS boolean is bound; SQLite stores
  * booleans as 1/0 anyway, so convert them at the one place every statement passes through.
  */
-function sqliteParameters(parameters: ReadonlyArray<unknown>): unknown[] {
+function sqliteParameters(parameters: ReadonlyArray<unknown>): ReadonlyArray<unknown> {
+  // Most statements bind no boolean: hand their parameters over without a copy.
+  if (!parameters.some((value) => typeof value === 'boolean')) return parameters;
   return parameters.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
 }
 
@@ -55,16 +57,18 @@ const STATEMENT_CACHE_SIZE = 500;
 
 function wrapLibsql(database: Libsql.Database): SqliteDatabase {
   // Preparing was the largest single cost on the request path (every query re-prepared its
-  // text); statements are reusable, so keep them by SQL text.
-  const prepared = new Map<string, Libsql.Statement>();
-  const prepare = (source: string): Libsql.Statement => {
-    let statement = prepared.get(source);
-    if (!statement) {
-      statement = database.prepare(source);
-      if (prepared.size >= STATEMENT_CACHE_SIZE) prepared.clear();
-      prepared.set(source, statement);
-    }
-    return statement;
+  // text); statements are reusable, so keep them by SQL text. The wrapper handed to Kysely is
+  // kept with them: building it (closures, and `reader`, a native call) on every execution cost
+  // more than the statement lookup, and a statement's reader-ness never changes.
+  const prepared = new Map<string, SqliteStatement>();
+  const wrap = (statement: Libsql.Statement): SqliteStatement => {
+    const reader = statement.reader;
+    return {
+      reader,
+      all: (parameters) => statement.all(...sqliteParameters(parameters)),
+      run: (parameters) => statement.run(...sqliteParameters(parameters)),
+      iterate: (parameters) => statement.iterate(...sqliteParameters(parameters)),
+    };
   };
   return {
     close: () => {
@@ -72,15 +76,13 @@ function wrapLibsql(database: Libsql.Database): SqliteDatabase {
       database.close();
     },
     prepare: (source: string): SqliteStatement => {
-      const statement = prepare(source);
-      return {
-        get reader() {
-          return statement.reader;
-        },
-        all: (parameters) => statement.all(...sqliteParameters(parameters)),
-        run: (parameters) => statement.run(...sqliteParameters(parameters)),
-        iterate: (parameters) => statement.iterate(...sqliteParameters(parameters)),
-      };
+      let statement = prepared.get(source);
+      if (!statement) {
+        statement = wrap(database.prepare(source));
+        if (prepared.size >= STATEMENT_CACHE_SIZE) prepared.clear();
+        prepared.set(source, statement);
+      }
+      return statement;
     },
   };
 }

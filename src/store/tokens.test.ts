@@ -88,6 +88,55 @@ describe.each(DIALECTS)('tokens and sessions on %s', (dialect) => {
     expect((await store.users.user(developer.id))?.ui_dev_mode).toBe(true);
   });
 
+  it('switches tokens requested together, each to its own workspace and only while live', async () => {
+    const one = await store.tokens.issueToken({ userId: developer.id });
+    const two = await store.tokens.issueToken({ userId: developer.id });
+    const revoked = await store.tokens.issueToken({ userId: developer.id });
+    await store.tokens.revokeToken(revoked.access_token);
+    clock.advance(1);
+    // Issued in one tick: on SQLite they share one commit (group commit).
+    const switched = await Promise.all([
+      store.tokens.switchWorkspace(one.token_hash, 'dev'),
+      store.tokens.switchWorkspace(revoked.token_hash, 'dev'),
+      store.tokens.switchWorkspace(two.token_hash, 'dev'),
+      store.tokens.switchWorkspace(hashToken('unknown'), 'dev'),
+    ]);
+    expect(switched).toEqual([true, false, true, false]);
+    for (const t of [one, two]) {
+      expect(await store.tokens.getSession(t.token_hash)).toEqual({
+        token_hash: t.token_hash, user_id: developer.id, sudo_user_id: null, workspace_id: 'dev',
+        updated_at: clock.now().toISOString(), expires_at: t.expires_at,
+      });
+    }
+    const rows = await sql<{ workspace_id: string }>`select workspace_id from sessions where token_hash = ${revoked.token_hash}`.execute(store.db);
+    expect(rows.rows).toEqual([{ workspace_id: 'production' }]);
+  });
+
+  it('leaves a token switched twice at once in the workspace of the later request', async () => {
+    const issued = await store.tokens.issueToken({ userId: developer.id });
+    const other = await store.tokens.issueToken({ userId: developer.id });
+    // PostgreSQL runs concurrent statements on separate connections in no set order; SQLite's
+    // group commit keeps arrival order, which is what this pins down.
+    const results = dialect === 'sqlite'
+      ? await Promise.all([
+        store.tokens.switchWorkspace(issued.token_hash, 'dev'),
+        store.tokens.switchWorkspace(other.token_hash, 'dev'),
+        store.tokens.switchWorkspace(issued.token_hash, 'production'),
+        store.tokens.switchWorkspace(issued.token_hash, 'dev'),
+        store.tokens.switchWorkspace(other.token_hash, 'production'),
+      ])
+      : [
+        await store.tokens.switchWorkspace(issued.token_hash, 'dev'),
+        await store.tokens.switchWorkspace(other.token_hash, 'dev'),
+        await store.tokens.switchWorkspace(issued.token_hash, 'production'),
+        await store.tokens.switchWorkspace(issued.token_hash, 'dev'),
+        await store.tokens.switchWorkspace(other.token_hash, 'production'),
+      ];
+    expect(results).toEqual([true, true, true, true, true]);
+    expect((await store.tokens.getSession(issued.token_hash))?.workspace_id).toBe('dev');
+    expect((await store.tokens.getSession(other.token_hash))?.workspace_id).toBe('production');
+  });
+
   it('refuses any workspace but production/dev, leaving the session unchanged', async () => {
     const issued = await store.tokens.issueToken({ userId: developer.id });
     await store.tokens.setWorkspace(issued.token_hash, 'dev');

@@ -6,7 +6,7 @@
  * sudo tokens included, starts in production (DESIGN rules 4 and 5), whatever the user's
  * other tokens or the UI's dev-mode preference (`users.ui_dev_mode`) say.
  */
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { StoreError, idString, inTransaction, nowIso, parseId } from './context.ts';
 import type { StoreContext } from './context.ts';
 import { hashToken, randomToken } from './secrets.ts';
@@ -28,7 +28,10 @@ export interface TokensRepository {
   getSession(tokenHash: string): Promise<Session | null>;
   /** Throws invalid (field `workspace_id`) for anything but production/dev; null when the token is not live. */
   setWorkspace(tokenHash: string, workspaceId: string): Promise<Session | null>;
-  /** `setWorkspace` in one statement (the API's hot path): false when the token is not live. */
+  /**
+   * `setWorkspace` in one statement (the API's hot path; on SQLite, switches requested in the same
+   * event-loop turn share one commit): false when the token is not live.
+   */
   switchWorkspace(tokenHash: string, workspaceId: WorkspaceId): Promise<boolean>;
   /** Deletes expired and revoked tokens with their sessions; returns how many. */
   deleteDeadTokens(): Promise<number>;
@@ -36,6 +39,8 @@ export interface TokensRepository {
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 const MAX_TOKEN_TTL_SECONDS = 366 * 24 * 3600;
+/** SQLite allows 32766 bound values; keep each group-commit statement far below. */
+const MAX_SWITCHES_PER_STATEMENT = 200;
 
 export function isWorkspaceId(value: unknown): value is WorkspaceId {
   return typeof value === 'string' && (WORKSPACE_IDS as readonly string[]).includes(value);
@@ -64,14 +69,67 @@ export function tokensRepository(ctx: StoreContext): TokensRepository {
     return result.numUpdatedRows > 0n;
   }
 
-  async function switchWorkspace(tokenHash: string, workspaceId: WorkspaceId): Promise<boolean> {
-    const now = nowIso(ctx);
-    // Every PATCH /session runs this: a fixed statement skips the query builder's per-call work
-    // (measured ~2x faster than the builder form on SQLite).
-    const result = await sql`update sessions set workspace_id = ${workspaceId}, updated_at = ${now}
-      where token_hash = ${tokenHash} and exists (select 1 from access_tokens where token_hash = ${tokenHash}
-      and revoked_at is null and expires_at > ${now})`.execute(ctx.db);
+  // Every PATCH /session runs this: a fixed, precompiled statement skips the query builder's per-call
+  // work (the builder form measured ~2x slower on SQLite; compiling a sql`` template, ~3% of the request).
+  const switchSql = ctx.dialect === 'postgres'
+    ? `update sessions set workspace_id = $1, updated_at = $2 where token_hash = $3 and exists (select 1 from access_tokens where token_hash = $3 and revoked_at is null and expires_at > $2)`
+    : `update sessions set workspace_id = ?1, updated_at = ?2 where token_hash = ?3 and exists (select 1 from access_tokens where token_hash = ?3 and revoked_at is null and expires_at > ?2)`;
+
+  async function switchOne(tokenHash: string, workspaceId: WorkspaceId): Promise<boolean> {
+    const result = await ctx.db.executeQuery(CompiledQuery.raw(switchSql, [workspaceId, nowIso(ctx), tokenHash]));
     return (result.numAffectedRows ?? 0n) > 0n;
+  }
+
+  /** Several tokens' switches in one statement (one commit); the hashes of the live tokens it switched. */
+  async function switchMany(workspaces: ReadonlyMap<string, WorkspaceId>): Promise<Set<string>> {
+    const live = new Set<string>();
+    const entries = [...workspaces];
+    for (let start = 0; start < entries.length; start += MAX_SWITCHES_PER_STATEMENT) {
+      const chunk = entries.slice(start, start + MAX_SWITCHES_PER_STATEMENT);
+      // ?1 is the time; each token then takes two slots: its hash, its workspace.
+      const cases = chunk.map((_, i) => `when ?${2 * i + 2} then ?${2 * i + 3}`).join(' ');
+      const hashes = chunk.map((_, i) => `?${2 * i + 2}`).join(', ');
+      const text = `update sessions set workspace_id = case token_hash ${cases} end, updated_at = ?1 where token_hash in (${hashes})
+        and exists (select 1 from access_tokens where access_tokens.token_hash = sessions.token_hash and revoked_at is null and expires_at > ?1)
+        returning token_hash`;
+      const result = await ctx.db.executeQuery<{ token_hash: string }>(CompiledQuery.raw(text, [nowIso(ctx), ...chunk.flat()]));
+      for (const row of result.rows) live.add(row.token_hash);
+    }
+    return live;
+  }
+
+  /**
+   * Group commit (SQLite): every SQLite commit pays its file locks and WAL write, most of a switch's
+   * cost, and commits are serial anyway. Switches arriving in the same turn of the event loop (the
+   * requests read from the sockets together) go out in one statement once that turn's I/O is done;
+   * each caller still answers only after the commit carrying its change. A token switched twice in
+   * one batch ends in its last request's workspace, as if the two had run in arrival order.
+   */
+  let queued: { readonly tokenHash: string; readonly workspaceId: WorkspaceId; resolve(live: boolean): void; reject(error: unknown): void }[] = [];
+  async function flushSwitches(): Promise<void> {
+    const batch = queued;
+    queued = [];
+    try {
+      if (batch.length === 1 && batch[0] !== undefined) {
+        batch[0].resolve(await switchOne(batch[0].tokenHash, batch[0].workspaceId));
+        return;
+      }
+      const last = new Map<string, WorkspaceId>();
+      for (const s of batch) last.set(s.tokenHash, s.workspaceId);
+      const live = await switchMany(last);
+      for (const s of batch) s.resolve(live.has(s.tokenHash));
+    } catch (error) {
+      for (const s of batch) s.reject(error);
+    }
+  }
+
+  function switchWorkspace(tokenHash: string, workspaceId: WorkspaceId): Promise<boolean> {
+    // PostgreSQL commits run in parallel on pooled connections; a transaction's caller wants its own.
+    if (ctx.dialect !== 'sqlite' || ctx.db.isTransaction) return switchOne(tokenHash, workspaceId);
+    return new Promise((resolve, reject) => {
+      if (queued.length === 0) setImmediate(() => void flushSwitches());
+      queued.push({ tokenHash, workspaceId, resolve, reject });
+    });
   }
 
   async function findByHash(tokenHash: string): Promise<TokenRecord | null> {

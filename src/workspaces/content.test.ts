@@ -56,6 +56,20 @@ describe('snapshots', () => {
     ]);
   });
 
+  it('builds an overlay-free snapshot once per commit and project; overlays get their own each time', async () => {
+    const cache = new ContentCache();
+    const first = await cache.snapshot(repo, main);
+    expect(await cache.snapshot(repo, main)).toBe(first);
+    // Another project reading the same commit (one remote, two projects) keeps its own id and key.
+    const other = await cache.snapshot({ ...repo, projectId: 'shop2' }, main);
+    expect([other.projectId, other.key, other.files]).toEqual(['shop2', first.key.replace(/^shop@/, 'shop2@'), first.files]);
+    const edit = [overlay('views/orders.view.lkml', ordersView('mine'))];
+    const edited = await cache.snapshot(repo, main, edit);
+    expect(edited).not.toBe(await cache.snapshot(repo, main, edit));
+    expect(edited.key).not.toBe(first.key);
+    expect(await cache.snapshot(repo, main)).toBe(first);
+  });
+
   it('has no commit, an empty key and no files when there is nothing deployed', async () => {
     const snap = await new ContentCache().snapshot(repo, null);
     expect(snap).toMatchObject({ commit: null, tree: null, key: 'shop@empty', files: [], changes: [] });

@@ -105,6 +105,8 @@ export class ContentCache {
   readonly #parsed: Lru<string, ParsedEntry>;
   readonly #workspaces: Lru<string, LoadedWorkspace>;
   readonly #loading = new Map<string, Promise<LoadedWorkspace>>();
+  /** Overlay-free snapshots by commit listing (dropped with it) and project. */
+  readonly #plainSnapshots = new WeakMap<TreeListing, Map<string, WorkspaceSnapshot>>();
   readonly #production = new WeakSet<LoadedWorkspace>();
   readonly #onLookup: ((hit: boolean) => void) | undefined;
 
@@ -150,7 +152,25 @@ export class ContentCache {
   }
 
   async snapshot(repo: ProjectRepo, commit: string | null, overlay: readonly OverlayFile[] = []): Promise<WorkspaceSnapshot> {
-    const listing = commit === null ? { tree: null, entries: [] } : await this.#listing(repo, commit);
+    if (commit === null) return this.#build(repo, commit, { tree: null, entries: [] }, overlay);
+    const listing = await this.#listing(repo, commit);
+    if (overlay.length > 0) return this.#build(repo, commit, listing, overlay);
+    // Without an overlay a snapshot depends on the commit alone (every production request resolves
+    // one): build it once per cached listing instead of re-sorting the project's files each time.
+    let byProject = this.#plainSnapshots.get(listing);
+    if (byProject === undefined) {
+      byProject = new Map();
+      this.#plainSnapshots.set(listing, byProject);
+    }
+    let snapshot = byProject.get(repo.projectId);
+    if (snapshot === undefined) {
+      snapshot = this.#build(repo, commit, listing, overlay);
+      byProject.set(repo.projectId, snapshot);
+    }
+    return snapshot;
+  }
+
+  #build(repo: ProjectRepo, commit: string | null, listing: { readonly tree: string | null; readonly entries: readonly TreeEntry[] }, overlay: readonly OverlayFile[]): WorkspaceSnapshot {
     const byPath = new Map<string, SnapshotFile>();
     for (const e of listing.entries) byPath.set(e.path, { path: e.path, blob: e.sha, source: 'git' });
     const overlayText = new Map<string, string>();

@@ -60,7 +60,8 @@ export class Workspaces {
   /** Every model the caller's workspace can see, across projects (production: deployed projects only). */
   async models(caller: Caller): Promise<WorkspaceModel[]> {
     const out: WorkspaceModel[] = [];
-    for (const project of await this.allProjects()) {
+    // Every query resolves its model here: a cached project list is read without a promise hop.
+    for (const project of this.#projects.peek('') ?? await this.allProjects()) {
       if (caller.workspace === 'production' && project.deployed_commit === null) continue;
       const loaded = await this.core.load(await this.core.resolve(project, caller));
       for (const model of Object.values(loaded.project.models)) {

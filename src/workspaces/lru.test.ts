@@ -31,4 +31,18 @@ describe('Lru', () => {
     lru.set('big', 'yyyyyy');
     expect([lru.get('a'), lru.get('big'), lru.size, lru.weight]).toEqual([undefined, 'yyyyyy', 1, 6]);
   });
+
+  it('keeps recency exact when the most recent entry is read again and again', () => {
+    const lru = new Lru<string, number>(2);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    expect([lru.get('b'), lru.get('b'), lru.get('a'), lru.get('a')]).toEqual([2, 2, 1, 1]);
+    lru.set('c', 3);
+    // 'a' was read last, so 'b' goes.
+    expect([lru.get('b'), lru.get('a'), lru.get('c')]).toEqual([undefined, 1, 3]);
+    lru.delete('c');
+    lru.set('d', 4);
+    lru.set('e', 5);
+    expect([lru.get('a'), lru.get('d'), lru.get('e'), lru.size]).toEqual([undefined, 4, 5, 2]);
+  });
 });

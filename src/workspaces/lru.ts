@@ -9,6 +9,9 @@ export class Lru<K, V> {
   readonly #weigh: ((value: V) => number) | undefined;
   readonly #map = new Map<K, { value: V; weight: number }>();
   #weight = 0;
+  /** The most recently used entry's key: a hit on it needs no re-insertion (the common repeat hit). */
+  #newestKey: K | undefined;
+  #hasNewest = false;
 
   constructor(max: number, options: { maxWeight?: number; weigh?: (value: V) => number } = {}) {
     this.#max = max;
@@ -19,9 +22,12 @@ export class Lru<K, V> {
   get(key: K): V | undefined {
     const entry = this.#map.get(key);
     if (entry === undefined) return undefined;
+    if (this.#hasNewest && this.#newestKey === key) return entry.value;
     // Re-insert so iteration order is recency order.
     this.#map.delete(key);
     this.#map.set(key, entry);
+    this.#newestKey = key;
+    this.#hasNewest = true;
     return entry.value;
   }
 
@@ -29,6 +35,8 @@ export class Lru<K, V> {
     this.delete(key);
     const weight = this.#weigh === undefined ? 0 : this.#weigh(value);
     this.#map.set(key, { value, weight });
+    this.#newestKey = key;
+    this.#hasNewest = true;
     this.#weight += weight;
     while (this.#map.size > 1 && (this.#map.size > this.#max || this.#weight > this.#maxWeight)) {
       const oldest = this.#map.keys().next();
@@ -42,6 +50,7 @@ export class Lru<K, V> {
     if (entry === undefined) return;
     this.#map.delete(key);
     this.#weight -= entry.weight;
+    if (this.#hasNewest && this.#newestKey === key) this.#hasNewest = false;
   }
 
   get size(): number {
