@@ -47,6 +47,8 @@ export function DashboardPage() {
   const [dashboard, reload] = useLoad<Dashboard>(`/dashboards/${encodeURIComponent(id)}`);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  // A change's message shows once the reloaded dashboard has arrived, so it and the page agree.
+  const [changed, setChanged] = useState<{ text: string; before: Dashboard } | null>(null);
   usePageFailure(dashboard.state === 'error', 'dashboard');
   if (dashboard.state === 'loading') return <p className="page muted">Loading dashboard…</p>;
   if (dashboard.state === 'error') {
@@ -55,10 +57,10 @@ export function DashboardPage() {
   const d = dashboard.value;
   const edit: EditState = {
     editing: editingId === d.id,
-    setEditing: (on) => { setEditingId(on ? d.id : null); setNotice(null); },
-    notice,
-    onChanged: (text) => { setNotice({ kind: 'info', text }); reload(); },
-    onError: (text) => { setNotice({ kind: 'error', text }); },
+    setEditing: (on) => { setEditingId(on ? d.id : null); setNotice(null); setChanged(null); },
+    notice: changed === null ? notice : changed.before === d ? null : { kind: 'info', text: changed.text },
+    onChanged: (text) => { setNotice(null); setChanged({ text, before: d }); reload(); },
+    onError: (text) => { setChanged(null); setNotice({ kind: 'error', text }); },
   };
   return <DashboardView key={`${d.id}:${runSignature(d)}`} dashboard={d} edit={edit} />;
 }
