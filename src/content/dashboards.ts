@@ -12,10 +12,20 @@ import { searchRows, type SearchOptions, type SearchSpec } from './dashboards-se
 import { LOOKML_FOLDER_ID, type DashboardDetail, type DashboardView, type ElementView, type LayoutView } from './dashboards-types.ts';
 import { ContentError } from './errors.ts';
 import type { FolderView, Folders } from './folders.ts';
+import { Document as YamlDocument } from 'yaml';
+import { parseDashboardFile } from '../lookml/dashboard.ts';
+import type { CanonicalQuery } from '../queries/canonical.ts';
+import { mergeQuery, saveMergeQuery } from '../queries/merge-store.ts';
+import { dashboardLookml } from './dashboard-lookml.ts';
 import {
   findLookmlDashboard, isLookmlDashboardId, lookmlDashboardDetail, lookmlDashboardView, lookmlDashboards, lookmlSyncPlan,
-  parseLookmlDashboardId,
+  parseLookmlDashboardId, type LookmlDashboardRef, type LookmlDetailDeps,
 } from './lookml-dashboards.ts';
+
+const LOOKML_SEARCH: SearchSpec = {
+  params: { folder_id: 'string', title: 'string', content_favorite_id: 'integer' },
+  sortable: ['title', 'id', 'folder_id', 'content_favorite_id', 'content_metadata_id', 'certification_status'],
+};
 
 /** The caller of a dashboard operation: who they are, their permissions and their token's workspace. */
 export type Who = Viewer & Caller;
@@ -105,12 +115,91 @@ export class Dashboards {
     return view;
   }
 
+  #lookmlDeps(): LookmlDetailDeps {
+    return {
+      saveQuery: (q) => this.store.queries.saveQuery(JSON.stringify(q)),
+      saveMerge: async (definition) => (await saveMergeQuery(this.store, definition)).id,
+    };
+  }
+
+  /**
+   * dashboard_lookml: a user-defined dashboard exported as `.dashboard.lookml` text (with
+   * `preferred_slug`), or a LookML dashboard's own entry of its file.
+   */
+  async lookml(who: Who, id: string): Promise<{ dashboard_id: string; folder_id: string; lookml: string }> {
+    if (isLookmlDashboardId(id)) {
+      const ref = await findLookmlDashboard(this.workspaces, who, id);
+      if (!ref) throw notFoundInWorkspace(id, who);
+      return { dashboard_id: ref.id, folder_id: LOOKML_FOLDER_ID, lookml: new YamlDocument([ref.dashboard.raw]).toString({ lineWidth: 0, indentSeq: false, flowCollectionPadding: false }) };
+    }
+    const detail = await this.detail(who, id);
+    const lookml = await dashboardLookml(detail, {
+      merged: async (mergeId) => {
+        const merge = await mergeQuery(this.store, mergeId);
+        if (!merge) return null;
+        const sources = [];
+        for (const s of merge.definition.source_queries) {
+          const q = await this.store.queries.query(s.query_id);
+          if (!q) return null;
+          sources.push({ query: JSON.parse(q.body) as CanonicalQuery, merge_fields: s.merge_fields });
+        }
+        return { sources, vis_config: merge.definition.vis_config };
+      },
+    });
+    return { dashboard_id: detail.view.record.id, folder_id: detail.view.record.folder_id, lookml };
+  }
+
+  /**
+   * import_dashboard_from_lookml: a user-defined dashboard made from `.dashboard.lookml` text (its
+   * first dashboard). When a dashboard has the text's `preferred_slug`, that one is overwritten
+   * (and moved to `folder_id` when given); otherwise a new one goes to `folder_id`, or the caller's
+   * personal folder. Not linked to any LookML dashboard.
+   */
+  async importFromLookml(who: Who, input: DashboardInput): Promise<DashboardView> {
+    const source = text(input.lookml, 'lookml');
+    if (source === undefined || source.trim() === '') throw new ContentError('invalid', 'lookml is required: the text dashboard_lookml returns.', 'lookml');
+    const parsed = parseDashboardFile(source, 'dashboard.lookml');
+    const error = parsed.diagnostics.find((d) => d.severity === 'error');
+    if (error) throw new ContentError('invalid', `Invalid dashboard LookML at line ${error.line}, column ${error.column}: ${error.message}`, 'lookml');
+    const dashboard = parsed.dashboards[0];
+    if (!dashboard) throw new ContentError('invalid', 'The LookML has no dashboard: it starts with "- dashboard: name".', 'lookml');
+    const wantedFolder = text(input.folder_id, 'folder_id');
+    const folderId = wantedFolder !== undefined && wantedFolder !== '' ? wantedFolder : (await this.folders.personalFolder(who.userId)).id;
+    const ref: LookmlDashboardRef = {
+      id: `import::${dashboard.name}`, dashboard,
+      source: { projectId: '', model: '', name: dashboard.name, file: 'dashboard.lookml', line: dashboard.loc.line },
+    };
+    const plan = lookmlSyncPlan(await lookmlDashboardDetail(ref, this.#lookmlDeps()));
+    // Not linked to any LookML dashboard: sync_lookml_dashboard leaves it alone.
+    const attrs = Object.fromEntries(Object.entries(plan.attrs).filter(([k]) => k !== 'lookml_link_id'));
+    const title = (dashboard.title ?? dashboard.name).trim();
+    const slug = this.#slug(typeof dashboard.raw.preferred_slug === 'string' ? dashboard.raw.preferred_slug : undefined);
+    const existing = slug === undefined ? null : await this.store.dashboards.dashboardBySlug(slug);
+    if (existing) {
+      const view = await this.editable(who, existing.id);
+      if (wantedFolder !== undefined && wantedFolder !== '' && wantedFolder !== view.record.folder_id) await this.#editableFolder(who, folderId);
+      const target = wantedFolder !== undefined && wantedFolder !== '' ? folderId : view.record.folder_id;
+      await this.#assertUniqueTitle(target, title, existing.id);
+      if (target !== view.record.folder_id) await this.store.dashboards.updateDashboard(existing.id, { folder_id: target });
+      await this.store.dashboards.syncDashboard(existing.id, { ...plan, title, attrs });
+      if (existing.deleted) await this.store.dashboards.updateDashboard(existing.id, { deleted: false });
+      return this.get(who, existing.id);
+    }
+    await this.#editableFolder(who, folderId);
+    await this.#assertUniqueTitle(folderId, title);
+    const record = await this.store.dashboards.createDashboard({
+      title, description: plan.description, folder_id: folderId, user_id: who.userId, attrs, layout: plan.layout, ...(slug === undefined ? {} : { slug }),
+    });
+    await this.store.dashboards.syncDashboard(record.id, { ...plan, description: record.description, attrs });
+    return this.get(who, record.id);
+  }
+
   /** The dashboard with its elements, filters and layouts. */
   async detail(who: Who, id: string): Promise<DashboardDetail> {
     if (isLookmlDashboardId(id)) {
       const ref = await findLookmlDashboard(this.workspaces, who, id);
       if (!ref) throw notFoundInWorkspace(id, who);
-      return lookmlDashboardDetail(ref, { saveQuery: (q) => this.store.queries.saveQuery(JSON.stringify(q)) });
+      return lookmlDashboardDetail(ref, this.#lookmlDeps());
     }
     const view = await this.get(who, id);
     const dashboardId = view.record.id;
@@ -169,6 +258,17 @@ export class Dashboards {
       ...v.record, space_id: v.record.folder_id, view_count: 0, favorite_count: 0, content_favorite_id: null, last_viewed_at: null,
       last_accessed_at: null, certification_status: null,
     }), SEARCH, opts);
+  }
+
+  /**
+   * search_lookml_dashboards: production's LookML dashboards, whatever the caller's workspace (as
+   * Looker documents), as dashboards; `title` and `folder_id` match like search_dashboards.
+   */
+  async searchLookml(who: Who, options: SearchOptions): Promise<DashboardView[]> {
+    const views = (await lookmlDashboards(this.workspaces, { ...who, workspace: 'production' })).map(lookmlDashboardView);
+    return searchRows(views, (v) => ({
+      id: v.record.id, title: v.record.title, folder_id: v.record.folder_id, content_favorite_id: null, content_metadata_id: null, certification_status: null,
+    }), LOOKML_SEARCH, options);
   }
 
   /** The dashboards of one folder (`lookml`: the LookML dashboards of the caller's workspace). */

@@ -8,6 +8,7 @@
  */
 import type { LookmlDashboard } from '../lookml/dashboard.ts';
 import { canonicalQuery, type CanonicalQuery } from '../queries/canonical.ts';
+import type { MergeDefinition, MergeSource } from '../queries/merge.ts';
 import type { SyncPlan } from '../store/dashboards.ts';
 import type { DashboardElementRecord, DashboardFilterRecord, DashboardLayoutComponentRecord, DashboardRecord, QueryRecord } from '../store/index.ts';
 import { WorkspaceError, type Caller, type Workspaces } from '../workspaces/index.ts';
@@ -75,7 +76,7 @@ const QUERY_KEYS = new Set([
 ]);
 const ELEMENT_KEYS = new Set([
   'name', 'title', 'title_text', 'subtitle_text', 'body_text', 'note', 'listen', 'row', 'col', 'width', 'height', 'top', 'left',
-  'refresh', 'merged_queries', 'type', 'look_id',
+  'refresh', 'merged_queries', 'join_fields', 'type', 'look_id',
 ]);
 
 function stringList(v: unknown): string[] | undefined {
@@ -166,6 +167,37 @@ export function lookmlDashboardAttrs(raw: Readonly<Record<string, unknown>>): Re
 
 export interface LookmlDetailDeps {
   readonly saveQuery: (query: CanonicalQuery) => Promise<QueryRecord>;
+  /** Stores a merged-results tile's merge query (de-duplicated by content); its id. */
+  readonly saveMerge: (definition: MergeDefinition) => Promise<string>;
+}
+
+/**
+ * A `merged_queries:` tile's merge query: each entry is a query (the first is the primary) whose
+ * `join_fields` match its fields to the primary's; the tile's own vis config goes with it.
+ */
+async function mergedTile(element: Readonly<Record<string, unknown>>, deps: LookmlDetailDeps): Promise<string | null> {
+  const entries = Array.isArray(element.merged_queries) ? element.merged_queries.filter(isRecord) : [];
+  if (entries.length === 0) return null;
+  const sources: MergeSource[] = [];
+  for (const entry of entries) {
+    const query = lookmlElementQuery(entry);
+    if (query === null) return null;
+    const stored = await deps.saveQuery(query);
+    const joins = Array.isArray(entry.join_fields) ? entry.join_fields.filter(isRecord) : [];
+    const merge_fields = joins.flatMap((j) => {
+      const field = str(j.field_name);
+      const source = str(j.source_field_name);
+      return field !== null && source !== null ? [{ field_name: field, source_field_name: source }] : [];
+    });
+    sources.push({ query_id: stored.id, name: str(entry.title), merge_fields });
+  }
+  const visConfig: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(element)) if (!ELEMENT_KEYS.has(k) && !QUERY_KEYS.has(k)) visConfig[k] = v;
+  if (typeof element.type === 'string') visConfig.type = element.type;
+  return deps.saveMerge({
+    source_queries: sources, pivots: null, sorts: null, limit: null, column_limit: null, total: false, dynamic_fields: null,
+    vis_config: Object.keys(visConfig).length > 0 ? visConfig : null,
+  });
 }
 
 /** The dashboard itself (no elements): what lists show. LookML dashboards are viewable, never editable. */
@@ -192,7 +224,8 @@ export async function lookmlDashboardDetail(ref: LookmlDashboardRef, deps: Lookm
     const elementId = `${id}::element::${name}`;
     const query = lookmlElementQuery(e);
     const stored = query ? await deps.saveQuery(query) : null;
-    const listen: ListenEntry[] = query ? listenFromLookml(e.listen) : [];
+    const mergeId = query ? null : await mergedTile(e, deps);
+    const listen: ListenEntry[] = query || mergeId !== null ? listenFromLookml(e.listen) : [];
     const note = isRecord(e.note) ? e.note : {};
     const type = elementType(e);
     const attrs: Record<string, unknown> = {
@@ -201,6 +234,7 @@ export async function lookmlDashboardDetail(ref: LookmlDashboardRef, deps: Lookm
       ...(str(note.text) !== null ? { note_text: str(note.text), note_state: str(note.state), note_display: str(note.display) } : {}),
       ...(str(e.refresh) !== null ? { refresh_interval: str(e.refresh) } : {}),
       ...(query ? { result_maker: { vis_config: query.vis_config, dynamic_fields: query.dynamic_fields, sorts: query.sorts, total: query.total } } : {}),
+      ...(mergeId !== null ? { merge_result_id: mergeId } : {}),
     };
     const element: DashboardElementRecord = {
       id: elementId, dashboard_id: id, type, title: type === 'text' ? null : str(e.title), query_id: stored?.id ?? null, look_id: null, attrs,

@@ -13,6 +13,7 @@ import { isLookmlDashboardId } from '../../content/lookml-dashboards.ts';
 import type { QueryRunner } from '../../queries/runner.ts';
 import type { Store } from '../../store/index.ts';
 import type { Workspaces } from '../../workspaces/index.ts';
+import { requirePermission } from '../auth-context.ts';
 import { ApiError } from '../errors.ts';
 import { dashboardBaseJson, dashboardJson } from '../presenters/dashboards.ts';
 import { registerLookerRoute } from '../route.ts';
@@ -145,6 +146,40 @@ export function registerDashboardRoutes(app: FastifyInstance, store: Store, work
       return synced.map(Number);
     },
   });
+
+  registerLookerRoute<{ Querystring: Record<string, unknown> }>(app, {
+    operationId: 'search_lookml_dashboards',
+    handler: async (request) => {
+      // Looker answers an array of dashboards here (its spec says one DashboardLookml; the SDKs pass the array through).
+      const who = whoOf(request, 'see_lookml_dashboards');
+      const views = await content(() => dashboards.searchLookml(who, request.query));
+      const production: Who = { ...who, workspace: 'production' };
+      const details = await content(async () => Promise.all(views.map((v) => dashboards.detail(production, v.record.id))));
+      const ctx = await jsonContext(deps, request, production, [], details);
+      return details.map((d) => dashboardJson(d, ctx));
+    },
+  });
+
+  registerLookerRoute<{ Params: { dashboard_id: string } }>(app, {
+    operationId: 'dashboard_lookml',
+    handler: async (request) => {
+      const id = request.params.dashboard_id;
+      const who = whoOf(request, readPermission(id));
+      requirePermission(request, 'see_lookml');
+      return content(() => dashboards.lookml(who, id));
+    },
+  });
+
+  for (const operationId of ['import_dashboard_from_lookml', 'create_dashboard_from_lookml'] as const) {
+    registerLookerRoute<{ Body: Record<string, unknown> | undefined }>(app, {
+      operationId,
+      handler: async (request) => {
+        const who = whoOf(request, 'save_content');
+        const made = await content(() => dashboards.importFromLookml(who, request.body ?? {}));
+        return full(request, who, await content(() => dashboards.detail(who, made.record.id)));
+      },
+    });
+  }
 
   registerDashboardPartRoutes(app, deps);
 }
