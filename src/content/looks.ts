@@ -5,6 +5,7 @@
 import type { LookRecord, Store } from '../store/index.ts';
 import type { Viewer } from './access.ts';
 import type { ContentAccess } from './access.ts';
+import { copyTitle } from './dashboards-logic.ts';
 import { ContentError } from './errors.ts';
 
 export interface LookInput {
@@ -102,6 +103,25 @@ export class Looks {
     const look = await this.get(viewer, id);
     await this.#access.assertCanEdit(viewer, look.folder_id, `Look ${id}`);
     await this.#store.folders.deleteLook(id);
+  }
+
+  /** copy_look: a copy in `folderId` (default: the look's folder), titled `T (copy)` when the title is taken there. */
+  async copy(viewer: Viewer, id: string, folderId?: string): Promise<LookRecord> {
+    const look = await this.get(viewer, id);
+    const target = folderId === undefined || folderId === '' ? look.folder_id : folderId;
+    await this.#access.assertCanEdit(viewer, target, `Folder ${target}`);
+    const taken = (await this.#store.folders.allLooks({ folderId: target })).map((l) => l.title);
+    return this.#store.folders.createLook({
+      title: copyTitle(look.title, taken), description: look.description, folder_id: target, user_id: viewer.userId, query_id: look.query_id, attrs: look.attrs,
+    });
+  }
+
+  /** move_look: into another folder the caller may edit (as Looker says, not the one it is in). */
+  async move(viewer: Viewer, id: string, folderId: string): Promise<LookRecord> {
+    const look = await this.get(viewer, id);
+    if (folderId === '') throw new ContentError('invalid', 'folder_id is required.', 'folder_id');
+    if (folderId === look.folder_id) throw new ContentError('invalid', `Look ${id} is already in folder ${folderId}.`, 'folder_id');
+    return this.update(viewer, id, { folder_id: folderId });
   }
 
   async #assertUniqueTitle(folderId: string, title: string, except?: string): Promise<void> {

@@ -58,8 +58,40 @@ describe('folders, looks, access and content validation', () => {
     expect((await ann.ok(ann.search_folders({ name: 'weekly%' }))).map((f) => f.id)).toEqual([sub.id]);
     const dup = await fx.raw(ann, 'POST', '/folders', { name: 'team ann', parent_id: '1' });
     expect(dup.status).toBe(409);
+    expect((await ann.ok(ann.folder_parent(sub.id!))).id).toBe(team.id);
+    expect((await fx.raw(ann, 'GET', '/folders/1/parent')).status).toBe(404);
+    await ann.ok(ann.create_folder({ name: 'Monthly', parent_id: team.id! }));
+    expect((await ann.ok(ann.folder_children_search({ folder_id: team.id!, name: 'w%' }))).map((f) => f.name)).toEqual(['Weekly reports']);
+    expect((await ann.ok(ann.folder_children_search({ folder_id: team.id!, sorts: 'name desc' }))).map((f) => f.name)).toEqual(['Weekly reports', 'Monthly']);
     await ann.ok(ann.delete_folder(sub.id!));
     expect((await fx.raw(ann, 'GET', `/folders/${sub.id!}`)).status).toBe(404);
+  });
+
+  it('copies and moves looks between folders the caller may edit', async () => {
+    const ann = as('ann');
+    const from = await ann.ok(ann.create_folder({ name: 'Copy from', parent_id: '1' }));
+    const to = await ann.ok(ann.create_folder({ name: 'Copy to', parent_id: '1' }));
+    const q = await ann.ok(ann.create_query({ model: 'shop', view: 'orders', fields: ['orders.count'] }));
+    const look = await ann.ok(ann.create_look({ title: 'Count', query_id: q.id!, folder_id: from.id! }));
+    const copy = await ann.ok(ann.copy_look(look.id!, to.id!));
+    expect(copy).toMatchObject({ title: 'Count', folder_id: to.id, query_id: q.id });
+    expect(copy.id).not.toBe(look.id);
+    assertResponseMatchesSpec('copy_look', 200, copy);
+    const second = await ann.ok(ann.copy_look(look.id!));
+    expect(second).toMatchObject({ title: 'Count (copy)', folder_id: from.id });
+    // A title already in the target folder is a conflict, as on create.
+    expect((await fx.raw(ann, 'PATCH', `/looks/${copy.id!}/move?folder_id=${from.id!}`)).status).toBe(409);
+    const moved = await ann.ok(ann.move_look(second.id!, to.id!));
+    expect(moved).toMatchObject({ id: second.id, folder_id: to.id, title: 'Count (copy)' });
+    expect((await ann.ok(ann.folder_looks(to.id!))).map((l) => l.title).sort()).toEqual(['Count', 'Count (copy)']);
+    expect((await ann.ok(ann.folder_looks(from.id!))).map((l) => l.id)).toEqual([look.id]);
+    const same = await fx.raw(ann, 'PATCH', `/looks/${look.id!}/move?folder_id=${from.id!}`);
+    expect(same.status).toBe(422);
+    // Ben may not edit Ann's personal folder: copying into it is refused, the look is untouched.
+    const annPersonal = (await ann.ok(ann.all_folders())).find((f) => f.is_personal)!;
+    const ben = as('ben');
+    expect((await fx.raw(ben, 'POST', `/looks/${look.id!}/copy?folder_id=${annPersonal.id!}`)).status).toBeGreaterThanOrEqual(403);
+    expect((await ann.ok(ann.folder_looks(annPersonal.id!))).length).toBe(0);
   });
 
   it('saves, runs, finds, updates and deletes looks', async () => {

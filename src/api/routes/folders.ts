@@ -1,5 +1,6 @@
 /** Folders (`/folders…`): the tree the caller may see, personal folders, create/move/rename/delete. */
 import type { FastifyInstance } from 'fastify';
+import { ContentError } from '../../content/errors.ts';
 import type { Folders } from '../../content/folders.ts';
 import type { Looks } from '../../content/looks.ts';
 import { folderBaseJson, folderJson } from '../presenters/content.ts';
@@ -56,6 +57,25 @@ export function registerFolderRoutes(app: FastifyInstance, folders: Folders, loo
   registerLookerRoute<FolderParams>(app, {
     operationId: 'folder_ancestors',
     handler: (request) => content(async () => (await folders.ancestors(viewerOf(request), request.params.folder_id)).map((v) => folderJson(v))),
+  });
+
+  registerLookerRoute<FolderParams & { Querystring: { sorts?: string; name?: string } }>(app, {
+    operationId: 'folder_children_search',
+    handler: (request) => content(async () => {
+      const rows = (await folders.children(viewerOf(request), request.params.folder_id)).map((v) => folderJson(v));
+      return search(rows, { filters: { name: request.query.name }, ...(request.query.sorts === undefined ? {} : { sorts: request.query.sorts }) });
+    }),
+  });
+
+  registerLookerRoute<FolderParams>(app, {
+    operationId: 'folder_parent',
+    handler: (request) => content(async () => {
+      const viewer = viewerOf(request);
+      const folder = await folders.get(viewer, request.params.folder_id);
+      const parentId = folder.folder.parent_id;
+      if (parentId === null) throw new ContentError('not_found', `Folder ${request.params.folder_id} has no parent.`);
+      return folderJson(await folders.get(viewer, parentId));
+    }),
   });
 
   registerLookerRoute<FolderParams>(app, {

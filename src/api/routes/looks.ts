@@ -76,6 +76,22 @@ export function registerLookRoutes(app: FastifyInstance, store: Store, looks: Lo
     }),
   });
 
+  registerLookerRoute<LookParams & { Querystring: { folder_id?: string } }>(app, {
+    operationId: 'copy_look',
+    handler: (request) => content(async () => {
+      const viewer = viewerOf(request, 'save_content');
+      return present(request, viewer, await looks.copy(viewer, request.params.look_id, request.query.folder_id), true);
+    }),
+  });
+
+  registerLookerRoute<LookParams & { Querystring: { folder_id?: string } }>(app, {
+    operationId: 'move_look',
+    handler: (request) => content(async () => {
+      const viewer = viewerOf(request, 'save_content');
+      return present(request, viewer, await looks.move(viewer, request.params.look_id, request.query.folder_id ?? ''), true);
+    }),
+  });
+
   registerLookerRoute<{ Querystring: Record<string, unknown> }>(app, {
     operationId: 'search_looks',
     handler: (request) => content(async () => {
