@@ -73,7 +73,7 @@ describe('folders, looks, access and content validation', () => {
     const to = await ann.ok(ann.create_folder({ name: 'Copy to', parent_id: '1' }));
     const q = await ann.ok(ann.create_query({ model: 'shop', view: 'orders', fields: ['orders.count'] }));
     const look = await ann.ok(ann.create_look({ title: 'Count', query_id: q.id!, folder_id: from.id! }));
-    const copy = await ann.ok(ann.copy_look(look.id!, to.id!));
+    const copy = await ann.ok(ann.copy_look(look.id!, to.id));
     expect(copy).toMatchObject({ title: 'Count', folder_id: to.id, query_id: q.id });
     expect(copy.id).not.toBe(look.id);
     assertResponseMatchesSpec('copy_look', 200, copy);
