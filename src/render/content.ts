@@ -17,6 +17,7 @@ import { ContentError } from '../content/errors.ts';
 import { Folders } from '../content/folders.ts';
 import { findLookmlDashboard, isLookmlDashboardId, parseLookmlDashboardId } from '../content/lookml-dashboards.ts';
 import { Looks } from '../content/looks.ts';
+import { mergeQuery } from '../queries/merge-store.ts';
 import type { QueryRecord, Store } from '../store/index.ts';
 import type { Caller, Workspaces } from '../workspaces/index.ts';
 import type { RenderOptionsJson, RenderTarget } from './task-store.ts';
@@ -91,13 +92,10 @@ export function renderPagePath(target: RenderTarget, options: RenderOptionsJson)
   return `/render/dashboards/${encodeURIComponent(target.id)}?${params.toString()}`;
 }
 
-/** The models the elements query (their own query, or their look's). */
-function modelsOf(elements: readonly ElementView[]): string[] {
-  const models = new Set<string>();
-  for (const e of elements) {
-    for (const m of [modelOf(e.query), modelOf(e.lookQuery)]) if (m !== null) models.add(m);
-  }
-  return [...models].sort();
+/** The merge query a merged-results tile runs (one without a query or look of its own), or null. */
+function mergeIdOf(e: ElementView): string | null {
+  const id = e.record.attrs.merge_result_id;
+  return typeof id === 'string' && id !== '' && e.record.query_id === null && e.record.look_id === null ? id : null;
 }
 
 export class RenderContent {
@@ -143,7 +141,7 @@ export class RenderContent {
       case 'dashboard_element': {
         const { detail, element } = await this.#element(who, target.id);
         if (detail.view.record.deleted) throw new ContentError('not_found', `Dashboard element ${target.id} not found.`);
-        return modelsOf([element]);
+        return this.#modelsOf([element]);
       }
       case 'look': {
         const look = await this.#looks.get(who, target.id);
@@ -159,7 +157,22 @@ export class RenderContent {
   }
 
   async #dashboardModels(who: Viewer & Caller, id: string): Promise<string[]> {
-    return modelsOf((await this.#dashboards.detail(who, id)).elements);
+    return this.#modelsOf((await this.#dashboards.detail(who, id)).elements);
+  }
+
+  /** The models the elements query: their own query, their look's, or their merge query's sources'. */
+  async #modelsOf(elements: readonly ElementView[]): Promise<string[]> {
+    const models = new Set<string>();
+    for (const e of elements) {
+      for (const m of [modelOf(e.query), modelOf(e.lookQuery)]) if (m !== null) models.add(m);
+      const mergeId = mergeIdOf(e);
+      const merge = mergeId === null ? null : await mergeQuery(this.#store, mergeId);
+      for (const s of merge?.definition.source_queries ?? []) {
+        const m = modelOf(await this.#store.queries.query(s.query_id));
+        if (m !== null) models.add(m);
+      }
+    }
+    return [...models].sort();
   }
 
   /** The element as production has it; a LookML one only on the requester's dev branch is explained. */

@@ -60,10 +60,13 @@ export function formatOf(name: string): ResultFormat {
   return name;
 }
 
-/** The API's field metadata for a prepared query's result columns (json_detail / json_bi `fields`). */
+/**
+ * The API's field metadata for a prepared query's result columns, pivot fields included: the
+ * result formats move those to `fields.pivots` and lay the measures out per pivot value.
+ */
 export function describeWith(linkBase: string): DescribeFields {
   return (prepared) => resultFieldsJson(
-    prepared.model, prepared.explore, prepared.compiled.fields.filter((f) => !f.isPivot).map((f) => f.name),
+    prepared.model, prepared.explore, prepared.compiled.fields.map((f) => f.name),
     { projectName: prepared.source.project.id, linkBase, dialectName: prepared.connection?.dialect_name ?? null },
   );
 }

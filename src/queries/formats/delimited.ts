@@ -8,9 +8,11 @@
  * distinguishable. `txt` uses the same rule with a tab as the delimiter.
  * With `apply_formatting` cells carry the formatted value ("$1,234.50"), otherwise the raw
  * value (numbers without exponent notation, dates as the drivers return them). Totals rows
- * are not written (Looker only adds them with visualization options applied).
+ * are not written (Looker only adds them with visualization options applied). A pivoted query
+ * gets one header line per pivot field above the labels (table-layout.ts).
  */
-import { cellText, fieldLabel, fieldName } from './render.ts';
+import { cellText } from './render.ts';
+import { columnValue, tableLayout } from './table-layout.ts';
 import type { QueryResultInput } from './types.ts';
 
 function quote(text: string, delimiter: string): string {
@@ -20,11 +22,12 @@ function quote(text: string, delimiter: string): string {
 
 function formatDelimited(input: QueryResultInput, delimiter: string): string {
   const fmt = input.applyFormatting === true;
-  const lines: string[] = [input.fields.map((f) => quote(fieldLabel(f), delimiter)).join(delimiter)];
+  const { header, columns } = tableLayout(input);
+  const lines: string[] = header.map((line) => line.map((text) => (text === '' ? '' : quote(text, delimiter))).join(delimiter));
   for (const row of input.rows) {
-    const cells = input.fields.map((f) => {
-      const value = row[fieldName(f)];
-      return value === null || value === undefined ? '' : quote(cellText(f, value, fmt), delimiter);
+    const cells = columns.map((c) => {
+      const value = columnValue(c, row);
+      return value === null || value === undefined ? '' : quote(cellText(c.meta, value, fmt), delimiter);
     });
     lines.push(cells.join(delimiter));
   }

@@ -81,7 +81,13 @@ export function formatQueryError(format: ResultFormat, err: QueryErrorInput, doc
     case 'json_detail':
       return { status: 200, contentType, body: JSON.stringify(jsonDetailErrorBody(err)) };
     case 'json_bi': {
-      const metadata = jsonBiMetadata({ fields: err.fields ?? [], hasTotals: false, sql: err.sql ?? null, ...(err.query ? { query: err.query } : {}) });
+      const pivotNames = new Set(err.query?.pivots ?? []);
+      const fields = err.fields ?? [];
+      const metadata = jsonBiMetadata({
+        fields: fields.filter((f) => !pivotNames.has(String(f.name))),
+        pivotFields: [...pivotNames].flatMap((n) => fields.filter((f) => f.name === n)),
+        hasTotals: false, sql: err.sql ?? null, ...(err.query ? { query: err.query } : {}),
+      });
       return { status: 200, contentType, body: JSON.stringify({ metadata, rows: [{ looker_error: text }] }) };
     }
     case 'html':

@@ -9,6 +9,7 @@ import { formatJson, formatJsonLabel } from './json.ts';
 import { formatJsonBi } from './json-bi.ts';
 import { formatJsonDetail } from './json-detail.ts';
 import { formatHtml, formatMd } from './markup.ts';
+import { pivotInput } from './pivot.ts';
 import { RESULT_FORMATS, type FormattedBody, type QueryResultInput, type ResultFormat } from './types.ts';
 import { formatXlsx } from './xlsx.ts';
 
@@ -43,8 +44,11 @@ export function isResultFormat(name: string): name is ResultFormat {
   return (RESULT_FORMATS as readonly string[]).includes(name);
 }
 
-/** The response for a successful result in `format` (always status 200). */
+/**
+ * The response for a successful result in `format` (always status 200). A query with `pivots`
+ * whose rows arrive flat is pivoted first (pivot.ts), so every format shows the pivoted columns.
+ */
 export async function formatResult(format: ResultFormat, input: QueryResultInput): Promise<FormattedBody> {
-  const body = await FORMATTERS[format](input);
+  const body = await FORMATTERS[format](format === 'sql' ? input : pivotInput(input));
   return { status: 200, contentType: RESULT_CONTENT_TYPES[format], body };
 }

@@ -8,12 +8,17 @@
  * description`), `pivots`, `has_subtotals`, `has_totals`, `columns_truncated`,
  * `filter_expression`, `filters`, `sql`; `rows` are the `json` format's row objects
  * (Spectacles reads them as objects and an error as `rows: [{looker_error}]`).
+ * A pivoted query: pivot fields under `fields.pivots`, one `metadata.pivots` entry per pivot
+ * column (`JsonBiPivots`: `key`, `data` and `sort_values` as maps of strings — the spec types
+ * them `additionalProperties: string` — and `is_total`), and rows holding, per measure, an
+ * object keyed by pivot key as in `json`.
  * Unverified against a live Looker: the value of `columns_truncated` (typed string in the
  * spec; `false` here) and where totals would go (not sent).
  */
 import { jsonRows } from './json.ts';
 import { splitFields } from './metadata.ts';
-import type { FieldMeta, QueryEcho, QueryResultInput } from './types.ts';
+import { rawText, fieldName } from './render.ts';
+import type { FieldMeta, PivotColumn, QueryEcho, QueryResultInput } from './types.ts';
 
 const BI_FIELD_KEYS = [
   'sql', 'view', 'dimension_group', 'category', 'field_group_label', 'name', 'type',
@@ -59,11 +64,24 @@ export function jsonBiMetadata(m: JsonBiMetadataInput): Record<string, unknown> 
   };
 }
 
+/** A pivot value as JsonBiPivots text (a yes/no value "Yes"); NULL stays null. */
+function pivotTexts(fields: readonly FieldMeta[], values: Readonly<Record<string, unknown>>): Record<string, string | null> {
+  const metas = new Map(fields.map((f) => [fieldName(f), f]));
+  const out: Record<string, string | null> = {};
+  for (const [name, v] of Object.entries(values)) out[name] = v === null || v === undefined ? null : rawText(metas.get(name) ?? { name }, v);
+  return out;
+}
+
+function biPivot(fields: readonly FieldMeta[], p: PivotColumn): Record<string, unknown> {
+  return { key: p.key, data: pivotTexts(fields, p.data), sort_values: pivotTexts(fields, p.sort_values ?? {}), is_total: p.is_total };
+}
+
 export function formatJsonBi(input: QueryResultInput): string {
+  const pivotFields = input.pivots?.fields ?? [];
   const metadata = jsonBiMetadata({
     fields: input.fields,
-    pivotFields: input.pivots?.fields ?? [],
-    pivots: (input.pivots?.columns ?? []).map((p) => ({ key: p.key, data: p.data, sort_values: p.sort_values ?? {}, is_total: p.is_total })),
+    pivotFields,
+    pivots: (input.pivots?.columns ?? []).map((p) => biPivot(pivotFields, p)),
     hasTotals: input.hasTotals ?? input.totals !== undefined,
     query: input.query,
     sql: input.sql,

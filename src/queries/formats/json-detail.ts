@@ -68,7 +68,7 @@ function detailField(meta: FieldMeta, marks: ReturnType<typeof sortMarks>): Fiel
 }
 
 function appliedFilters(input: QueryResultInput): Record<string, unknown> {
-  const known = byName([...input.fields, ...(input.filterFields ?? [])]);
+  const known = byName([...input.fields, ...(input.pivots?.fields ?? []), ...(input.filterFields ?? [])]);
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input.query.filters ?? {})) {
     if (value.trim() === '') continue;

@@ -6,9 +6,12 @@
  * (`<table>\n<tr><th>…</th></tr>\n<tr><td>…</td></tr>\n</table>`, no trailing newline), with
  * `& < > " '` escaped. The markdown layout is a GitHub-style pipe table (`| a | b |`, a
  * `| --- |` separator), `|` escaped as `\|` and line breaks as `<br>`; Looker's exact md
- * spacing was not captured.
+ * spacing was not captured. A pivoted query's extra header lines (table-layout.ts) are more
+ * `<th>` rows in html; markdown has a single header row, so there the pivot lines head the table
+ * and the label line follows as the first body row.
  */
-import { cellText, fieldLabel, fieldName } from './render.ts';
+import { cellText } from './render.ts';
+import { columnValue, tableLayout } from './table-layout.ts';
 import type { QueryResultInput } from './types.ts';
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -17,17 +20,18 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-function tableCells(input: QueryResultInput): { header: string[]; rows: string[][] } {
+function tableCells(input: QueryResultInput): { header: readonly (readonly string[])[]; rows: string[][] } {
   const fmt = input.applyFormatting === true;
+  const { header, columns } = tableLayout(input);
   return {
-    header: input.fields.map(fieldLabel),
-    rows: input.rows.map((row) => input.fields.map((f) => cellText(f, row[fieldName(f)], fmt))),
+    header,
+    rows: input.rows.map((row) => columns.map((c) => cellText(c.meta, columnValue(c, row), fmt))),
   };
 }
 
 export function formatHtml(input: QueryResultInput): string {
   const { header, rows } = tableCells(input);
-  const lines = ['<table>', `<tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`];
+  const lines = ['<table>', ...header.map((line) => `<tr>${line.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`)];
   for (const row of rows) lines.push(`<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`);
   lines.push('</table>');
   return lines.join('\n');
@@ -40,9 +44,10 @@ function escapeMd(text: string): string {
 export function formatMd(input: QueryResultInput): string {
   const { header, rows } = tableCells(input);
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |\n`;
+  const [first = [], ...more] = header;
   return (
-    line(header.map(escapeMd)) +
-    line(header.map(() => '---')) +
-    rows.map((r) => line(r.map(escapeMd))).join('')
+    line(first.map(escapeMd)) +
+    line(first.map(() => '---')) +
+    [...more, ...rows].map((r) => line(r.map(escapeMd))).join('')
   );
 }

@@ -1,5 +1,7 @@
 /**
- * Pivoting a flat result for json_detail, the way Looker answers a query with `pivots`.
+ * Pivoting a flat result the way Looker answers a query with `pivots` (formatResult does it
+ * before any format: json_detail/json_bi/json keep the shape below, the tabular formats lay it
+ * out with table-layout.ts).
  *
  * The SQL of a pivoted query (src/sql/compile.ts) returns one row per (row dimensions, pivot
  * values) combination, ordered by the row rank, then the pivot column rank (ascending pivot

@@ -52,10 +52,11 @@ export interface PivotColumn {
 }
 
 /**
- * Pivot information. Only the JSON metadata formats use it: pivot fields are listed under
- * `fields.pivots`, the columns under `pivots`, and a measure value given as an object keyed
- * by pivot key becomes one cell per key in json_detail. The text and xlsx formats do not
- * lay out pivoted columns (documented gap).
+ * Pivot information (pivot.ts builds it from flat rows). The JSON metadata formats list pivot
+ * fields under `fields.pivots` and the columns under `pivots`; a measure value given as an
+ * object keyed by pivot key becomes one cell per key in json_detail, stays that object in
+ * json/json_label/json_bi, and becomes one column per pivot value in csv/txt/html/md/xlsx
+ * (table-layout.ts).
  */
 export interface PivotInfo {
   readonly fields: readonly FieldMeta[];
@@ -64,7 +65,7 @@ export interface PivotInfo {
 
 /** Everything a formatter may read. Only `fields`, `rows`, `sql`, `query`, `runtimeSeconds` are required. */
 export interface QueryResultInput {
-  /** Result columns in SELECT order (pivot fields excluded; see `pivots`). */
+  /** Result columns in SELECT order; a query's pivot fields may be among them (pivot.ts moves them to `pivots`). */
   readonly fields: readonly FieldMeta[];
   readonly rows: readonly ResultRow[];
   /** The generated SQL text. */

@@ -8,10 +8,12 @@
  * - booleans as booleans, NULL as an empty cell, everything else as text.
  * With `apply_formatting`, a numeric field's value format becomes the cell's number format
  * (Excel renders the same Excel-style format Looker uses), so values stay numbers.
- * Pivoted measure objects are written as JSON text (pivot layout is a documented gap).
+ * A pivoted query gets the tabular layout of table-layout.ts: one bold header line per pivot
+ * field above the bold label line, a column per pivot value and measure.
  */
 import ExcelJS from 'exceljs';
-import { fieldFormat, fieldLabel, fieldName, isTimeField, numericText } from './render.ts';
+import { fieldFormat, isTimeField, numericText } from './render.ts';
+import { columnValue, tableLayout } from './table-layout.ts';
 import type { FieldMeta, QueryResultInput } from './types.ts';
 
 const DATE_VALUE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?)?$/;
@@ -60,11 +62,16 @@ export async function formatXlsx(input: QueryResultInput): Promise<Buffer> {
   const fmt = input.applyFormatting === true;
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Sheet1');
-  sheet.columns = input.fields.map((f) => ({ width: Math.min(60, Math.max(10, fieldLabel(f).length + 2)) }));
-  const header = sheet.addRow(input.fields.map(fieldLabel));
-  header.font = { bold: true };
+  const { header, columns } = tableLayout(input);
+  const labels = header[header.length - 1] ?? [];
+  sheet.columns = labels.map((label) => ({ width: Math.min(60, Math.max(10, label.length + 2)) }));
+  for (const line of header) {
+    // Empty cells stay empty (not ""), as over the dimensions of a pivot line.
+    const added = sheet.addRow(line.map((text) => (text === '' ? null : text)));
+    added.font = { bold: true };
+  }
   for (const row of input.rows) {
-    const typed = input.fields.map((f) => typedCell(f, row[fieldName(f)], fmt));
+    const typed = columns.map((c) => typedCell(c.meta, columnValue(c, row), fmt));
     const added = sheet.addRow(typed.map((t) => t.value));
     typed.forEach((t, i) => {
       if (t.numFmt !== undefined) added.getCell(i + 1).numFmt = t.numFmt;

@@ -33,7 +33,7 @@ export function Tile({ element, placement, state, result, toolbar }: Props) {
   const mode = useLayoutMode();
   const title = tileTitle(element);
   const text = element.type === 'text';
-  const type = tileVisType(element);
+  const type = result?.vis ?? tileVisType(element);
   const query = result?.query ?? element.result_maker?.query ?? element.query ?? null;
   return (
     <section className={`tile tile-${text ? 'text' : type} ${state === 'loading' && result ? 'stale' : ''}`} style={gridStyle(placement)}

@@ -52,17 +52,25 @@ export function gridStyle(p: Placement | null): Record<string, string> {
   };
 }
 
-/** Whether a tile runs a query (text tiles do not). */
-export function isRunnable(e: DashboardElement): boolean {
-  if (e.type === 'text') return false;
-  return (e.result_maker?.query_id ?? e.query_id ?? e.look?.query_id ?? e.look_id) !== null;
+/** The merge query a merged-results tile shows (`merge_result_id`), or null for other tiles. */
+export function mergeResultId(e: DashboardElement): string | null {
+  // Only tiles without a query or look of their own run their merge query (as the server does).
+  if (e.query_id !== null || e.look_id !== null) return null;
+  const id = (e as DashboardElement & { merge_result_id?: unknown }).merge_result_id;
+  return typeof id === 'string' && id !== '' ? id : null;
 }
 
-/** How a query tile draws its result. */
-export function tileVisType(e: DashboardElement): VisType {
+/** Whether a tile runs a query or a merge query (text tiles do not). */
+export function isRunnable(e: DashboardElement): boolean {
+  if (e.type === 'text') return false;
+  return (e.result_maker?.query_id ?? e.query_id ?? e.look?.query_id ?? e.look_id ?? mergeResultId(e)) !== null;
+}
+
+/** How a tile draws its result; `mergeVisConfig` is a merged-results tile's merge query's `vis_config`. */
+export function tileVisType(e: DashboardElement, mergeVisConfig?: Record<string, unknown> | null): VisType {
   if (e.type === 'single_value') return 'single_value';
   if (e.type === 'table') return 'looker_grid';
-  return visType(e.result_maker?.vis_config?.type ?? e.query?.vis_config?.type ?? e.look?.query?.vis_config?.type ?? 'looker_grid');
+  return visType(e.result_maker?.vis_config?.type ?? e.query?.vis_config?.type ?? e.look?.query?.vis_config?.type ?? mergeVisConfig?.type ?? 'looker_grid');
 }
 
 export function tileTitle(e: DashboardElement): string {

@@ -1,6 +1,9 @@
-// Running a dashboard's tiles with its filter values: each tile asks the server for its query with
-// the filters merged in (GET /dashboard_elements/{id}/query), then runs it. Reports page events,
-// answers host commands and sets the renderer's ready marker when every tile has finished.
+// Running a dashboard's tiles with its filter values: each query tile asks the server for its query
+// with the filters merged in (GET /dashboard_elements/{id}/query), then runs it; a merged-results
+// tile (merge_result_id) has the server run its merge with the filters (GET
+// /dashboard_elements/{id}/run/json_detail, x-overlook) and draws as its merge query's vis_config
+// says. Reports page events, answers host commands and sets the renderer's ready marker when every
+// tile has finished.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api.ts';
 import { emitPageEvent, onHostCommand, setPageReady } from '../events.ts';
@@ -8,12 +11,14 @@ import { isAbort, messageOf } from '../load.ts';
 import type { Dashboard, DashboardElement, Query } from '../looker.ts';
 import { isChart, useChartSettled } from '../vis/lazy-chart.ts';
 import type { ResultTable } from '../vis/result.ts';
-import { QueryFailure, runQuery } from '../vis/run.ts';
-import { isRunnable, tileTitle, tileVisType } from './layout.ts';
+import { QueryFailure, runDashboardElement, runQuery } from '../vis/run.ts';
+import type { VisType } from '../vis/types.ts';
+import { isRunnable, mergeResultId, tileTitle, tileVisType } from './layout.ts';
 
 export type TileState = 'loading' | 'done' | 'error';
 
-export interface TileResult { seq: number; state: 'done' | 'error'; table: ResultTable | null; message: string | null; query: Query | null }
+/** A tile's last run; `query` is null for merged results, `vis` set when the run told how to draw (merged results). */
+export interface TileResult { seq: number; state: 'done' | 'error'; table: ResultTable | null; message: string | null; query: Query | null; vis: VisType | null }
 
 export type Filters = Record<string, string>;
 
@@ -23,9 +28,19 @@ function filtersText(filters: Filters): string {
   return new URLSearchParams(Object.entries(filters)).toString();
 }
 
-async function runTile(e: DashboardElement, filters: Filters, signal: AbortSignal): Promise<{ query: Query; table: ResultTable }> {
+interface MergeQueryVis { vis_config: Record<string, unknown> | null }
+
+async function runTile(e: DashboardElement, filters: Filters, signal: AbortSignal): Promise<{ query: Query | null; table: ResultTable; vis: VisType | null }> {
+  const mergeId = mergeResultId(e);
+  if (mergeId !== null) {
+    // How to draw is only a nicety: without the merge query's vis_config the tile is a table; the
+    // run's own answer (or error) is what the tile shows.
+    const visConfig = api<MergeQueryVis>('GET', `/merge_queries/${encodeURIComponent(mergeId)}`, undefined, { signal }).then((m) => m.vis_config, () => null);
+    const table = await runDashboardElement(e.id, filtersText(filters), signal);
+    return { query: null, table, vis: tileVisType(e, await visConfig) };
+  }
   const query = await api<Query>('GET', `/dashboard_elements/${encodeURIComponent(e.id)}/query`, undefined, { query: { dashboard_filters: filtersText(filters) }, signal });
-  return { query, table: await runQuery(query, signal) };
+  return { query, table: await runQuery(query, signal), vis: null };
 }
 
 /** What running needs of a dashboard (a one-tile render page passes just that tile). */
@@ -52,12 +67,12 @@ export function useDashboardRun(dashboard: RunnableDashboard, initialFilters: Fi
         emitPageEvent('dashboard:tile:start', { ...info(filters), tile });
         let result: TileResult;
         try {
-          const { query, table } = await runTile(e, filters, controller.signal);
-          result = { seq, state: 'done', table, message: null, query };
+          const { query, table, vis } = await runTile(e, filters, controller.signal);
+          result = { seq, state: 'done', table, message: null, query, vis };
         } catch (err) {
           if (controller.signal.aborted || isAbort(err)) return;
           const message = err instanceof QueryFailure && err.details !== null ? `${err.message} ${err.details}` : messageOf(err);
-          result = { seq, state: 'error', table: null, message, query: null };
+          result = { seq, state: 'error', table: null, message, query: null, vis: null };
         }
         const id = e.id;
         setResults((prev) => new Map(prev).set(id, result));
@@ -75,7 +90,7 @@ export function useDashboardRun(dashboard: RunnableDashboard, initialFilters: Fi
   }, [results, run.seq]);
 
   // Chart code starts loading with the queries; the page is done once both are.
-  const chartsSettled = useChartSettled(runnable.some((e) => isChart(tileVisType(e))));
+  const chartsSettled = useChartSettled(runnable.some((e) => isChart(results.get(e.id)?.vis ?? tileVisType(e))));
   const allDone = chartsSettled && runnable.every((e) => results.get(e.id)?.seq === run.seq);
   const completed = useRef(0);
   useEffect(() => {

@@ -24,6 +24,18 @@ export async function runQuery(query: Query, signal?: AbortSignal): Promise<Resu
   return tableFromDetail(detail);
 }
 
+/**
+ * Runs what a dashboard tile shows through the server's element run (x-overlook): a merged-results
+ * tile runs its merge query, each source filtered by the tile's listeners. `dashboardFilters` is the
+ * dashboard's filter values in URL query form (`Status=complete&Date=…`).
+ */
+export async function runDashboardElement(elementId: string, dashboardFilters: string, signal?: AbortSignal): Promise<ResultTable> {
+  const detail = await api<JsonDetail>('GET', `/dashboard_elements/${encodeURIComponent(elementId)}/run/json_detail`, undefined,
+    { query: { dashboard_filters: dashboardFilters }, ...(signal ? { signal } : {}) });
+  failIfErrors(detail);
+  return tableFromDetail(detail);
+}
+
 export async function querySql(queryId: string, signal?: AbortSignal): Promise<string> {
   return api<string>('GET', `/queries/${encodeURIComponent(queryId)}/run/sql`, undefined, { text: true, ...(signal ? { signal } : {}) });
 }
