@@ -95,6 +95,14 @@ export function elementQueryWithFilters(element: ListeningElement, dashboardFilt
 }
 
 /** Renames a dashboard filter in listen entries (a filter's new name keeps its tiles listening). */
+/**
+ * The listeners that apply to one source query of a merged-results tile: those on a field of its
+ * explore's base view, among its fields, or among its filters.
+ */
+export function listenForQuery(query: Pick<CanonicalQuery, 'view' | 'fields' | 'filters'>, listen: readonly ListenEntry[]): ListenEntry[] {
+  return listen.filter((l) => l.field.split('.')[0] === query.view || query.fields.includes(l.field) || Object.hasOwn(query.filters ?? {}, l.field));
+}
+
 export function renameListen(listen: readonly ListenEntry[], from: string, to: string): ListenEntry[] {
   return listen.map((l) => (l.dashboard_filter_name === from ? { ...l, dashboard_filter_name: to } : l));
 }

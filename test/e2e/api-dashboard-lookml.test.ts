@@ -141,7 +141,13 @@ describe('dashboards as LookML', () => {
       vis_config: { type: 'looker_grid' },
     }));
     const board = await admin.ok(admin.create_dashboard({ title: 'Merged Board', folder_id: '1' }));
-    await admin.ok(admin.create_dashboard_element({ body: { dashboard_id: board.id ?? '', type: 'vis', title: 'Counts and amounts', merge_result_id: merge.id ?? '' } }));
+    const tile = await admin.ok(admin.create_dashboard_element({ body: { dashboard_id: board.id ?? '', type: 'vis', title: 'Counts and amounts', merge_result_id: merge.id ?? '' } }));
+    // Its result_maker names the merge query, draws as its vis_config and has one filterable per source.
+    expect(tile.result_maker).toMatchObject({
+      merge_result_id: merge.id, query_id: null, vis_config: { type: 'looker_grid' },
+      filterables: [{ model: 'shop', view: 'orders', listen: [] }, { model: 'shop', view: 'orders', listen: [] }],
+    });
+    expect(tile.result_maker_id).toBe(tile.id);
     const text = (await admin.ok(admin.dashboard_lookml(board.id ?? ''))).lookml ?? '';
     const [dash] = parseDashboardFile(text, 'm.dashboard.lookml').dashboards;
     expect(dash?.elements[0]).toMatchObject({

@@ -4,8 +4,9 @@
  * (spec-shape fills the rest), write-only ones never. What needs the DB or the workspace (users'
  * names, look tiles, filter field metadata, Query JSON) comes resolved in the context.
  */
-import { markdownHtml, refreshIntervalMs } from '../../content/dashboards-logic.ts';
+import { listenForQuery, markdownHtml, refreshIntervalMs } from '../../content/dashboards-logic.ts';
 import { LOOKML_FOLDER_ID, LOOKML_FOLDER_NAME, type DashboardDetail, type DashboardView, type ElementView, type LayoutView } from '../../content/dashboards-types.ts';
+import type { CanonicalQuery } from '../../queries/canonical.ts';
 import type { DashboardFilterRecord, DashboardLayoutComponentRecord, QueryRecord } from '../../store/index.ts';
 import { folderBaseJson } from './content.ts';
 import { lookmlLink } from './lookml-labels.ts';
@@ -24,6 +25,14 @@ export interface DashboardJsonContext {
   readonly looks?: ReadonlyMap<string, Json>;
   /** Filter id → the filtered field's LookmlModelExploreField JSON. */
   readonly filterFields?: ReadonlyMap<string, Json>;
+  /** Merge query id → what a merged-results tile's result_maker shows of it. */
+  readonly merges?: ReadonlyMap<string, MergedTileInfo>;
+}
+
+export interface MergedTileInfo {
+  readonly vis_config: unknown;
+  /** The source queries, primary first. */
+  readonly sources: readonly { readonly name: string | null; readonly query: Pick<CanonicalQuery, 'model' | 'view' | 'fields' | 'filters'> }[];
 }
 
 const attr = (attrs: Readonly<Record<string, unknown>>, key: string, fallback: unknown): unknown => (attrs[key] === undefined ? fallback : attrs[key]);
@@ -108,6 +117,8 @@ export function elementJson(e: ElementView, view: DashboardView, ctx: DashboardJ
   const titleText = strOrNull(a.title_text);
   const subtitleText = strOrNull(a.subtitle_text);
   const noteText = strOrNull(a.note_text);
+  const mergeId = strOrNull(a.merge_result_id);
+  const merged = resultQuery === null && mergeId !== null ? ctx.merges?.get(mergeId) ?? null : null;
   return specShape('DashboardElement', {
     can: { ...partCan(view, ctx), explore: resultQuery !== null, see_lookml: ctx.permissions.has('see_lookml') },
     body_text: strOrNull(a.body_text), body_text_as_html: markdownHtml(strOrNull(a.body_text)), dashboard_id: r.dashboard_id,
@@ -121,8 +132,13 @@ export function elementJson(e: ElementView, view: DashboardView, ctx: DashboardJ
       filterables: [{ model: q.model, view: q.view, name: r.title ?? strOrNull(a.lookml_link_id), listen: e.listen.map((l) => ({ ...l })) }],
       sorts: rm.sorts ?? q.sorts ?? null, merge_result_id: strOrNull(a.merge_result_id), total: rm.total ?? q.total ?? false,
       query_id: resultQuery.id, sql_query_id: rm.sql_query_id ?? null, query: ctx.query(resultQuery), vis_config: rm.vis_config ?? q.vis_config ?? null,
+    } : merged ? {
+      // A merged-results tile: one filterable per source query, with the listeners that apply to it.
+      id: r.id, dynamic_fields: null, sorts: null, total: false, query_id: null, sql_query_id: null, query: null, merge_result_id: mergeId,
+      filterables: merged.sources.map((s) => ({ model: s.query.model, view: s.query.view, name: s.name ?? r.title, listen: listenForQuery(s.query, e.listen).map((l) => ({ ...l })) })),
+      vis_config: rm.vis_config ?? merged.vis_config ?? null,
     } : null,
-    result_maker_id: resultQuery ? r.id : null, subtitle_text: subtitleText, title: r.title, title_hidden: a.title_hidden === true,
+    result_maker_id: resultQuery || merged ? r.id : null, subtitle_text: subtitleText, title: r.title, title_hidden: a.title_hidden === true,
     title_text: titleText, type: r.type, alert_count: 0, rich_content_json: strOrNull(a.rich_content_json),
     title_text_as_html: markdownHtml(titleText), subtitle_text_as_html: markdownHtml(subtitleText), extension_id: strOrNull(a.extension_id),
     aria_description: strOrNull(a.aria_description), certification_metadata: a.certification_metadata ?? null,

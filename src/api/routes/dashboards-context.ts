@@ -7,13 +7,15 @@ import type { DashboardDetail, DashboardView } from '../../content/dashboards-ty
 import type { DashboardParts } from '../../content/dashboards-parts.ts';
 import type { Dashboards, Who } from '../../content/dashboards.ts';
 import { isLookmlDashboardId } from '../../content/lookml-dashboards.ts';
+import type { CanonicalQuery } from '../../queries/canonical.ts';
+import { mergeQuery } from '../../queries/merge-store.ts';
 import type { QueryRunner } from '../../queries/runner.ts';
 import type { Store } from '../../store/index.ts';
 import type { Workspaces } from '../../workspaces/index.ts';
 import { requirePermission } from '../auth-context.ts';
 import { baseUrl } from '../core-routes.ts';
 import { lookJson } from '../presenters/content.ts';
-import type { DashboardJsonContext } from '../presenters/dashboards.ts';
+import type { DashboardJsonContext, MergedTileInfo } from '../presenters/dashboards.ts';
 import { resultFieldsJson } from '../presenters/lookml-explore.ts';
 import { queryJson } from './queries.ts';
 
@@ -81,6 +83,21 @@ export async function jsonContext(deps: DashboardRouteDeps, request: FastifyRequ
       }
     }
   }
-  return { base, permissions: who.permissions, userNames, query, looks, filterFields };
+  const merges = new Map<string, MergedTileInfo>();
+  for (const d of details) {
+    for (const e of d.elements) {
+      const mergeId = e.record.attrs.merge_result_id;
+      if (typeof mergeId !== 'string' || e.query !== null || merges.has(mergeId)) continue;
+      const merge = await mergeQuery(deps.store, mergeId);
+      if (!merge) continue;
+      const sources: MergedTileInfo['sources'][number][] = [];
+      for (const source of merge.definition.source_queries) {
+        const record = await deps.store.queries.query(source.query_id);
+        if (record) sources.push({ name: source.name, query: JSON.parse(record.body) as CanonicalQuery });
+      }
+      merges.set(mergeId, { vis_config: merge.definition.vis_config, sources });
+    }
+  }
+  return { base, permissions: who.permissions, userNames, query, looks, filterFields, merges };
 }
 

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ContentAccess } from '../../content/access.ts';
-import { elementQueryWithFilters, parseDashboardFilters, resolveFilterValues, type ListenEntry } from '../../content/dashboards-logic.ts';
+import { elementQueryWithFilters, listenForQuery, parseDashboardFilters, resolveFilterValues } from '../../content/dashboards-logic.ts';
 import { DashboardParts } from '../../content/dashboards-parts.ts';
 import { Dashboards } from '../../content/dashboards.ts';
 import { Folders } from '../../content/folders.ts';
@@ -127,10 +127,6 @@ function slugMap(records: readonly (QueryRecord | null)[]): Map<string, string> 
 }
 
 /** The listen entries of a merged tile that concern one source query. */
-function listenFor(query: CanonicalQuery, listen: readonly ListenEntry[]): ListenEntry[] {
-  return listen.filter((l) => l.field.split('.')[0] === query.view || query.fields.includes(l.field) || Object.hasOwn(query.filters ?? {}, l.field));
-}
-
 export function registerMergeQueryRoutes(app: FastifyInstance, store: Store, workspaces: Workspaces, runner: QueryRunner, publicUrl: string | undefined): void {
   const access = new ContentAccess(store);
   const parts = new DashboardParts(new Dashboards(store, access, new Folders(store, access), workspaces));
@@ -225,7 +221,7 @@ export function registerMergeQueryRoutes(app: FastifyInstance, store: Store, wor
         const values = resolveFilterValues(detail.filters.map((f) => ({
           name: f.name, default_value: typeof f.attrs.default_value === 'string' ? f.attrs.default_value : null,
         })), given);
-        return runMerged(request, reply, who, record, format, request.query, (q) => elementQueryWithFilters({ query: q, listen: listenFor(q, element.listen) }, values));
+        return runMerged(request, reply, who, record, format, request.query, (q) => elementQueryWithFilters({ query: q, listen: listenForQuery(q, element.listen) }, values));
       }
       const { query } = await content(() => parts.elementQuery(who, id, given));
       const signal = format === 'sql' ? undefined : abortOnClose(reply);

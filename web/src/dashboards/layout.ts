@@ -66,11 +66,11 @@ export function isRunnable(e: DashboardElement): boolean {
   return (e.result_maker?.query_id ?? e.query_id ?? e.look?.query_id ?? e.look_id ?? mergeResultId(e)) !== null;
 }
 
-/** How a tile draws its result; `mergeVisConfig` is a merged-results tile's merge query's `vis_config`. */
-export function tileVisType(e: DashboardElement, mergeVisConfig?: Record<string, unknown> | null): VisType {
+/** How a tile draws its result (a merged-results tile's result_maker carries its merge query's vis_config). */
+export function tileVisType(e: DashboardElement): VisType {
   if (e.type === 'single_value') return 'single_value';
   if (e.type === 'table') return 'looker_grid';
-  return visType(e.result_maker?.vis_config?.type ?? e.query?.vis_config?.type ?? e.look?.query?.vis_config?.type ?? mergeVisConfig?.type ?? 'looker_grid');
+  return visType(e.result_maker?.vis_config?.type ?? e.query?.vis_config?.type ?? e.look?.query?.vis_config?.type ?? 'looker_grid');
 }
 
 export function tileTitle(e: DashboardElement): string {

@@ -28,16 +28,11 @@ function filtersText(filters: Filters): string {
   return new URLSearchParams(Object.entries(filters)).toString();
 }
 
-interface MergeQueryVis { vis_config: Record<string, unknown> | null }
-
 async function runTile(e: DashboardElement, filters: Filters, signal: AbortSignal): Promise<{ query: Query | null; table: ResultTable; vis: VisType | null }> {
-  const mergeId = mergeResultId(e);
-  if (mergeId !== null) {
-    // How to draw is only a nicety: without the merge query's vis_config the tile is a table; the
-    // run's own answer (or error) is what the tile shows.
-    const visConfig = api<MergeQueryVis>('GET', `/merge_queries/${encodeURIComponent(mergeId)}`, undefined, { signal }).then((m) => m.vis_config, () => null);
+  if (mergeResultId(e) !== null) {
+    // The element's result_maker carries the merge query's vis_config (tileVisType reads it).
     const table = await runDashboardElement(e.id, filtersText(filters), signal);
-    return { query: null, table, vis: tileVisType(e, await visConfig) };
+    return { query: null, table, vis: tileVisType(e) };
   }
   const query = await api<Query>('GET', `/dashboard_elements/${encodeURIComponent(e.id)}/query`, undefined, { query: { dashboard_filters: filtersText(filters) }, signal });
   return { query, table: await runQuery(query, signal), vis: null };
