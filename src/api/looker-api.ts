@@ -33,7 +33,10 @@ import { registerSessionRoutes } from './routes/session.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerUiRoutes, type UiRouteOptions } from './routes/ui.ts';
 import { browserAuthenticator, type Grants } from './browser-session.ts';
-import { registerEmbedRoutes } from './routes/embed.ts';
+import { embedServiceFor, registerEmbedRoutes } from './routes/embed.ts';
+import { registerEmbedAdminRoutes } from './routes/embed-admin.ts';
+import { embedFramingPolicy } from './routes/embed-frames.ts';
+import { registerGroupRoutes } from './routes/groups.ts';
 import { Renderer, envNumber, type RendererOptions } from '../render/renderer.ts';
 import { registerRenderTaskRoutes } from './routes/render-tasks.ts';
 import { Metrics, observability } from './observability.ts';
@@ -186,8 +189,11 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     },
   };
 
+  const embed = embedServiceFor(store, workspaces, { dataDir: options.dataDir });
+
   const plugins: RoutePlugin[] = [
     observability({ metrics, store, workspaces }),
+    embedFramingPolicy(embed),
     (app) => {
       const ended = (hash: string): void => {
         tokenCache.delete(hash);
@@ -215,6 +221,7 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
     },
     (app) => {
       registerRoleRoutes(app, store, options.publicUrl);
+      registerGroupRoutes(app, store, options.publicUrl);
     },
     (app) => {
       registerProjectRoutes(app, workspaces);
@@ -241,13 +248,14 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
       registerContentMetadataRoutes(app, store, access);
     },
     (app) => {
-      registerEmbedRoutes(app, store, workspaces, {
-        dataDir: options.dataDir, ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }), onUserChanged: forget,
+      registerEmbedRoutes(app, embed, {
+        ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }), onUserChanged: forget,
         onSessionEnded: (hash) => {
           tokenCache.delete(hash);
           browsers.forget(hash);
         },
       });
+      registerEmbedAdminRoutes(app, embed, options.publicUrl);
     },
   ];
   return { deps, workspaces, drivers, runner, plugins, renderer, metrics };

@@ -1,11 +1,13 @@
 /**
- * Content access, as Looker decides it: folders carry access lists (view/edit per user) on their
- * content metadata, inherited down the tree unless a folder stops inheriting; looks and dashboards
- * take their folder's. No list on the deciding folder means everyone may view and those with
- * `save_content` may edit; a personal folder belongs to its user; admins see and edit everything.
+ * Content access, as Looker decides it: folders carry access lists (view/edit per user or per
+ * group) on their content metadata, inherited down the tree unless a folder stops inheriting; looks
+ * and dashboards take their folder's. A group's grant counts for each of its members. No list on
+ * the deciding folder means everyone may view and those with `save_content` may edit; a personal
+ * folder belongs to its user; admins see and edit everything.
  */
 import type { Kysely } from 'kysely';
 import type { Database, Store } from '../store/index.ts';
+import { groupTables } from '../store/index.ts';
 import { bool } from '../store/schema.ts';
 import { ContentError } from './errors.ts';
 
@@ -15,6 +17,15 @@ export interface Viewer {
 }
 
 export type AccessLevel = 'none' | 'view' | 'edit';
+
+interface Grant {
+  permission_type: string;
+  user_id: number | null;
+  group_id: number | null;
+}
+
+const levelOf = (kinds: readonly string[], fallback: AccessLevel): AccessLevel =>
+  kinds.includes('edit') ? 'edit' : kinds.includes('view') ? 'view' : fallback;
 
 interface FolderRow {
   id: number;
@@ -43,27 +54,37 @@ export class ContentAccess {
     if (!folder) return 'none';
     if (viewer.permissions.has('administer')) return 'edit';
     const me = Number(viewer.userId);
+    const mine = this.#grantsOf(me);
     for (let depth = 0; folder && depth < 64; depth++) {
-      if (folder.personal_user_id !== null) return folder.personal_user_id === me ? 'edit' : this.#listed(folder, me, 'none');
-      const cm = await this.#db.selectFrom('content_metadata').select('inherits').where('id', '=', folder.content_metadata_id).executeTakeFirst();
-      const grants = await this.#db.selectFrom('content_metadata_access').select(['permission_type', 'user_id'])
+      const grants = await this.#db.selectFrom('content_metadata_access').select(['permission_type', 'user_id', 'group_id'])
         .where('content_metadata_id', '=', folder.content_metadata_id).execute();
+      // A personal folder shared explicitly with someone else.
+      if (folder.personal_user_id !== null) return folder.personal_user_id === me ? 'edit' : levelOf(await mine(grants), 'none');
+      const cm = await this.#db.selectFrom('content_metadata').select('inherits').where('id', '=', folder.content_metadata_id).executeTakeFirst();
       if (grants.length > 0 || (cm && !bool(cm.inherits)) || folder.parent_id === null) {
         if (grants.length === 0) return viewer.permissions.has('save_content') ? 'edit' : 'view';
-        const mine = grants.filter((g) => g.user_id === me).map((g) => g.permission_type);
-        return mine.includes('edit') ? 'edit' : mine.includes('view') ? 'view' : 'none';
+        return levelOf(await mine(grants), 'none');
       }
       folder = await this.#folder(folder.parent_id);
     }
     return 'none';
   }
 
-  /** A personal folder shared explicitly with someone else. */
-  async #listed(folder: FolderRow, me: number, fallback: AccessLevel): Promise<AccessLevel> {
-    const grants = await this.#db.selectFrom('content_metadata_access').select('permission_type')
-      .where('content_metadata_id', '=', folder.content_metadata_id).where('user_id', '=', me).execute();
-    const kinds = grants.map((g) => g.permission_type);
-    return kinds.includes('edit') ? 'edit' : kinds.includes('view') ? 'view' : fallback;
+  /**
+   * The grants of a list that reach user `me`: their own and their groups'. The user's groups are
+   * read once per check, and only when a list names a group.
+   */
+  #grantsOf(me: number): (grants: readonly Grant[]) => Promise<string[]> {
+    let groups: Promise<Set<number>> | undefined;
+    return async (grants) => {
+      const out = grants.filter((g) => g.user_id === me).map((g) => g.permission_type);
+      if (!grants.some((g) => g.group_id !== null)) return out;
+      groups ??= groupTables(this.#db).selectFrom('group_users').select('group_id').where('user_id', '=', me).execute()
+        .then((rows) => new Set(rows.map((r) => r.group_id)));
+      const mineByGroup = await groups;
+      for (const g of grants) if (g.group_id !== null && mineByGroup.has(g.group_id)) out.push(g.permission_type);
+      return out;
+    };
   }
 
   /** Throws not_found when the caller may not see the folder (its existence stays private). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../store/index.ts';
 import { DIALECTS, createTestDatabase, testClock, type TestDatabase } from '../store/test-support.ts';
-import { applyFlags, DEFAULT_EMBED_FLAGS, parseFlags } from './config.ts';
+import { applyFlags, DEFAULT_EMBED_FLAGS, embedConfigJson, parseFlags } from './config.ts';
 import { EmbedError } from './errors.ts';
 import { allGroups, createGroup, deleteGroup, groupIdsOfUsers, groupUserIds } from './groups.ts';
 import { CookielessSessions } from './cookieless.ts';
@@ -23,20 +23,46 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: string; messa
 }
 
 describe('embed flags', () => {
-  it('a stored value overrides the defaults; damage reads as the defaults', () => {
+  it('a stored value overrides the defaults; damaged or unknown members read as the defaults', () => {
     expect(parseFlags(null)).toEqual(DEFAULT_EMBED_FLAGS);
-    expect(parseFlags('{"look_filters":true}')).toEqual({ ...DEFAULT_EMBED_FLAGS, look_filters: true });
+    expect(parseFlags('{"hide_look_navigation":true}')).toEqual({ ...DEFAULT_EMBED_FLAGS, hide_look_navigation: true });
     expect(parseFlags('not json')).toEqual(DEFAULT_EMBED_FLAGS);
-    expect(parseFlags('{"look_filters":"yes"}')).toEqual(DEFAULT_EMBED_FLAGS);
+    expect(parseFlags('{"sso_auth_enabled":false,"strict_sameorigin_for_login":"yes","look_filters":true}')).toEqual({ ...DEFAULT_EMBED_FLAGS, sso_auth_enabled: false });
   });
 
-  it('patches are checked member by member; read-only members are ignored', () => {
-    expect(applyFlags(DEFAULT_EMBED_FLAGS, { sso_auth_enabled: false, alert_url_allowlist: ['https://a.example/x', 'https://a.example/x'], alert_url_label: 'App', embed_enabled: false, permissions: {} }))
-      .toEqual({ ...DEFAULT_EMBED_FLAGS, sso_auth_enabled: false, alert_url_allowlist: ['https://a.example/x'], alert_url_label: 'App' });
-    expect(() => applyFlags(DEFAULT_EMBED_FLAGS, { look_filters: 'yes' })).toThrow('embed_config.look_filters must be true or false.');
-    expect(() => applyFlags(DEFAULT_EMBED_FLAGS, { nope: true })).toThrow('embed_config has no setting "nope".');
-    expect(() => applyFlags(DEFAULT_EMBED_FLAGS, { alert_url_allowlist: ['javascript:x'] })).toThrow('embed_config.alert_url_allowlist entries must be http(s) URLs (got "javascript:x").');
-    expect(() => applyFlags(DEFAULT_EMBED_FLAGS, { alert_url_label: 3 })).toThrow('embed_config.alert_url_label must be a string or null.');
+  it('every EmbedConfig member is enforced or refused by name; read-only members are ignored', () => {
+    const getBody = embedConfigJson(DEFAULT_EMBED_FLAGS, ['https://a.example']);
+    const { permissions, ...members } = getBody;
+    expect(members).toEqual({
+      domain_allowlist: ['https://a.example'], alert_url_allowlist: [], alert_url_param_owner: null, alert_url_label: null,
+      sso_auth_enabled: true, embed_cookieless_v2: true, embed_content_navigation: false, embed_content_management: false,
+      strict_sameorigin_for_login: true, look_filters: false, hide_look_navigation: false, embed_enabled: true,
+    });
+    expect(permissions).toMatchObject({ access_data: true, explore: true });
+    expect(permissions).not.toHaveProperty('develop');
+    // What GET answers can be sent back as it is.
+    expect(applyFlags(DEFAULT_EMBED_FLAGS, getBody)).toEqual(DEFAULT_EMBED_FLAGS);
+    expect(applyFlags(DEFAULT_EMBED_FLAGS, { sso_auth_enabled: false, strict_sameorigin_for_login: false, hide_look_navigation: true, look_filters: false, alert_url_label: '' }))
+      .toEqual({ ...DEFAULT_EMBED_FLAGS, sso_auth_enabled: false, strict_sameorigin_for_login: false, hide_look_navigation: true });
+    const refused = (patch: Record<string, unknown>): { field: string | undefined; message: string } => {
+      try {
+        applyFlags(DEFAULT_EMBED_FLAGS, patch);
+      } catch (error) {
+        if (error instanceof EmbedError) return { field: error.field, message: error.message };
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(refused({ look_filters: true })).toEqual({ field: 'embed_config.look_filters', message: 'embed_config.look_filters is not supported: embedded Looks show no filters in Overlook, so it can only be false (got true).' });
+    expect(refused({ embed_content_navigation: true }).field).toBe('embed_config.embed_content_navigation');
+    expect(refused({ embed_content_management: true }).message).toBe('embed_config.embed_content_management is not supported: embed frames have no content management in Overlook, so it can only be false (got true).');
+    expect(refused({ alert_url_allowlist: ['https://a.example/x'] }).message).toBe('embed_config.alert_url_allowlist is not supported: Overlook sends no alerts or scheduled deliveries to link from, so it can only be [] (got ["https://a.example/x"]).');
+    expect(refused({ alert_url_param_owner: 'looker' }).message).toContain('so it can only be null (got "looker")');
+    expect(refused({ alert_url_label: 'App' }).field).toBe('embed_config.alert_url_label');
+    expect(refused({ embed_show_tile_filter_information: true }).message).toContain('a setting of later Looker API versions');
+    expect(refused({ embed_vis_modernization_default: true }).field).toBe('embed_config.embed_vis_modernization_default');
+    expect(refused({ hide_look_navigation: 'yes' })).toEqual({ field: 'embed_config.hide_look_navigation', message: 'embed_config.hide_look_navigation must be true or false.' });
+    expect(applyFlags(DEFAULT_EMBED_FLAGS, { embed_enabled: false, permissions: { develop: true } })).toEqual(DEFAULT_EMBED_FLAGS);
+    expect(refused({ nope: true })).toEqual({ field: 'embed_config.nope', message: 'embed_config has no setting "nope".' });
   });
 });
 
@@ -79,14 +105,18 @@ describe.each(DIALECTS)('embed settings, groups, validation and embed users on %
     expect(await embed.domainAllowed('http://localhost:8081')).toBe(false);
 
     // An invalid entry refuses the whole change: nothing is written.
-    expect(await refusal(embed.updateSetting({ embed_config: { domain_allowlist: ['https://ok.example', 'ok.example'], look_filters: true } })))
+    expect(await refusal(embed.updateSetting({ embed_config: { domain_allowlist: ['https://ok.example', 'ok.example'], hide_look_navigation: true } })))
       .toMatchObject({ code: 'invalid_params' });
+    expect((await embed.settingJson()).embed_config).toMatchObject({ hide_look_navigation: false, domain_allowlist: ['http://localhost:8080', 'https://*.example.com', 'https://app.other.net'] });
+    // So does an unsupported flag next to a good list.
+    expect(await refusal(embed.updateSetting({ embed_config: { domain_allowlist: [], look_filters: true } }))).toMatchObject({ code: 'invalid_params' });
     expect((await embed.settingJson()).embed_config).toMatchObject({ look_filters: false, domain_allowlist: ['http://localhost:8080', 'https://*.example.com', 'https://app.other.net'] });
 
     // Leaving domain_allowlist out keeps the list; create_sso_embed_url adds its embed_domain.
-    await embed.updateSetting({ embed_config: { look_filters: true } });
+    await embed.updateSetting({ embed_config: { hide_look_navigation: true } });
     await embed.createSsoUrl({ target_url: '/embed/looks/1', ...USER, embed_domain: 'https://app.third.org' }, ADDRESS, adminId);
-    expect((await embed.settingJson()).embed_config).toMatchObject({ look_filters: true, domain_allowlist: ['http://localhost:8080', 'https://*.example.com', 'https://app.other.net', 'https://app.third.org'] });
+    expect((await embed.settingJson()).embed_config).toMatchObject({ hide_look_navigation: true, domain_allowlist: ['http://localhost:8080', 'https://*.example.com', 'https://app.other.net', 'https://app.third.org'] });
+    await embed.updateSetting({ embed_config: { hide_look_navigation: false } });
     await embed.updateSetting({ embed_config: { domain_allowlist: [] } });
     expect(await embed.domainAllowed('https://shop.example.com')).toBe(false);
   });

@@ -196,8 +196,9 @@ export class CookielessSessions {
     if (navToken === null || navToken.session_id !== session.id) {
       throw new EmbedError('bad_token', `The embed target needs a live ${NAVIGATION_TOKEN_PARAM} of this session.`);
     }
-    const credentials = await this.#repo.credentials(session.user_id);
-    if (target.model !== null && !(credentials?.models ?? []).includes(target.model)) {
+    // The user's models: the session's grant and the roles of its groups.
+    const models = target.model === null ? null : await this.#store.roles.userModels(session.user_id);
+    if (target.model !== null && models !== null && !models.has(target.model)) {
       throw new EmbedError('bad_target', `The embed target uses model ${JSON.stringify(target.model)}, which this session does not grant.`);
     }
     return { userId: session.user_id, target, sessionLength: Math.max(1, this.#remaining(session)), forceLogoutLogin: true, sessionId: session.id };

@@ -23,9 +23,12 @@ export type EmbedErrorCode =
 
 export class EmbedError extends Error {
   readonly code: EmbedErrorCode;
-  constructor(code: EmbedErrorCode, message: string) {
+  /** The request member at fault, when the refusal knows it better than its caller (`embed_config.look_filters`). */
+  readonly field: string | undefined;
+  constructor(code: EmbedErrorCode, message: string, field?: string) {
     super(message);
     this.name = 'EmbedError';
     this.code = code;
+    this.field = field;
   }
 }

@@ -104,7 +104,7 @@ describe.each(DIALECTS)('embed service on %s', (dialect) => {
     expect(await refusal((await ssoLogin({ models: ['shop', 'nope'] })).login()))
       .toEqual({ code: 'unknown_model', message: `'models' param names a model that does not exist in production: "nope".` });
     expect(await refusal((await ssoLogin({ target_url: '/embed/explore/finance/ledger' })).login()))
-      .toMatchObject({ code: 'bad_target', message: 'The embed target uses model "finance", which the \'models\' param does not grant.' });
+      .toMatchObject({ code: 'bad_target', message: 'The embed target uses model "finance", which neither the \'models\' param nor the roles of the URL\'s groups grant.' });
     expect(await refusal((await ssoLogin({ group_ids: ['7'] })).login())).toMatchObject({ code: 'unknown_group' });
     expect(await refusal((await ssoLogin({ user_attributes: { nope: 'x' } })).login())).toMatchObject({ code: 'bad_user_attribute' });
     expect(await refusal((await ssoLogin({ user_attributes: { email: 'x@y' } })).login())).toMatchObject({ code: 'bad_user_attribute' });

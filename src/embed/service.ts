@@ -163,10 +163,17 @@ export class EmbedService {
     const login = verifySignedLogin({ ...input, secrets: await this.repo.usableSecrets(), nowSeconds: this.nowSeconds() });
     const target = parseEmbedTarget(decodedTarget(input.embedPath));
     const checked = await this.checkedGrant(login);
-    if (target.model !== null && !checked.models.includes(target.model)) {
-      throw new EmbedError('bad_target', `The embed target uses model ${JSON.stringify(target.model)}, which the 'models' param does not grant.`);
+    if (target.model !== null && !checked.models.includes(target.model) && !(await this.#groupsGrantModel(checked.groupIds, login.external_group_id, target.model))) {
+      throw new EmbedError('bad_target', `The embed target uses model ${JSON.stringify(target.model)}, which neither the 'models' param nor the roles of the URL's groups grant.`);
     }
     return { login, target, checked };
+  }
+
+  /** Whether the roles of these groups (and of the external group, when it exists) grant `model`. */
+  async #groupsGrantModel(groupIds: readonly string[], externalGroupId: string | null | undefined, model: string): Promise<boolean> {
+    const external = externalGroupId === undefined || externalGroupId === null || externalGroupId === '' ? null : await this.store.groups.findExternalGroup(externalGroupId);
+    const models = await this.store.groups.groupModels(external === null ? groupIds : [...groupIds, external]);
+    return models === null || models.has(model);
   }
 
   /**

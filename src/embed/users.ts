@@ -3,23 +3,24 @@
  * (names, group, permissions, models, user attributes). Grants become an ordinary role, so every
  * permission check in the API applies to embed users unchanged: a permission set holding only
  * permissions embed users may have (never `develop`, `see_lookml`, `administer`, …) and a model set
- * holding exactly the URL's models. Identical grants share one role, named after their hash.
+ * holding exactly the URL's models. Identical grants share one role, named after their hash. The
+ * groups of `group_ids` and `external_group_id` add their roles: "The embed user's access is the union
+ * of permissions granted by the `group_ids`, `models`, and `permissions` properties" (spec,
+ * `create_sso_embed_url`), still only embed permissions.
  */
 import { createHash } from 'node:crypto';
 import type { Store, StoreTransaction, User, UserAttribute } from '../store/index.ts';
-import { StoreError } from '../store/index.ts';
+import { EMBED_USER_PERMISSIONS, StoreError } from '../store/index.ts';
 import { EmbedError } from './errors.ts';
-import { externalGroup, setUserGroups, unknownGroups } from './groups.ts';
+import { externalGroup, unknownGroups } from './groups.ts';
 import type { EmbedRepository } from './repository.ts';
 import type { EmbedUserGrant } from './signing.ts';
 
-/** What an embed session may be granted (Looker's embed permission list); anything else is dropped. */
-export const EMBED_PERMISSIONS: readonly string[] = [
-  'access_data', 'see_lookml_dashboards', 'see_looks', 'see_user_dashboards', 'explore', 'create_table_calculations',
-  'create_custom_fields', 'can_create_forecast', 'save_content', 'send_outgoing_webhook', 'send_to_s3', 'send_to_sftp',
-  'schedule_look_emails', 'schedule_external_look_emails', 'send_to_integration', 'create_alerts', 'download_with_limit',
-  'download_without_limit', 'see_sql', 'clear_cache_refresh', 'see_drill_overlay', 'embed_browse_spaces', 'embed_save_shared_space',
-];
+/**
+ * What an embed session may be granted (Looker's embed permission list); anything else is dropped,
+ * from the URL's `permissions` here and from its groups' roles by the store.
+ */
+export const EMBED_PERMISSIONS: readonly string[] = EMBED_USER_PERMISSIONS;
 const ALLOWED = new Set(EMBED_PERMISSIONS);
 
 /** Requested permissions filtered to those embed users may have, sorted and deduplicated. */
@@ -150,7 +151,7 @@ export async function upsertEmbedUser(store: Store, repo: EmbedRepository, grant
       ...(checked.locale !== undefined ? { locale: checked.locale } : {}),
     });
     await tx.roles.setUserRoles(user.id, [roleId]);
-    await setUserGroups(tx.db, user.id, groupIds);
+    await tx.groups.setUserGroups(user.id, groupIds);
     await applyAttributes(tx, user.id, checked.attributes);
     await repo.saveCredentials(tx.db, {
       userId: user.id, externalUserId: grant.external_user_id, externalGroupId,

@@ -23,6 +23,8 @@ import { dashboardsRepository } from './dashboards.ts';
 import type { DashboardsRepository } from './dashboards.ts';
 import { foldersRepository } from './folders.ts';
 import type { FoldersRepository } from './folders.ts';
+import { groupsRepository } from './groups.ts';
+import type { GroupsRepository } from './groups.ts';
 import { projectsRepository } from './projects.ts';
 import type { ProjectsRepository } from './projects.ts';
 import { queriesRepository } from './queries.ts';
@@ -45,6 +47,7 @@ export interface StoreRepositories {
   readonly tokens: TokensRepository;
   readonly browserSessions: BrowserSessionsRepository;
   readonly roles: RolesRepository;
+  readonly groups: GroupsRepository;
   readonly attributes: AttributesRepository;
   readonly settings: SettingsRepository;
   readonly projects: ProjectsRepository;
@@ -85,6 +88,7 @@ function repositories(ctx: StoreContext): StoreRepositories {
     tokens: tokensRepository(ctx),
     browserSessions: browserSessionsRepository(ctx),
     roles: rolesRepository(ctx),
+    groups: groupsRepository(ctx),
     attributes: attributesRepository(ctx),
     settings: settingsRepository(ctx),
     projects: projectsRepository(ctx),
@@ -142,6 +146,9 @@ export type { AttributesRepository } from './attributes.ts';
 export type { CreateApi3Options, CredentialsRepository, VerifiedLogin } from './credentials.ts';
 export { normalizeEmail } from './credentials.ts';
 export type { RolesRepository } from './roles.ts';
+export { EMBED_USER_PERMISSIONS } from './roles.ts';
+export type { GroupRecord, GroupTables, GroupsRepository } from './groups.ts';
+export { groupTables } from './groups.ts';
 export type { ConnectionInput, ConnectionPatch, ConnectionRecord, ConnectionsRepository } from './connections.ts';
 export type { QueriesRepository, QueryRecord } from './queries.ts';
 export type { FolderRecord, FoldersRepository, LookPatch, LookRecord } from './folders.ts';

@@ -21,6 +21,7 @@ import { loginFailuresMigration } from './migrations-0010.ts';
 import { renderElementsMigration } from './migrations-0012.ts';
 import { embedMoreMigration } from './migrations-0013.ts';
 import { mergeQueriesMigration } from './migrations-0014.ts';
+import { groupRolesMigration } from './migrations-0015.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -219,6 +220,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       '0012_render_elements': renderElementsMigration(),
       '0013_embed_more': embedMoreMigration(dialect),
       '0014_merge_queries': mergeQueriesMigration(dialect),
+      '0015_group_roles': groupRolesMigration(),
     }),
   };
 }

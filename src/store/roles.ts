@@ -1,10 +1,13 @@
 /**
  * Roles = permission set (what a user may do) + model set (on which models). Looker's
  * built-ins (Admin, Developer, User, Viewer; "All" models) are seeded by migration 0001.
+ * A user holds their own roles and those of their groups (`groups.ts`): their permissions and
+ * models are the union over both.
  */
 import { ALL_PERMISSIONS } from './builtins.ts';
 import { StoreError, changed, idString, inTransaction, mapConflict, parseId } from './context.ts';
 import type { StoreContext } from './context.ts';
+import { groupTables, userRoleIdsQuery } from './groups.ts';
 import { bool } from './schema.ts';
 import type { ModelSet, NewRole, PermissionSet, Role } from './types.ts';
 
@@ -19,9 +22,10 @@ export interface RolesRepository {
   deleteRole(id: string): Promise<boolean>;
   /** Replaces the user's roles atomically; null when no such user; throws invalid for unknown role ids. */
   setUserRoles(userId: string, roleIds: readonly string[]): Promise<Role[] | null>;
-  /** null when no such user. */
-  userRoles(userId: string): Promise<Role[] | null>;
-  roleUserIds(roleId: string): Promise<string[]>;
+  /** Own roles and the roles of the user's groups (only the own with `directOnly`); null when no such user. */
+  userRoles(userId: string, options?: { directOnly?: boolean }): Promise<Role[] | null>;
+  /** Users holding the role themselves or (unless `directOnly`) through a group, ascending. */
+  roleUserIds(roleId: string, options?: { directOnly?: boolean }): Promise<string[]>;
   allPermissionSets(): Promise<PermissionSet[]>;
   permissionSet(id: string): Promise<PermissionSet | null>;
   /** Throws invalid (unknown permission, empty name) or conflict (name taken). */
@@ -29,13 +33,26 @@ export interface RolesRepository {
   allModelSets(): Promise<ModelSet[]>;
   modelSet(id: string): Promise<ModelSet | null>;
   createModelSet(input: { name: string; models: readonly string[] }): Promise<ModelSet>;
-  /** Union over the user's roles; every known permission when a role's set has all_access. */
+  /**
+   * Union over the user's roles, own and their groups'; every known permission when a role's set
+   * has all_access. An embed user holds only permissions embed sessions may have, whatever a group
+   * grants (DESIGN rule 8: never `develop`).
+   */
   userPermissions(userId: string): Promise<Set<string>>;
-  /** The models the user's roles grant; null when one of them grants all models. */
+  /** The models the user's roles (own and their groups') grant; null when one of them grants all models. */
   userModels(userId: string): Promise<Set<string> | null>;
 }
 
 const KNOWN_PERMISSIONS = new Set(ALL_PERMISSIONS);
+
+/** What an embed user may hold (Looker's embed permission list); anything else is dropped. */
+export const EMBED_USER_PERMISSIONS: readonly string[] = [
+  'access_data', 'see_lookml_dashboards', 'see_looks', 'see_user_dashboards', 'explore', 'create_table_calculations',
+  'create_custom_fields', 'can_create_forecast', 'save_content', 'send_outgoing_webhook', 'send_to_s3', 'send_to_sftp',
+  'schedule_look_emails', 'schedule_external_look_emails', 'send_to_integration', 'create_alerts', 'download_with_limit',
+  'download_without_limit', 'see_sql', 'clear_cache_refresh', 'see_drill_overlay', 'embed_browse_spaces', 'embed_save_shared_space',
+];
+const EMBED_ALLOWED = new Set(EMBED_USER_PERMISSIONS);
 
 async function loadPermissionSets(ctx: StoreContext, ids?: readonly number[]): Promise<PermissionSet[]> {
   if (ids?.length === 0) return [];
@@ -123,11 +140,11 @@ const roleNameConflict = <T>(fn: () => Promise<T>): Promise<T> =>
   mapConflict('name', 'A role with this name already exists', fn);
 
 export function rolesRepository(ctx: StoreContext): RolesRepository {
-  async function userRoleIds(userId: number): Promise<number[] | null> {
+  async function userRoleIds(userId: number, directOnly: boolean): Promise<number[] | null> {
     const user = await ctx.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
     if (!user) return null;
-    const rows = await ctx.db.selectFrom('user_roles').select('role_id').where('user_id', '=', userId).execute();
-    return rows.map((row) => row.role_id);
+    const rows = await userRoleIdsQuery(ctx.db, userId, directOnly).execute();
+    return [...new Set(rows.map((row) => row.role_id))];
   }
 
   return {
@@ -183,6 +200,7 @@ export function rolesRepository(ctx: StoreContext): RolesRepository {
           .select(['roles.id', 'roles.name', 'permission_sets.built_in']).where('roles.id', '=', roleId).executeTakeFirst();
         if (!role) return false;
         if (role.name === 'Admin' && bool(role.built_in)) throw new StoreError('invalid', 'The Admin role cannot be deleted', 'role_id');
+        await groupTables(tx.db).deleteFrom('group_roles').where('role_id', '=', roleId).execute();
         await tx.db.deleteFrom('roles').where('id', '=', roleId).execute();
         changed(tx, 'roles');
         return true;
@@ -201,18 +219,22 @@ export function rolesRepository(ctx: StoreContext): RolesRepository {
       });
     },
 
-    async userRoles(userId) {
+    async userRoles(userId, options = {}) {
       const id = parseId(userId);
-      const roleIds = id === null ? null : await userRoleIds(id);
+      const roleIds = id === null ? null : await userRoleIds(id, options.directOnly === true);
       return roleIds === null ? null : loadRoles(ctx, roleIds);
     },
 
-    async roleUserIds(roleId) {
+    async roleUserIds(roleId, options = {}) {
       const id = parseId(roleId);
       if (id === null) return [];
-      const rows = await ctx.db.selectFrom('user_roles').select('user_id').where('role_id', '=', id)
-        .orderBy('user_id').execute();
-      return rows.map((row) => idString(row.user_id));
+      const t = groupTables(ctx.db);
+      const direct = t.selectFrom('user_roles').select('user_roles.user_id').where('user_roles.role_id', '=', id);
+      const query = options.directOnly === true ? direct : direct.union(t.selectFrom('group_roles')
+        .innerJoin('group_users', 'group_users.group_id', 'group_roles.group_id')
+        .select('group_users.user_id as user_id').where('group_roles.role_id', '=', id));
+      const rows = await query.execute();
+      return [...new Set(rows.map((row) => row.user_id))].sort((a, b) => a - b).map(idString);
     },
 
     allPermissionSets: () => loadPermissionSets(ctx),
@@ -264,11 +286,10 @@ export function rolesRepository(ctx: StoreContext): RolesRepository {
     async userModels(userId) {
       const id = parseId(userId);
       if (id === null) return new Set();
-      const sets = await ctx.db.selectFrom('user_roles')
-        .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+      const sets = await ctx.db.selectFrom('roles')
         .innerJoin('model_sets', 'model_sets.id', 'roles.model_set_id')
         .select(['model_sets.id', 'model_sets.all_access'])
-        .where('user_roles.user_id', '=', id).execute();
+        .where('roles.id', 'in', userRoleIdsQuery(ctx.db, id)).execute();
       if (sets.some((set) => bool(set.all_access))) return null;
       if (sets.length === 0) return new Set();
       const rows = await ctx.db.selectFrom('model_set_models').select('model')
@@ -279,16 +300,23 @@ export function rolesRepository(ctx: StoreContext): RolesRepository {
     async userPermissions(userId) {
       const id = parseId(userId);
       if (id === null) return new Set();
-      const sets = await ctx.db.selectFrom('user_roles')
-        .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-        .innerJoin('permission_sets', 'permission_sets.id', 'roles.permission_set_id')
-        .select(['permission_sets.id', 'permission_sets.all_access'])
-        .where('user_roles.user_id', '=', id).execute();
-      if (sets.some((set) => bool(set.all_access))) return new Set(ALL_PERMISSIONS);
-      if (sets.length === 0) return new Set();
-      const rows = await ctx.db.selectFrom('permission_set_permissions').select('permission')
-        .where('permission_set_id', 'in', sets.map((set) => set.id)).execute();
-      return new Set(rows.map((row) => row.permission));
+      const [sets, user] = await Promise.all([
+        ctx.db.selectFrom('roles')
+          .innerJoin('permission_sets', 'permission_sets.id', 'roles.permission_set_id')
+          .select(['permission_sets.id', 'permission_sets.all_access'])
+          .where('roles.id', 'in', userRoleIdsQuery(ctx.db, id)).execute(),
+        ctx.db.selectFrom('users').select('embed_external_user_id').where('id', '=', id).executeTakeFirst(),
+      ]);
+      let permissions: Set<string>;
+      if (sets.some((set) => bool(set.all_access))) permissions = new Set(ALL_PERMISSIONS);
+      else if (sets.length === 0) permissions = new Set();
+      else {
+        const rows = await ctx.db.selectFrom('permission_set_permissions').select('permission')
+          .where('permission_set_id', 'in', sets.map((set) => set.id)).execute();
+        permissions = new Set(rows.map((row) => row.permission));
+      }
+      const embedUser = user !== undefined && user.embed_external_user_id !== null;
+      return embedUser ? new Set([...permissions].filter((p) => EMBED_ALLOWED.has(p))) : permissions;
     },
   };
 }

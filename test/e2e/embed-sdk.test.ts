@@ -229,7 +229,8 @@ describe('embedding a dashboard with the unmodified @looker/embed-sdk', () => {
       await waitForPage('fields=orders.status,orders.count');
       const urls = await pages();
       expect(urls[0]).toMatch(/^\/embed\/explore\/shop\/orders\?embed_domain=/);
-      expect(urls.at(-1)).toBe('/embed/explore/shop/orders?fields=orders.status,orders.count&limit=500&vis=looker_grid');
+      // The explore's own state, then the frame's embed parameters, kept on every in-frame URL.
+      expect(urls.at(-1)).toBe(`/embed/explore/shop/orders?fields=orders.status,orders.count&limit=500&vis=looker_grid&embed_domain=${host.origin}&sdk=3`);
       // One event per distinct URL.
       expect(new Set(urls).size).toBe(urls.length);
       expect((await recorded(page)).map((r) => r.name)).toContain('explore:ready');

@@ -1,6 +1,6 @@
 /**
  * Content access (`/content_metadata…`, `/content_metadata_access…`): who may view or edit a folder's
- * content. Changing access needs edit access to that content (admins always have it). Turning off
+ * content, granted to a user or to a group (for each of its members). Changing access needs edit access to that content (admins always have it). Turning off
  * inheritance keeps the caller in the list (as edit), so nobody locks themselves out by accident.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -118,6 +118,15 @@ export function registerContentMetadataRoutes(app: FastifyInstance, store: Store
     return body as Record<string, unknown>;
   };
 
+  /** The id in `value` when it names an existing user or group, else a 422 about `field`. */
+  const existing = async (field: 'user_id' | 'group_id', value: unknown, exists: (id: string) => Promise<boolean>): Promise<number> => {
+    const id = Number(value);
+    if ((typeof value !== 'string' && typeof value !== 'number') || !Number.isSafeInteger(id) || !(await exists(String(id)))) {
+      throw validationFailed([{ field, code: 'invalid', message: `${field} must name ${field === 'user_id' ? 'a user' : 'a group'}.` }]);
+    }
+    return id;
+  };
+
   registerLookerRoute(app, {
     operationId: 'create_content_metadata_access',
     schema: { body: false },
@@ -126,11 +135,15 @@ export function registerContentMetadataRoutes(app: FastifyInstance, store: Store
       const body = grantBody(request);
       const o = await visible(viewer, typeof body.content_metadata_id === 'string' || typeof body.content_metadata_id === 'number' ? body.content_metadata_id : '', true);
       const permission = permissionOf(body.permission_type);
-      const userId = Number(body.user_id);
-      if (!Number.isSafeInteger(userId) || !(await store.users.user(String(userId)))) {
-        throw validationFailed([{ field: 'user_id', code: 'invalid', message: 'user_id must name a user (group grants are not supported yet).' }]);
+      const given = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+      if (given(body.user_id) === given(body.group_id)) {
+        throw validationFailed([{ field: 'user_id', code: 'invalid', message: 'Give exactly one of user_id or group_id: whom the access is for.' }]);
       }
-      const row = await db.insertInto('content_metadata_access').values({ content_metadata_id: o.cmId, permission_type: permission, user_id: userId, group_id: null })
+      // A group's grant counts for each of its members (see ContentAccess).
+      const grantee = given(body.group_id)
+        ? { user_id: null, group_id: await existing('group_id', body.group_id, async (id) => (await store.groups.group(id)) !== null) }
+        : { user_id: await existing('user_id', body.user_id, async (id) => (await store.users.user(id)) !== null), group_id: null };
+      const row = await db.insertInto('content_metadata_access').values({ content_metadata_id: o.cmId, permission_type: permission, ...grantee })
         .returningAll().executeTakeFirstOrThrow();
       return grantJson(row);
     },

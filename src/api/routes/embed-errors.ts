@@ -29,7 +29,7 @@ export function apiError(error: unknown, field?: string): unknown {
     case 'bad_token':
       return new ApiError('bad_request', { message: error.message });
     default:
-      return validationFailed([{ field: field ?? FIELD[error.code] ?? 'body', code: error.code === 'missing_param' ? 'missing_field' : 'invalid', message: error.message }], error.message);
+      return validationFailed([{ field: error.field ?? field ?? FIELD[error.code] ?? 'body', code: error.code === 'missing_param' ? 'missing_field' : 'invalid', message: error.message }], error.message);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, User } from '../../store/index.ts';
-import { groupIdsOfUsers, type GroupRecord } from '../../embed/groups.ts';
+import { groupIdsOfUsers, type GroupRecord } from '../../store/groups.ts';
 import { embedCredentialsOf } from '../../embed/repository.ts';
 import { API_PREFIX } from '../route.ts';
 
@@ -36,8 +36,8 @@ export async function userEmbedJson(db: Kysely<Database>, userIds: readonly stri
 
 export function groupJson(g: GroupRecord, currentUserIn: boolean): Record<string, unknown> {
   return {
-    // Content access by group is not supported yet, so no group can be granted a folder.
-    can: {}, can_add_to_content_metadata: false, contains_current_user: currentUserIn, external_group_id: g.external_group_id,
+    // Any group may be named in a content access list (create_content_metadata_access with group_id).
+    can: {}, can_add_to_content_metadata: true, contains_current_user: currentUserIn, external_group_id: g.external_group_id,
     externally_managed: g.external_group_id !== null, id: g.id, include_by_default: false, name: g.name, user_count: g.user_count,
   };
 }

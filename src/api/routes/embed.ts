@@ -4,7 +4,7 @@
  * an "as me" URL or a cookieless authentication token becomes an embed browser session (always
  * production, DESIGN rule 8) and a redirect to the embed page. A refused login gets a plain error
  * page and no session. The embed settings, URL validation and embed users are in `embed-admin.ts`,
- * groups in `groups.ts` (both registered from here).
+ * the framing policy of UI pages in `embed-frames.ts`; all share one `EmbedService`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken, type Store } from '../../store/index.ts';
@@ -17,21 +17,17 @@ import { SESSION_COOKIE, startBrowserSession } from '../browser-session.ts';
 import { ApiError } from '../errors.ts';
 import { registerLookerRoute } from '../route.ts';
 import { embedCall, LOGIN_STATUS } from './embed-errors.ts';
-import { registerEmbedAdminRoutes } from './embed-admin.ts';
 import { credentialsEmbedJson } from './embed-users.ts';
-import { registerGroupRoutes } from './groups.ts';
 import { found, store as call } from './store-errors.ts';
 
 export const EMBED_LOGIN_PREFIX = '/login/embed/';
 
 export interface EmbedRouteOptions {
-  readonly dataDir?: string;
   readonly publicUrl?: string;
   /** A user's roles changed (an embed login replaces its grants): drop cached permissions. */
   readonly onUserChanged: (userId: string) => void;
   /** A token or browser session was revoked: drop it from this node's caches. */
   readonly onSessionEnded: (hash: string) => void;
-  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -56,15 +52,17 @@ async function productionModels(workspaces: Workspaces): Promise<ReadonlySet<str
   return new Set(models.map((m) => m.model.name));
 }
 
-export function registerEmbedRoutes(app: FastifyInstance, store: Store, workspaces: Workspaces, options: EmbedRouteOptions): void {
-  const embed = new EmbedService({
+/** The embedding service of a server: its secrets sealed with the key of `dataDir` (or OVERLOOK_SECRET_KEY). */
+export function embedServiceFor(store: Store, workspaces: Workspaces, options: { dataDir?: string; env?: Readonly<Record<string, string | undefined>> } = {}): EmbedService {
+  return new EmbedService({
     store, productionModels: () => productionModels(workspaces),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), ...(options.env === undefined ? {} : { env: options.env }),
   });
+}
+
+export function registerEmbedRoutes(app: FastifyInstance, embed: EmbedService, options: EmbedRouteOptions): void {
+  const store = embed.store;
   const cookieless = new CookielessSessions(embed);
-  // Registered here until the API's module list names them (they are embedding's for now).
-  registerEmbedAdminRoutes(app, embed, options.publicUrl);
-  registerGroupRoutes(app, store, options.publicUrl);
   const sweeper = setInterval(() => {
     embed.repo.deleteDead().catch(() => undefined);
   }, 3600_000);
@@ -222,6 +220,12 @@ export function registerEmbedRoutes(app: FastifyInstance, store: Store, workspac
   app.get<{ Querystring: { embed_domain?: string } }>('/x-overlook/embed/domain', { config: { lookerAuth: false } }, async (request) => {
     const domain = request.query.embed_domain;
     return { allowed: typeof domain === 'string' && (await embed.domainAllowed(domain)) };
+  });
+
+  // What an embed frame enforces itself (no secret: any frame may ask).
+  app.get('/x-overlook/embed/config', { config: { lookerAuth: false } }, async (_request, reply) => {
+    const flags = await embed.flags();
+    return reply.header('cache-control', 'no-store').send({ hide_look_navigation: flags.hide_look_navigation });
   });
 
   // The login

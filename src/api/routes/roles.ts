@@ -1,6 +1,7 @@
 /**
  * Roles, permission sets and model sets (Looker's built-in Admin, Developer, User and Viewer
- * come from the store's migration), and user attributes with per-user values.
+ * come from the store's migration), the groups and users holding a role (`set_role_groups`: every
+ * member of those groups holds it), and user attributes with per-user values.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ALL_PERMISSIONS, type NewUserAttribute, type Store, type UserAttribute } from '../../store/index.ts';
@@ -9,7 +10,8 @@ import { ApiError } from '../errors.ts';
 import { registerLookerRoute } from '../route.ts';
 import { baseUrl } from '../core-routes.ts';
 import { API_PREFIX } from '../route.ts';
-import { modelSetJson, permissionSetJson, roleJson } from './presenters.ts';
+import { groupJson, userEmbedJson } from './embed-users.ts';
+import { modelSetJson, permissionSetJson, roleJson, userJson } from './presenters.ts';
 import { found, store as call } from './store-errors.ts';
 
 function attributeJson(a: UserAttribute, base: string): Record<string, unknown> {
@@ -46,6 +48,46 @@ export function registerRoleRoutes(app: FastifyInstance, store: Store, publicUrl
       }
       const input = { name: b.name, permission_set_id: b.permission_set_id, model_set_id: b.model_set_id };
       return roleJson(await call(() => store.roles.createRole(input)), base(request));
+    },
+  });
+
+  const groupsOfRole = async (request: FastifyRequest, roleId: string, userId: string): Promise<Record<string, unknown>[]> => {
+    const ids = found(await store.groups.roleGroupIds(roleId));
+    const mine = new Set((await store.groups.groupIdsOfUsers([userId])).get(userId) ?? []);
+    return (await store.groups.allGroups(ids)).map((g) => groupJson(g, mine.has(g.id)));
+  };
+
+  registerLookerRoute<{ Params: { role_id: string } }>(app, {
+    operationId: 'role_groups',
+    handler: async (request) => {
+      const auth = requirePermission(request, 'see_users');
+      return groupsOfRole(request, request.params.role_id, auth.userId);
+    },
+  });
+
+  registerLookerRoute<{ Params: { role_id: string }; Body: unknown }>(app, {
+    operationId: 'set_role_groups',
+    handler: async (request) => {
+      const auth = requirePermission(request, 'administer');
+      const body = request.body;
+      if (!Array.isArray(body) || !body.every((id): id is string | number => typeof id === 'string' || typeof id === 'number')) {
+        throw new ApiError('validation_failed', { errors: [{ field: 'body', code: 'invalid', message: 'The body must be a list of group ids.' }] });
+      }
+      const ids = body.map(String);
+      found(await call(() => store.groups.setRoleGroups(request.params.role_id, ids)));
+      return groupsOfRole(request, request.params.role_id, auth.userId);
+    },
+  });
+
+  registerLookerRoute<{ Params: { role_id: string }; Querystring: { direct_association_only?: boolean } }>(app, {
+    operationId: 'role_users',
+    handler: async (request) => {
+      const auth = requirePermission(request, 'see_users');
+      found(await call(() => store.roles.role(request.params.role_id)));
+      const ids = await store.roles.roleUserIds(request.params.role_id, { directOnly: request.query.direct_association_only === true });
+      const users = ids.length === 0 ? [] : await call(() => store.users.allUsers({ ids }));
+      const extra = await userEmbedJson(store.db, ids, base(request));
+      return users.map((u) => ({ ...userJson(u, base(request), auth.permissions.has('administer')), ...extra.get(u.id) }));
     },
   });
 

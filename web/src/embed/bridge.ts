@@ -9,6 +9,7 @@
 // Then both sides send `{action, data: {eventName, payload: [...args], sequence?}}` on the port.
 import { HOST_COMMAND, PAGE_EVENT } from '../events.ts';
 import { awaitEmbedTokens, setEmbedApiToken, stopWaiting } from './auth.ts';
+import { keepEmbedParams, loadEmbedConfig, setNavigationToken, withEmbedParams } from './navigation.ts';
 
 /** Client → host actions (chatty `ChattyClientMessages`). */
 const Client = { Syn: 0, Ack: 1, Message: 2, MessageWithResponse: 3, Response: 4, ResponseError: 5 } as const;
@@ -27,8 +28,6 @@ interface SessionTokens {
   navigation_token_ttl?: number;
   session_reference_token_ttl?: number;
 }
-
-const EMBED_PARAMS = ['embed_domain', 'sdk', 'embed_navigation_token', 'sandboxed_host', 'allow_login_screen'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -49,6 +48,20 @@ function pageType(pathname: string): string {
   return kind === 'dashboards' ? 'dashboard' : kind === 'looks' ? 'look' : kind;
 }
 
+/**
+ * The Looker release this server answers as (`/versions`): page:changed carries it as
+ * `lookerVersion`, which the embed SDK reads to use `page:load` (Looker 25+) for its load* calls.
+ */
+async function lookerVersion(): Promise<string | null> {
+  try {
+    const res = await fetch('/api/4.0/versions', { credentials: 'omit' });
+    const body: unknown = await res.json();
+    return isRecord(body) && typeof body.looker_release_version === 'string' ? body.looker_release_version : null;
+  } catch {
+    return null;
+  }
+}
+
 async function allowed(domain: string): Promise<boolean> {
   try {
     const res = await fetch(`/x-overlook/embed/domain?embed_domain=${encodeURIComponent(domain)}`, { credentials: 'omit' });
@@ -59,20 +72,10 @@ async function allowed(domain: string): Promise<boolean> {
   }
 }
 
-/** Carries the frame's embed parameters over to another embed page (host `page:load` / `dashboard:load`). */
-function withEmbedParams(path: string): string {
-  const url = new URL(path, window.location.origin);
-  const current = new URLSearchParams(window.location.search);
-  for (const name of EMBED_PARAMS) {
-    const value = current.get(name);
-    if (value !== null && !url.searchParams.has(name)) url.searchParams.set(name, value);
-  }
-  return url.pathname + url.search;
-}
-
 class EmbedBridge {
   readonly #origin: string;
   readonly #cookieless: boolean;
+  readonly #version: string | null;
   readonly #channel = new MessageChannel();
   #connected = false;
   readonly #queue: { eventName: string; payload: unknown[] }[] = [];
@@ -81,9 +84,10 @@ class EmbedBridge {
   /** The in-frame URL last announced with page:changed. */
   #lastPage: string | null = null;
 
-  constructor(origin: string, cookieless: boolean) {
+  constructor(origin: string, cookieless: boolean, version: string | null) {
     this.#origin = origin;
     this.#cookieless = cookieless;
+    this.#version = version;
   }
 
   start(): void {
@@ -124,7 +128,8 @@ class EmbedBridge {
     const url = pathname + search;
     if (url === this.#lastPage) return;
     this.#lastPage = url;
-    this.#send('page:changed', [{ type: 'page:changed', page: { type: pageType(pathname), url, absoluteUrl: href } }]);
+    const version = this.#version === null ? {} : { lookerVersion: this.#version };
+    this.#send('page:changed', [{ type: 'page:changed', page: { type: pageType(pathname), url, absoluteUrl: href, ...version } }]);
   }
 
   #post(action: number, data: Record<string, unknown>): void {
@@ -194,6 +199,7 @@ class EmbedBridge {
       return;
     }
     setEmbedApiToken(tokens.api_token);
+    if (typeof tokens.navigation_token === 'string' && tokens.navigation_token !== '') setNavigationToken(tokens.navigation_token);
     this.#send('session:status', [{ type: 'session:status', session_ttl: tokens.session_reference_token_ttl ?? 0, expired: false, interrupted: false }]);
     // Ask again a minute before the shorter of the API and navigation tokens runs out.
     const ttl = Math.min(tokens.api_token_ttl, tokens.navigation_token_ttl ?? tokens.api_token_ttl);
@@ -220,18 +226,24 @@ class EmbedBridge {
 
 let started = false;
 
-/** Connects an embed page to its host page (a no-op outside a frame or without an allowed `embed_domain`). */
+/**
+ * Keeps the embed parameters across in-frame navigation, and connects an embed page to its host
+ * page (not outside a frame or without an allowed `embed_domain`).
+ */
 export function startEmbedBridge(): void {
   if (started) return;
   started = true;
+  // Before the router's first navigation: every in-frame page keeps the frame's embed parameters.
+  keepEmbedParams();
+  void loadEmbedConfig();
   const params = new URLSearchParams(window.location.search);
   const cookieless = params.has('embed_navigation_token');
   const domain = params.get('embed_domain');
   const origin = domain === null ? null : originOf(domain);
   if (window.parent === window || origin === null) return;
   if (cookieless) awaitEmbedTokens(10_000);
-  void allowed(origin).then((ok) => {
-    if (ok) new EmbedBridge(origin, cookieless).start();
+  void Promise.all([allowed(origin), lookerVersion()]).then(([ok, version]) => {
+    if (ok) new EmbedBridge(origin, cookieless, version).start();
     else {
       stopWaiting();
       console.warn(`Overlook embed: ${origin} is not on the embed domain allowlist, so this frame sends it no events.`);
