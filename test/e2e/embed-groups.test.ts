@@ -69,6 +69,7 @@ describe.each(['sqlite', 'postgres'] as const)('groups carry roles and content a
     const roles = await admin.ok(admin.user_roles({ user_id: gina }));
     assertResponseMatchesSpec('user_roles', 200, roles);
     expect(roles.map((r) => r.name)).toEqual(['Shop developer']);
+    expect(await admin.ok(admin.user_roles({ user_id: gina, direct_association_only: true }))).toEqual([]);
     const holders = await admin.ok(admin.role_users({ role_id: shopRole }));
     assertResponseMatchesSpec('role_users', 200, holders);
     expect(holders.map((u) => u.id)).toEqual([gina]);

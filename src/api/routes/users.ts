@@ -182,7 +182,10 @@ export function registerUserRoutes(app: FastifyInstance, store: Store, publicUrl
     operationId: 'user_roles',
     handler: async (request) => {
       canRead(request, request.params.user_id);
-      return found(await call(() => store.roles.userRoles(request.params.user_id))).map((r) => roleJson(r, base(request)));
+      // Looker's `direct_association_only`: leave out the roles the user has only through a group.
+      const raw = (request.query as { direct_association_only?: unknown } | undefined)?.direct_association_only;
+      const directOnly = raw === true || raw === 'true';
+      return found(await call(() => store.roles.userRoles(request.params.user_id, { directOnly }))).map((r) => roleJson(r, base(request)));
     },
   });
 
