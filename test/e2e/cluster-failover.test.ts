@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../../src/render/test-pages.ts';
 import { clusterOrders, startCluster, within, type Cluster } from './cluster-support.ts';
 
-const SLOW_SECONDS = 3;
+// Long enough that all six of C's tasks are running at once before the first one ends, even when
+// a loaded machine takes seconds to start them (with 3 s, one finished first under CI load and the
+// "all running" wait never came true).
+const SLOW_SECONDS = 8;
 
 describe('a node killed under load', () => {
   let c: Cluster;
@@ -107,6 +110,8 @@ describe('a node killed under load', () => {
       const rows = await c.sql<{ n: string }>(`SELECT count(*) AS n FROM e2e_cluster_failover.query_tasks WHERE id = ANY($1) AND status = 'running'`, [onC]);
       return Number(rows[0]!.n) === onC.length;
     }, 'C runs its query tasks');
+    // …and once it has acknowledged at least one overlay write (the check below needs one).
+    await within(30_000, () => Promise.resolve(acknowledged >= 0), 'C acknowledges an IDE write');
     await new Promise((r) => setTimeout(r, 300));
     await c.nodes[C]!.kill();
     // What C held when it died (its workers' lease names start with `node-2.`).
