@@ -37,6 +37,7 @@ import { embedServiceFor, registerEmbedRoutes } from './routes/embed.ts';
 import { registerEmbedAdminRoutes } from './routes/embed-admin.ts';
 import { embedFramingPolicy } from './routes/embed-frames.ts';
 import { registerGroupRoutes } from './routes/groups.ts';
+import { dataTestDeployGate } from '../content/deploy-gate.ts';
 import { Renderer, envNumber, type RendererOptions } from '../render/renderer.ts';
 import { registerRenderTaskRoutes } from './routes/render-tasks.ts';
 import { Metrics, observability } from './observability.ts';
@@ -83,6 +84,8 @@ export function lookerApi(store: Store, options: LookerApiOptions): LookerApi {
   });
   const drivers = new ConnectionManager();
   const runner = new QueryRunner(store, workspaces, drivers, { ...options.queries, observer: metrics });
+  // Deploys of projects that require passing data tests run them through this node's query runner.
+  workspaces.core.deployGate = dataTestDeployGate(runner, drivers);
   // Task results are stored for any node to serve, so their lookml_links use the configured public
   // URL (or stay host-relative, as Looker's are) rather than one request's host.
   const access = new ContentAccess(store);

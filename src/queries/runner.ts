@@ -45,6 +45,8 @@ export interface RunRequest {
   /** Compile only (result format `sql`). */
   readonly sqlOnly?: boolean;
   readonly signal?: AbortSignal;
+  /** The model to compile against instead of the caller's workspace's (a commit being deployed). */
+  readonly source?: WorkspaceModel;
 }
 
 export interface PreparedQuery {
@@ -145,7 +147,7 @@ export class QueryRunner {
   async prepare(caller: Caller, request: RunRequest): Promise<PreparedQuery> {
     const q = request.query;
     const who: Caller = request.forceProduction === true ? { ...caller, workspace: 'production' } : caller;
-    const source = await this.#workspaces.model(who, q.model);
+    const source = request.source ?? await this.#workspaces.model(who, q.model);
     if (!source) {
       const hint = who.workspace === 'production' && (await this.#workspaces.model({ ...who, workspace: 'dev' }, q.model).catch(() => null))
         ? ' It exists only in development mode; switch the session to dev to use it.' : '';

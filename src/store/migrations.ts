@@ -22,6 +22,7 @@ import { renderElementsMigration } from './migrations-0012.ts';
 import { embedMoreMigration } from './migrations-0013.ts';
 import { mergeQueriesMigration } from './migrations-0014.ts';
 import { groupRolesMigration } from './migrations-0015.ts';
+import { dataTestsRequiredMigration } from './migrations-0016.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -221,6 +222,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       '0013_embed_more': embedMoreMigration(dialect),
       '0014_merge_queries': mergeQueriesMigration(dialect),
       '0015_group_roles': groupRolesMigration(),
+      '0016_data_tests_required': dataTestsRequiredMigration(),
     }),
   };
 }

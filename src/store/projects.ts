@@ -19,6 +19,7 @@ export interface ProjectRecord {
   readonly allow_warnings: boolean;
   readonly pull_request_mode: string;
   readonly git_release_mgmt_enabled: boolean;
+  readonly data_tests_required: boolean;
   readonly deployed_commit: string | null;
   readonly deployed_at: string | null;
   readonly ref_generation: number;
@@ -34,7 +35,7 @@ export interface NewProject {
 
 export type ProjectPatch = Partial<Pick<ProjectRecord,
   'git_remote_url' | 'hosted' | 'git_production_branch_name' | 'validation_required' | 'allow_warnings' |
-  'pull_request_mode' | 'git_release_mgmt_enabled'>>;
+  'pull_request_mode' | 'git_release_mgmt_enabled' | 'data_tests_required'>>;
 
 export interface DevCopy {
   readonly user_id: string;
@@ -115,6 +116,7 @@ function toProject(row: Selectable<ProjectsTable>): ProjectRecord {
     allow_warnings: bool(row.allow_warnings),
     pull_request_mode: row.pull_request_mode,
     git_release_mgmt_enabled: bool(row.git_release_mgmt_enabled),
+    data_tests_required: bool(row.data_tests_required),
     deployed_commit: row.deployed_commit,
     deployed_at: row.deployed_at,
     ref_generation: row.ref_generation,

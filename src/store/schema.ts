@@ -159,6 +159,8 @@ export interface ProjectsTable {
   allow_warnings: GeneratedBool;
   pull_request_mode: ColumnType<string, string | undefined, string>;
   git_release_mgmt_enabled: GeneratedBool;
+  /** Deploys run the commit's data tests and are refused if one fails. */
+  data_tests_required: GeneratedBool;
   deployed_commit: string | null;
   deployed_at: string | null;
   deployed_by: number | null;

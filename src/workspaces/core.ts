@@ -3,6 +3,7 @@
  * overlay the caller sees, and from there the content-keyed assembled project. Also the dev copy
  * (personal branch made on first use) that every dev-mode operation starts from.
  */
+import type { Diagnostic } from '../lookml/ast.ts';
 import type { ProjectRecord, Store, User } from '../store/index.ts';
 import { ContentCache, type LoadedWorkspace, type WorkspaceSnapshot } from './content.ts';
 import { WorkspaceError, noProject } from './errors.ts';
@@ -40,7 +41,20 @@ export interface CoreOptions {
   readonly maxCachedWorkspaceBytes?: number;
   /** Told whether each load found the assembled project cached (metrics). */
   readonly onModelCacheLookup?: (hit: boolean) => void;
+  /** Runs a commit's data tests before it becomes production (projects with `data_tests_required`). */
+  readonly deployGate?: DeployGate;
 }
+
+/**
+ * The data-test check of a deploy, wired in by the layer that can run queries: the problems that
+ * keep `commit` out of production (none: deploy it).
+ */
+export type DeployGate = (input: {
+  readonly project: ProjectRecord;
+  readonly loaded: LoadedWorkspace;
+  readonly commit: string;
+  readonly caller: Caller;
+}) => Promise<readonly Diagnostic[]>;
 
 /** A commit to push, and the remote branch head it was read from (to re-check in the push), if any. */
 export interface PushSource {
@@ -54,10 +68,12 @@ export class WorkspaceCore {
   readonly content: ContentCache;
   /** Serializes this node's ref-moving operations per project. */
   readonly lock = new KeyedMutex();
+  deployGate: DeployGate | undefined;
 
   constructor(store: Store, options: CoreOptions) {
     this.store = store;
     this.repos = new RepoManager(options.dataDir, options.hostedGitDir);
+    this.deployGate = options.deployGate;
     this.content = new ContentCache({
       ...(options.maxCachedWorkspaces === undefined ? {} : { maxWorkspaces: options.maxCachedWorkspaces }),
       ...(options.maxCachedWorkspaceBytes === undefined ? {} : { maxWorkspaceBytes: options.maxCachedWorkspaceBytes }),

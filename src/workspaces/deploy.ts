@@ -16,12 +16,18 @@ export function blocking(project: ProjectRecord, diagnostics: readonly Diagnosti
   return diagnostics.filter((d) => d.severity === 'error' || (!project.allow_warnings && d.severity === 'warning'));
 }
 
-async function assertValid(core: WorkspaceCore, project: ProjectRecord, repo: ProjectRepo, commit: string): Promise<void> {
+async function assertValid(core: WorkspaceCore, project: ProjectRecord, repo: ProjectRepo, commit: string, caller: Caller): Promise<void> {
   const snapshot = await core.content.snapshot(repo, commit);
   const loaded = await core.content.load(repo, snapshot);
   const problems = blocking(project, loaded.diagnostics());
   if (problems.length > 0) {
     throw new WorkspaceError('lookml_errors', `Commit ${commit.slice(0, 12)} has LookML errors; production was not changed.`, { diagnostics: problems });
+  }
+  if (project.data_tests_required && core.deployGate !== undefined) {
+    const failed = await core.deployGate({ project, loaded, commit, caller });
+    if (failed.length > 0) {
+      throw new WorkspaceError('lookml_errors', `Data tests of commit ${commit.slice(0, 12)} failed (the project requires them to pass before deploying); production was not changed.`, { diagnostics: [...failed] });
+    }
   }
 }
 
@@ -71,7 +77,7 @@ export async function deployToProduction(core: WorkspaceCore, projectId: string,
     if (remoteHead !== null && remoteHead !== head && !(await isAncestor(repo.dir, remoteHead, head))) {
       throw new WorkspaceError('bad_request', `Branch ${copy.current} is behind its remote; pull from remote before deploying.`);
     }
-    await assertValid(core, project, repo, head);
+    await assertValid(core, project, repo, head, caller);
     const production = core.productionBranch(project, repo);
     const prodHead = repo.branches.get(production) ?? null;
     if (prodHead !== head) {
@@ -107,7 +113,7 @@ export async function deployRefToProduction(
     if (commit === null) {
       throw new WorkspaceError('not_found', branch !== '' ? `Branch ${branch} not found on the remote.` : `Ref ${ref} not found.`);
     }
-    await assertValid(core, project, repo, commit);
+    await assertValid(core, project, repo, commit, caller);
     await record(core, project, repo, commit, caller.userId);
   });
 }

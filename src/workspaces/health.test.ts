@@ -14,7 +14,7 @@ let repos: RepoManager;
 
 const project = (id: string, url: string): ProjectRecord => ({
   id, git_remote_url: url, hosted: false, git_production_branch_name: null, validation_required: false, allow_warnings: true,
-  pull_request_mode: 'off', git_release_mgmt_enabled: false, deployed_commit: null, deployed_at: null, ref_generation: 0,
+  pull_request_mode: 'off', git_release_mgmt_enabled: false, data_tests_required: false, deployed_commit: null, deployed_at: null, ref_generation: 0,
   created_at: '2024-01-01T00:00:00.000Z',
 });
 

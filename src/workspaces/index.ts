@@ -14,7 +14,7 @@ import * as projects from './projects.ts';
 
 export type { BranchView } from './branches.ts';
 export type { LoadedWorkspace, SnapshotFile, WorkspaceSnapshot } from './content.ts';
-export type { Caller, ResolvedWorkspace, WorkspaceKind } from './core.ts';
+export type { Caller, DeployGate, ResolvedWorkspace, WorkspaceKind } from './core.ts';
 export type { FileChange, PullResult } from './editing.ts';
 export { WorkspaceError, type WorkspaceErrorCode } from './errors.ts';
 export type { NewProjectInput, ProjectUpdate } from './projects.ts';

@@ -74,6 +74,7 @@ export interface ProjectUpdate {
   readonly allow_warnings?: boolean;
   readonly pull_request_mode?: string;
   readonly git_release_mgmt_enabled?: boolean;
+  readonly data_tests_required?: boolean;
 }
 
 export async function updateProject(core: WorkspaceCore, caller: Caller, id: string, update: ProjectUpdate): Promise<ProjectRecord> {
@@ -105,6 +106,7 @@ export async function updateProject(core: WorkspaceCore, caller: Caller, id: str
   if (update.validation_required !== undefined) patch.validation_required = update.validation_required;
   if (update.allow_warnings !== undefined) patch.allow_warnings = update.allow_warnings;
   if (update.git_release_mgmt_enabled !== undefined) patch.git_release_mgmt_enabled = update.git_release_mgmt_enabled;
+  if (update.data_tests_required !== undefined) patch.data_tests_required = update.data_tests_required;
   const updated = await core.store.projects.updateProject(id, patch);
   if (!updated) throw noProject(id);
   if (patch.git_remote_url !== undefined) {

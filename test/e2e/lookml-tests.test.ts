@@ -171,6 +171,25 @@ describe.each(targets)('LookML data tests through the API on $name metadata', (t
     await dev.ok(dev.deploy_ref_to_production({ project_id: 'shop', branch: 'main' }));
   });
 
+  it('refuses a deploy whose data tests fail when the project requires them, with the failing test at file:line', async () => {
+    const project = await dev.ok(dev.update_project('shop', { data_tests_required: true } as Record<string, unknown>));
+    expect((project as Record<string, unknown>).data_tests_required).toBe(true);
+    const refused = await fx.raw(dev, 'POST', '/projects/shop/deploy_ref_to_production?branch=feature');
+    expect(refused.status).toBe(422);
+    const body = await refused.json() as { message: string; errors: { field: string; message: string }[] };
+    expect(body.message).toMatch(/Data tests of commit [0-9a-f]{12} failed/);
+    expect(body.errors).toEqual([expect.objectContaining({ field: 'tests/orders.lkml:5:1' })]);
+    expect(body.errors[0]!.message).toMatch(/^Data test "amounts_are_positive" \(model shop\) failed: Assertion "amount_positive" failed/);
+    // Production stayed where it was: its tests still pass and the branch-only test is not there.
+    expect((await prod.ok(prod.all_lookml_tests('shop'))).map((t) => t.name)).not.toContain('labels_say_feature');
+    // A commit whose tests pass deploys as usual; without the setting the failing one deploys too.
+    await dev.ok(dev.deploy_ref_to_production({ project_id: 'shop', branch: 'main' }));
+    await dev.ok(dev.update_project('shop', { data_tests_required: false } as Record<string, unknown>));
+    await dev.ok(dev.deploy_ref_to_production({ project_id: 'shop', branch: 'feature' }));
+    expect((await prod.ok(prod.all_lookml_tests('shop'))).map((t) => t.name)).toContain('labels_say_feature');
+    await dev.ok(dev.deploy_ref_to_production({ project_id: 'shop', branch: 'main' }));
+  });
+
   it('answers 404 for a test or model that does not exist', async () => {
     for (const query of ['?test=no_such_test', '?model=nope&test=order_count_is_100']) {
       const res = await fx.raw(prod, 'GET', `/projects/shop/lookml_tests/run${query}`);

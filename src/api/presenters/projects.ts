@@ -30,6 +30,8 @@ export function projectJson(p: ProjectRecord, productionBranch: string, canDevel
     is_example: false,
     has_production_counterpart: p.deployed_commit !== null,
     dependency_status: null,
+    // Overlook's member (not in Looker's schema): deploys run the commit's data tests first.
+    data_tests_required: p.data_tests_required,
   };
 }
 

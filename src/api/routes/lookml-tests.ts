@@ -5,12 +5,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ConnectionManager } from '../../connections/manager.ts';
-import { DriverError } from '../../connections/driver.ts';
-import { knownDialects } from '../../connections/registry.ts';
 import { findDataTests, queryUrlParams, type DataTest, type DataTestScan } from '../../content/data-tests.ts';
-import { runDataTest, type DataTestProblem, type DataTestQueries, type DataTestResult } from '../../content/data-tests-run.ts';
-import type { PreparedQuery, QueryRunner } from '../../queries/runner.ts';
-import { getDialect } from '../../sql/dialects/registry.ts';
+import { runDataTest, type DataTestProblem, type DataTestResult } from '../../content/data-tests-run.ts';
+import { runnerTestQueries } from '../../content/deploy-gate.ts';
+import type { QueryRunner } from '../../queries/runner.ts';
 import type { LoadedWorkspace, Workspaces } from '../../workspaces/index.ts';
 import { requirePermission } from '../auth-context.ts';
 import { ApiError } from '../errors.ts';
@@ -19,9 +17,6 @@ import { callerOf, ws } from './workspace-call.ts';
 
 type ListRoute = { Params: { project_id: string }; Querystring: { file_id?: string } };
 type RunRoute = { Params: { project_id: string }; Querystring: { file_id?: string; test?: string; model?: string } };
-
-/** Statement timeout of a test query (the query runner's default). */
-const TEST_QUERY_TIMEOUT_MS = 3600_000;
 
 // Loaded workspaces are shared and immutable per content key, so their scan is too.
 const scans = new WeakMap<LoadedWorkspace, DataTestScan>();
@@ -133,21 +128,11 @@ export function registerLookmlTestRoutes(app: FastifyInstance, workspaces: Works
         const what = (test ?? '') !== '' ? `Data test "${test}"` : 'A data test';
         throw new ApiError('not_found', { message: `${what} not found${(model ?? '') !== '' ? ` in model "${model}"` : ''} of project ${projectId}.` });
       }
-      const queries: DataTestQueries<PreparedQuery> = {
-        prepare: (query) => runner.prepare(caller, { query }),
-        dialect: (prepared) => getDialect(prepared.connection?.dialect_name ?? 'duckdb'),
-        async execute(prepared, sql) {
-          const connection = prepared.connection;
-          if (!connection || !knownDialects().includes(connection.dialect_name)) {
-            throw new DriverError('connection', connection?.dialect_name ?? '', `Overlook cannot run queries on ${connection?.dialect_name ?? 'this'} connection (no driver).`);
-          }
-          return (await drivers.driver(connection).run(sql, { timeoutMs: TEST_QUERY_TIMEOUT_MS })).rows;
-        },
-      };
+      const queries = runnerTestQueries(runner, drivers, caller);
       const results: Record<string, unknown>[] = [];
       // One at a time: the tests share the caller's per-user query budget with their other queries.
       for (const { test: t, model: m } of selected) {
-        results.push(lookmlTestResultJson(projectId, await runDataTest(t, loaded.project.models[m], m, queries)));
+        results.push(lookmlTestResultJson(projectId, await runDataTest(t, loaded.project.models[m], m, queries(m))));
       }
       return results;
     }),

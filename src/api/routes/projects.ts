@@ -19,6 +19,8 @@ interface ProjectBody {
   allow_warnings?: boolean;
   pull_request_mode?: string;
   git_release_mgmt_enabled?: boolean;
+  /** Overlook: Looker's "Require data tests to pass before deploying to production" project setting. */
+  data_tests_required?: boolean;
 }
 
 export function registerProjectRoutes(app: FastifyInstance, workspaces: Workspaces): void {
@@ -157,5 +159,6 @@ function settingsOf(body: ProjectBody): Omit<ProjectBody, 'name' | 'git_remote_u
     ...(body.allow_warnings === undefined ? {} : { allow_warnings: body.allow_warnings }),
     ...(body.pull_request_mode === undefined ? {} : { pull_request_mode: body.pull_request_mode }),
     ...(body.git_release_mgmt_enabled === undefined ? {} : { git_release_mgmt_enabled: body.git_release_mgmt_enabled }),
+    ...(body.data_tests_required === undefined ? {} : { data_tests_required: body.data_tests_required }),
   };
 }
