@@ -11,6 +11,7 @@ import type { CanonicalQuery } from '../queries/canonical.ts';
 import type { MergeField } from '../queries/merge.ts';
 import type { DashboardLayoutComponentRecord } from '../store/index.ts';
 import type { DashboardDetail, ElementView } from './dashboards-types.ts';
+import { LOOKML_DASHBOARD_MEMBERS } from './lookml-dashboards.ts';
 
 /** A merged-results tile's source queries, primary first, as the export needs them. */
 export interface MergedSources {
@@ -37,21 +38,11 @@ export function lookmlName(title: string, fallback: string): string {
 /** Dashboard-level members, the reverse of what `lookmlDashboardAttrs` lifts from LookML. */
 function dashboardMembers(attrs: Readonly<Record<string, unknown>>): Yaml {
   const out: Yaml = {};
-  const copy = (from: string, to = from): void => {
-    const v = attrs[from];
-    if (v !== undefined && v !== null && v !== '') out[to] = v;
-  };
-  copy('crossfilter_enabled');
-  copy('refresh_interval', 'refresh');
-  copy('query_timezone');
-  copy('filters_bar_collapsed');
-  copy('filters_location_top');
-  copy('enable_viz_full_screen');
-  copy('background_color');
-  copy('title_color');
-  copy('tile_text_color');
-  copy('text_tile_text_color');
-  copy('tile_background_color');
+  for (const [lookml, attr] of LOOKML_DASHBOARD_MEMBERS) {
+    const v = attrs[attr];
+    // preferred_viewer is written with the header members.
+    if (lookml !== 'preferred_viewer' && v !== undefined && v !== null && v !== '') out[lookml] = v;
+  }
   if (attrs.load_configuration === 'wait') out.auto_run = false;
   return out;
 }

@@ -142,24 +142,19 @@ function placements(elements: readonly Record<string, unknown>[]): Placement[] {
   return placed;
 }
 
+/** Dashboard members as LookML names them → the dashboard attribute they are (both directions). */
+export const LOOKML_DASHBOARD_MEMBERS: readonly (readonly [lookml: string, attr: string])[] = [
+  ['preferred_viewer', 'preferred_viewer'], ['refresh', 'refresh_interval'], ['query_timezone', 'query_timezone'],
+  ['crossfilter_enabled', 'crossfilter_enabled'], ['filters_bar_collapsed', 'filters_bar_collapsed'],
+  ['filters_location_top', 'filters_location_top'], ['enable_viz_full_screen', 'enable_viz_full_screen'],
+  ['background_color', 'background_color'], ['title_color', 'title_color'], ['tile_text_color', 'tile_text_color'],
+  ['text_tile_text_color', 'text_tile_text_color'], ['tile_background_color', 'tile_background_color'],
+];
+
 /** The dashboard-level writable attributes Looker lifts from the LookML. */
 export function lookmlDashboardAttrs(raw: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const copy = (from: string, to = from): void => {
-    if (raw[from] !== undefined && raw[from] !== null) out[to] = raw[from];
-  };
-  copy('preferred_viewer');
-  copy('refresh', 'refresh_interval');
-  copy('query_timezone');
-  copy('crossfilter_enabled');
-  copy('filters_bar_collapsed');
-  copy('filters_location_top');
-  copy('enable_viz_full_screen');
-  copy('background_color');
-  copy('title_color');
-  copy('tile_text_color');
-  copy('text_tile_text_color');
-  copy('tile_background_color');
+  for (const [from, to] of LOOKML_DASHBOARD_MEMBERS) if (raw[from] !== undefined && raw[from] !== null) out[to] = raw[from];
   if (raw.auto_run === false) out.load_configuration = 'wait';
   if (typeof out.refresh_interval !== 'string') delete out.refresh_interval;
   return out;
