@@ -120,6 +120,31 @@ export function substituteConstants(
   return pairs === file.pairs ? file : { path: file.path, pairs, diagnostics: file.diagnostics };
 }
 
+const substituted = new WeakMap<LookmlFile, { readonly key: string; readonly file: LookmlFile; readonly diagnostics: readonly Diagnostic[] }>();
+
+/**
+ * `substituteConstants`, remembered per file for the last constants it was asked with
+ * (`constantsKey` names them): builds of similar content (memo.ts) then share the copies, which
+ * also keeps their pairs the same objects from one build to the next.
+ */
+export function substituteConstantsCached(
+  file: LookmlFile,
+  constants: Readonly<Record<string, string>>,
+  constantsKey: string,
+  diagnostics: Diagnostic[],
+): LookmlFile {
+  const hit = substituted.get(file);
+  if (hit?.key === constantsKey) {
+    for (let i = 0; i < hit.diagnostics.length; i++) diagnostics.push(hit.diagnostics[i]!);
+    return hit.file;
+  }
+  const own: Diagnostic[] = [];
+  const out = substituteConstants(file, constants, own);
+  for (let i = 0; i < own.length; i++) diagnostics.push(own[i]!);
+  substituted.set(file, { key: constantsKey, file: out, diagnostics: own });
+  return out;
+}
+
 /** The parser lists the scalars that use constants, in source order: only those are visited. */
 function substituteTape(tape: Tape, sub: Substitution): TapeSource {
   const asParsed: TapeSource = { tape, texts: undefined };

@@ -12,10 +12,15 @@ import { pairsToParams } from '../lookml/plain.ts';
 import type { WeekDay } from '../sql/dialects/dialect.ts';
 import type { Explore, Manifest, Model, Params, Project, View } from './types.ts';
 import { body, dedupeDiagnostics, diag, fileLoc, lastPair, str, yesNo } from './ast-util.ts';
-import { constantOverrides, expandConstantValues, isManifest, readManifest, substituteConstants } from './constants.ts';
+import {
+  constantOverrides, expandConstantValues, isManifest, readManifest, substituteConstants, substituteConstantsCached,
+} from './constants.ts';
 import { buildExplore } from './explores.ts';
-import { isDashboardFile, isModelFile, resolveIncludes, type FileSet } from './includes.ts';
-import { resolveObjects } from './resolve.ts';
+import { isDashboardFile, isModelFile, resolveIncludes, type FileSet, type IncludeResult } from './includes.ts';
+import { exploreMemo, memoIncludes, newBuildMemo, reuseModel, viewMemo, type BuildMemo, type BuildStats, type MemoUse } from './memo.ts';
+import { patchModel, patchProject, preparePatches } from './patch.ts';
+import { resolveObjects, type ObjectTrace, type ResolvedObject } from './resolve.ts';
+import { shareWith } from './share.ts';
 import { buildView } from './views.ts';
 
 export interface BuildOptions {
@@ -52,13 +57,16 @@ function buildFileSet(
   manifestFile: LookmlFile | undefined,
   options: BuildOptions,
   diagnostics: Diagnostic[],
-): { set: FileSet; local: LookmlFile[] } {
+  memo: boolean,
+): { set: FileSet; local: LookmlFile[]; constants: string; localConstants: Record<string, string>; constantsKey: string } {
   const constants = expandConstantValues(manifest);
+  const constantsKey = JSON.stringify(constants);
+  const allConstants: unknown[] = [constants];
   const map = new Map<string, LookmlFile>();
   const local: LookmlFile[] = [];
   for (const f of files) {
     if (isManifest(f.path)) continue;
-    const s = substituteConstants(f, constants, diagnostics);
+    const s = memo ? substituteConstantsCached(f, constants, constantsKey, diagnostics) : substituteConstants(f, constants, diagnostics);
     map.set(f.path, s);
     local.push(s);
   }
@@ -68,6 +76,7 @@ function buildFileSet(
   for (const [name, projectFiles] of Object.entries(options.importedProjects ?? {})) {
     const theirManifestFile = projectFiles.find((f) => isManifest(stripScope(name, f.path)));
     const theirConstants = expandConstantValues(readManifest(theirManifestFile, overrides[name] ?? {}));
+    allConstants.push(name, theirConstants);
     const paths: string[] = [];
     for (const f of projectFiles) {
       const path = stripScope(name, f.path);
@@ -81,7 +90,7 @@ function buildFileSet(
     ...manifest.localDependencies.map((d) => d.projectName),
     ...manifest.remoteDependencies.map((d) => d.name),
   ]);
-  return { set: { files: map, scopes, declaredImports }, local };
+  return { set: { files: map, scopes, declaredImports }, local, constants: JSON.stringify(allConstants), localConstants: constants, constantsKey };
 }
 
 function weekStartDay(file: LookmlFile, diagnostics: Diagnostic[]): WeekDay {
@@ -104,9 +113,27 @@ function fiscalMonthOffset(file: LookmlFile, diagnostics: Diagnostic[]): number 
   return 0;
 }
 
-function buildModel(id: string, set: FileSet, diagnostics: Diagnostic[]): Model {
+function buildModel(id: string, set: FileSet, diagnostics: Diagnostic[], memo: MemoUse | undefined): Model {
+  const start = diagnostics.length;
   const file = set.files.get(id)!;
-  const included = resolveIncludes(id, set, diagnostics);
+  let included: IncludeResult;
+  if (memo) {
+    const memoized = memoIncludes(memo, id, set, diagnostics);
+    included = memoized.result;
+    const rec = memo.base?.models.get(id);
+    // A build that records its memo resolves in full: the patch leaves no record to patch again.
+    if (rec && memoized.changed && !memo.record) {
+      const patched = patchModel(memo, rec, memoized.changed);
+      if (patched) {
+        memo.stats.patched++;
+        diagnostics.length = start;
+        diagnostics.push(...rec.diagnostics);
+        return patched;
+      }
+    }
+  } else {
+    included = resolveIncludes(id, set, diagnostics);
+  }
   const order = [...included.files, id];
   const viewDefs: PairNode[] = [];
   const exploreDefs: PairNode[] = [];
@@ -126,17 +153,30 @@ function buildModel(id: string, set: FileSet, diagnostics: Diagnostic[]): Model 
     }
   }
   const fiscal = fiscalMonthOffset(file, diagnostics);
+  const builtBefore = memo?.stats.built ?? 0;
+  const viewTraces = memo?.record && new Map<string, ObjectTrace>();
   const views: Record<string, View> = {};
-  resolveObjects('view', viewDefs, diagnostics, (obj, diags) => {
-    views[obj.name] = buildView(obj, fiscal, diags);
-  });
+  const beforeViews = diagnostics.length;
+  // What a memo build rebuilds shares what did not change with the earlier build's view of that name.
+  const before = memo?.base?.models.get(id)?.model.views;
+  const makeView = (obj: ResolvedObject, diags: Diagnostic[]): View => {
+    const view = buildView(obj, fiscal, diags);
+    return before && Object.hasOwn(before, obj.name) ? shareWith(view, before[obj.name]) : view;
+  };
+  resolveObjects('view', viewDefs, diagnostics, makeView, (name, view) => {
+    views[name] = view;
+  }, memo && viewMemo(memo, fiscal, viewTraces));
+  const viewsClean = diagnostics.length === beforeViews;
+  const exploreTraces = memo?.record && new Map<string, ObjectTrace>();
   const explores: Record<string, Explore> = {};
-  resolveObjects('explore', exploreDefs, diagnostics, (obj, diags) => {
-    explores[obj.name] = buildExplore(obj, diags);
-  });
+  const beforeExplores = diagnostics.length;
+  resolveObjects('explore', exploreDefs, diagnostics, buildExplore, (name, explore) => {
+    explores[name] = explore;
+  }, memo && exploreMemo(memo, views, exploreTraces));
+  const exploresClean = diagnostics.length === beforeExplores;
   const connection = str(file.pairs, 'connection');
   const label = str(file.pairs, 'label');
-  return {
+  const model: Model = {
     name: modelName(id),
     file: id,
     ...(connection === undefined ? {} : { connection }),
@@ -153,28 +193,94 @@ function buildModel(id: string, set: FileSet, diagnostics: Diagnostic[]): Model 
     accessGrants,
     params: pairsToParams(file.pairs.filter((p) => !MODEL_STRUCTURE.has(p.key))),
   };
+  if (!memo) return model;
+  const out = reuseModel(memo, model, memo.stats.built !== builtBefore);
+  memo.record?.models.set(id, {
+    model: out,
+    diagnostics: diagnostics.slice(start),
+    views: viewsClean ? viewTraces : undefined,
+    explores: exploresClean ? exploreTraces : undefined,
+  });
+  return out;
 }
 
 export function buildProject(files: readonly LookmlFile[], options: BuildOptions = {}): Project {
+  return build(files, options, undefined).project;
+}
+
+/** A project built with an earlier build's memo, and the memo of this build for later ones. */
+export interface IncrementalBuild {
+  readonly project: Project;
+  /** Absent when not asked to record one. */
+  readonly memo: BuildMemo | undefined;
+  readonly stats: BuildStats;
+}
+
+/**
+ * `buildProject`, reusing what `base` (an earlier build's memo) built from the same syntax: the
+ * same project, diagnostics included, for the cost of the objects whose inputs changed (memo.ts).
+ * `record`: make this build's memo (what later builds of similar content start from).
+ */
+export function buildProjectIncremental(
+  files: readonly LookmlFile[],
+  options: BuildOptions = {},
+  base?: BuildMemo,
+  record = true,
+): IncrementalBuild {
+  const out = build(files, options, { base, record });
+  return { project: out.project, memo: out.memo?.record, stats: out.memo?.stats ?? { reused: 0, built: 0, patched: 0 } };
+}
+
+function build(
+  files: readonly LookmlFile[],
+  options: BuildOptions,
+  incremental: { readonly base: BuildMemo | undefined; readonly record: boolean } | undefined,
+): { project: Project; memo?: MemoUse } {
+  const optionsKey = JSON.stringify([options.projectName, options.otherPaths]);
+  if (incremental?.base?.project && !incremental.record && options.importedProjects === undefined) {
+    const stats = { reused: 0, built: 0, patched: 0 };
+    const use: MemoUse = { base: incremental.base, record: undefined, stats };
+    const patched = patchProject(use, incremental.base.project, files, optionsKey);
+    if (patched) return { project: patched, memo: use };
+  }
   const diagnostics: Diagnostic[] = [];
   for (const f of files) diagnostics.push(...f.diagnostics);
   const manifestFile = files.find((f) => f.path === 'manifest.lkml');
   const read = readManifest(manifestFile);
   const projectName = options.projectName ?? read.projectName;
   const manifest: Manifest = projectName === undefined ? read : { ...read, projectName };
-  const { set, local } = buildFileSet(files, manifest, manifestFile, options, diagnostics);
+  const fileSet = buildFileSet(files, manifest, manifestFile, options, diagnostics, incremental !== undefined);
+  const { set, local, constants } = fileSet;
+  const fileProblems = diagnostics.length;
+  const memo: MemoUse | undefined = incremental && {
+    base: incremental.base?.constants === constants ? incremental.base : undefined,
+    record: incremental.record ? newBuildMemo(constants) : undefined,
+    stats: { reused: 0, built: 0, patched: 0 },
+  };
   const models: Record<string, Model> = {};
+  const modelFiles: string[] = [];
+  let clashes = false;
   for (const f of local) {
     if (!isModelFile(f.path) || isDashboardFile(f.path)) continue;
-    const model = buildModel(f.path, set, diagnostics);
+    const model = buildModel(f.path, set, diagnostics, memo);
     const clash = models[model.name];
     if (clash) {
+      clashes = true;
       diagnostics.push(diag('model/duplicate-model', 'error', `Model "${model.name}" is defined by both ${clash.file} and ${f.path}; rename one of the files`, fileLoc(f.path)));
       continue;
     }
     models[model.name] = model;
+    modelFiles.push(f.path);
   }
-  return { manifest, models, diagnostics: dedupeDiagnostics(diagnostics) };
+  const project = { manifest, models, diagnostics: dedupeDiagnostics(diagnostics) };
+  if (memo?.record) {
+    memo.record.project = {
+      project, inputs: files, options: optionsKey, constants: fileSet.localConstants, constantsKey: fileSet.constantsKey,
+      models: modelFiles, clean: fileProblems === 0 && !clashes && options.importedProjects === undefined,
+    };
+    preparePatches(memo.record);
+  }
+  return memo ? { project, memo } : { project };
 }
 
 export {
@@ -183,4 +289,5 @@ export {
 } from './explore-fields.ts';
 export { validateProject } from './validate.ts';
 export { dedupeDiagnostics } from './ast-util.ts';
+export type { BuildMemo, BuildStats } from './memo.ts';
 export type * from './types.ts';

@@ -12,10 +12,16 @@
  * Diagnostics come out in the order they always have, whatever order the objects are
  * resolved in: duplicates, then refinements (by object, in definition order), then
  * refinements without a base, then `extends` problems, then the builder's own.
+ *
+ * With a memo (memo.ts), an object whose inputs an earlier build saw is not merged or built
+ * again: its IR and diagnostics are taken from the memo, in the same place of the same walk, so
+ * the result is the one a full build gives. Its merged syntax is made only if an object that
+ * extends it has to be built.
  */
 import type { Diagnostic, PairNode } from '../lookml/ast.ts';
 import { body, diag, lastPair, listItems, nameLoc, yesNo } from './ast-util.ts';
 import { mergeBlocks } from './merge.ts';
+import { nextId, pairKey, type BuildStats, type BuiltEntry, type KindMemo, type OwnEntry } from './memo.ts';
 import { eachListOf } from './tape-read.ts';
 
 export interface ResolvedObject {
@@ -26,7 +32,70 @@ export interface ResolvedObject {
   readonly pairs: readonly PairNode[];
 }
 
+/** How one kind of object of one model is looked up in an earlier build's memo and recorded to this one's (memo.ts). */
+export interface ObjectMemo<T> {
+  readonly own: KindMemo<T>['own'] | undefined;
+  readonly merged: KindMemo<T>['merged'] | undefined;
+  /** The earlier build's objects built in this model's context. */
+  readonly built: ReadonlyMap<number, BuiltEntry<T>> | undefined;
+  readonly record: { readonly own: KindMemo<T>['own']; readonly merged: KindMemo<T>['merged']; readonly built: Map<number, BuiltEntry<T>> } | undefined;
+  /** Objects a built value is only valid with, recorded with it... */
+  readonly deps: (value: T) => readonly unknown[];
+  /** ...and whether they still are the same. */
+  readonly holds: (value: T, deps: readonly unknown[]) => boolean;
+  readonly stats: BuildStats;
+  /** Filled with each resolved object's blocks and parents, for builds that patch this one (patch.ts). */
+  readonly trace?: Map<string, ObjectTrace>;
+}
+
+/** What one object was resolved from. */
+export interface ObjectTrace {
+  /** Its defining block, then its refinements in order. */
+  readonly blocks: readonly PairNode[];
+  /** The names its `extends:` lists after refinements. */
+  readonly parents: readonly string[];
+}
+
 const INHERITED_EXCLUDED = new Set(['extends', 'extension', 'final']);
+const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
+const NO_PARENTS: OwnEntry['parents'] = Object.freeze([]);
+
+const NO_BLOCKS: readonly PairNode[] = Object.freeze([]);
+
+export interface RefinedObject {
+  readonly pairs: readonly PairNode[];
+  /** `refinement-after-final` problems, if any. */
+  readonly diagnostics: Diagnostic[] | undefined;
+}
+
+/** An object's defining block with its refinements folded in, in order (those after a `final: yes` are reported). */
+export function refineObject(kind: 'view' | 'explore', name: string, base: PairNode, refinements: readonly PairNode[]): RefinedObject {
+  let pairs: readonly PairNode[] = body(base);
+  let final = yesNo(pairs, 'final') === true;
+  let problems: Diagnostic[] | undefined;
+  for (const r of refinements) {
+    if (final) {
+      (problems ??= []).push(
+        diag(
+          'model/refinement-after-final',
+          'error',
+          `Cannot refine ${kind} "${name}" here: an earlier definition or refinement sets final: yes`,
+          nameLoc(r),
+        ),
+      );
+      continue;
+    }
+    const over = body(r);
+    pairs = mergeBlocks(pairs, over, kind);
+    final = yesNo(over, 'final') === true;
+  }
+  return { pairs, diagnostics: problems };
+}
+
+/** What a parent's final parameters pass on to the objects that extend it. */
+export function inheritable(pairs: readonly PairNode[]): PairNode[] {
+  return pairs.filter((p) => !INHERITED_EXCLUDED.has(p.key));
+}
 
 /** Every name any of `defs` lists in an `extends:`; a superset of the objects something extends. */
 function extendedNames(defs: readonly PairNode[]): Set<string> {
@@ -35,18 +104,34 @@ function extendedNames(defs: readonly PairNode[]): Set<string> {
   return out;
 }
 
+/** One object in the walk. */
+interface Node {
+  readonly name: string;
+  readonly def: PairNode;
+  /** Id of its merged syntax (memo builds only). */
+  readonly merged: number;
+  /** The parents that resolved, in `extends` order. */
+  readonly parents: readonly Node[];
+  /** Refined parameters, when already made. */
+  own: readonly PairNode[] | undefined;
+  /** Final parameters, kept for the objects something extends. */
+  pairs: readonly PairNode[] | undefined;
+}
+
 /**
  * Resolve every `view:` (or `explore:`) block visible to one model into its final
- * parameters and pass each to `build` (with the list its diagnostics go to), parents
+ * parameters, build each (with the list its diagnostics go to) and `emit` it, parents
  * before the objects that extend them, otherwise in definition order. Problems
  * (duplicates, dangling refinements, unknown or circular `extends`) are reported; the
  * affected part is skipped.
  */
-export function resolveObjects(
+export function resolveObjects<T>(
   kind: 'view' | 'explore',
   defs: readonly PairNode[],
   diagnostics: Diagnostic[],
-  build: (obj: ResolvedObject, diagnostics: Diagnostic[]) => void,
+  build: (obj: ResolvedObject, diagnostics: Diagnostic[]) => T,
+  emit: (name: string, value: T) => void,
+  memo?: ObjectMemo<T>,
 ): void {
   const bases = new Map<string, PairNode>();
   const refinements = new Map<string, PairNode[]>();
@@ -78,28 +163,8 @@ export function resolveObjects(
   // Problems of each object's refinements, by the object's place in `bases`.
   const order = new Map<string, number>();
   bases.forEach((_, name) => order.set(name, order.size));
-  const refinementDiagnostics: (Diagnostic[] | undefined)[] = [];
-  const refine = (name: string, base: PairNode): readonly PairNode[] => {
-    let pairs: readonly PairNode[] = body(base);
-    let final = yesNo(pairs, 'final') === true;
-    for (const r of refinements.get(name) ?? []) {
-      if (final) {
-        (refinementDiagnostics[order.get(name)!] ??= []).push(
-          diag(
-            'model/refinement-after-final',
-            'error',
-            `Cannot refine ${kind} "${name}" here: an earlier definition or refinement sets final: yes`,
-            nameLoc(r),
-          ),
-        );
-        continue;
-      }
-      const over = body(r);
-      pairs = mergeBlocks(pairs, over, kind);
-      final = yesNo(over, 'final') === true;
-    }
-    return pairs;
-  };
+  const refinementDiagnostics: (readonly Diagnostic[] | undefined)[] = [];
+  const refine = (name: string, base: PairNode): RefinedObject => refineObject(kind, name, base, refinements.get(name) ?? NO_BLOCKS);
   const orphanDiagnostics: Diagnostic[] = [];
   for (const [name, list] of refinements) {
     if (bases.has(name)) continue;
@@ -115,24 +180,93 @@ export function resolveObjects(
     }
   }
 
+  /** The object's refinements folded in: from the memo when an earlier build saw the same blocks. */
+  const ownEntry = (node: { name: string; def: PairNode; own: readonly PairNode[] | undefined }): OwnEntry => {
+    let key: string | undefined;
+    if (memo) {
+      key = pairKey(node.def);
+      const refs = refinements.get(node.name);
+      if (refs) for (let i = 0; i < refs.length; i++) key += `,${pairKey(refs[i]!)}`;
+      const hit = memo.own?.get(key) ?? memo.record?.own.get(key);
+      if (hit) {
+        memo.record?.own.set(key, hit);
+        return hit;
+      }
+    }
+    const refined = refine(node.name, node.def);
+    node.own = refined.pairs;
+    const extendsPair = lastPair(refined.pairs, 'extends');
+    const entry: OwnEntry = {
+      id: memo ? nextId() : 0,
+      parents: extendsPair ? listItems(extendsPair.value).map((item) => ({ value: item.value, loc: item.loc })) : NO_PARENTS,
+      diagnostics: refined.diagnostics ?? NO_DIAGNOSTICS,
+    };
+    if (key !== undefined) memo?.record?.own.set(key, entry);
+    return entry;
+  };
+
   const extendsDiagnostics: Diagnostic[] = [];
   const builtDiagnostics: Diagnostic[] = [];
-  const parents = extendedNames(defs);
+  // Objects something may extend. With a memo every node is kept instead: nodes are small
+  // until their syntax is merged, which a memo build does for few of them, and finding the
+  // names costs a read of every definition.
+  const parents = memo ? undefined : extendedNames(defs);
   const done = new Set<string>();
-  // Resolved objects that something may extend, and what each passes on, computed once
-  // however many objects extend it.
-  const kept = new Map<string, ResolvedObject>();
+  const kept = new Map<string, Node>();
+  // What each parent passes on, computed once however many objects extend it.
   const inheritedPairs = new Map<string, readonly PairNode[]>();
-  const resolve = (name: string, stack: string[]): ResolvedObject | undefined => {
+
+  /** The object's final parameters (made here when its IR came from the memo); `retain`: for its children. */
+  const pairsOf = (node: Node, retain: boolean): readonly PairNode[] => {
+    if (node.pairs) return node.pairs;
+    const own = node.own ?? refine(node.name, node.def).pairs;
+    let acc: readonly PairNode[] | undefined;
+    for (const parent of node.parents) {
+      let inherited = inheritedPairs.get(parent.name);
+      if (!inherited) {
+        inherited = inheritable(pairsOf(parent, true));
+        inheritedPairs.set(parent.name, inherited);
+      }
+      acc = acc ? mergeBlocks(acc, inherited, kind) : inherited;
+    }
+    const pairs = acc ? mergeBlocks(acc, own, kind) : own;
+    node.own = undefined;
+    if (retain) node.pairs = pairs;
+    return pairs;
+  };
+
+  const emitBuilt = (node: Node): void => {
+    if (memo) {
+      const hit = memo.built?.get(node.merged) ?? memo.record?.built.get(node.merged);
+      if (hit && memo.holds(hit.value, hit.deps)) {
+        memo.record?.built.set(node.merged, hit);
+        memo.stats.reused++;
+        for (let i = 0; i < hit.diagnostics.length; i++) builtDiagnostics.push(hit.diagnostics[i]!);
+        emit(node.name, hit.value);
+        return;
+      }
+    }
+    const own: Diagnostic[] = memo ? [] : builtDiagnostics;
+    const value = build({ name: node.name, def: node.def, pairs: pairsOf(node, parents?.has(node.name) === true) }, own);
+    if (memo) {
+      for (let i = 0; i < own.length; i++) builtDiagnostics.push(own[i]!);
+      memo.record?.built.set(node.merged, { value, diagnostics: own.length === 0 ? NO_DIAGNOSTICS : own, deps: memo.deps(value) });
+      memo.stats.built++;
+    }
+    emit(node.name, value);
+  };
+
+  const resolve = (name: string, stack: string[]): Node | undefined => {
     const hit = kept.get(name);
     if (hit || done.has(name)) return hit;
-    const base = bases.get(name);
-    if (!base) return undefined;
-    const own = refine(name, base);
-    const extendsPair = lastPair(own, 'extends');
-    const parentItems = extendsPair ? listItems(extendsPair.value) : [];
-    let acc: readonly PairNode[] | undefined;
-    for (const item of parentItems) {
+    const def = bases.get(name);
+    if (!def) return undefined;
+    const start = { name, def, own: undefined as readonly PairNode[] | undefined };
+    const entry = ownEntry(start);
+    memo?.trace?.set(name, { blocks: [def, ...(refinements.get(name) ?? NO_BLOCKS)], parents: entry.parents.map((p) => p.value) });
+    if (entry.diagnostics.length > 0) refinementDiagnostics[order.get(name)!] = entry.diagnostics;
+    const resolvedParents: Node[] = [];
+    for (const item of entry.parents) {
       const parentName = item.value;
       if (stack.includes(parentName) || parentName === name) {
         const cycle = [...stack.slice(stack.indexOf(parentName)), name, parentName].join(' → ');
@@ -158,19 +292,21 @@ export function resolveObjects(
         continue;
       }
       const parent = resolve(parentName, [...stack, name]);
-      if (!parent) continue;
-      let inherited = inheritedPairs.get(parentName);
-      if (!inherited) {
-        inherited = parent.pairs.filter((p) => !INHERITED_EXCLUDED.has(p.key));
-        inheritedPairs.set(parentName, inherited);
-      }
-      acc = acc ? mergeBlocks(acc, inherited, kind) : inherited;
+      if (parent) resolvedParents.push(parent);
     }
-    const result: ResolvedObject = { name, def: base, pairs: acc ? mergeBlocks(acc, own, kind) : own };
+    // Without parents the merged syntax is the refined syntax: its id is the own entry's.
+    let merged = entry.id;
+    if (memo && resolvedParents.length > 0) {
+      let key = `${entry.id}<`;
+      for (const p of resolvedParents) key += `${p.merged},`;
+      merged = memo.merged?.get(key) ?? memo.record?.merged.get(key) ?? nextId();
+      memo.record?.merged.set(key, merged);
+    }
+    const node: Node = { name, def, merged, parents: resolvedParents, own: start.own, pairs: undefined };
     done.add(name);
-    if (parents.has(name)) kept.set(name, result);
-    build(result, builtDiagnostics);
-    return result;
+    if (parents === undefined || parents.has(name)) kept.set(name, node);
+    emitBuilt(node);
+    return node;
   };
   for (const name of bases.keys()) resolve(name, []);
   for (const list of refinementDiagnostics) if (list) diagnostics.push(...list);

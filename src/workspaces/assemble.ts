@@ -5,7 +5,7 @@
 import type { Diagnostic, LookmlFile } from '../lookml/ast.ts';
 import { parseDashboardFile, type LookmlDashboard } from '../lookml/dashboard.ts';
 import { parseLookml } from '../lookml/index.ts';
-import { buildProject, validateProject } from '../model/index.ts';
+import { buildProject, buildProjectIncremental, validateProject, type BuildMemo, type BuildStats } from '../model/index.ts';
 import type { Project } from '../model/types.ts';
 
 export type ParsedSource =
@@ -29,6 +29,25 @@ export interface AssembledProject {
 }
 
 export function assembleProject(sources: readonly ParsedSource[], projectName?: string): AssembledProject {
+  return assemble(sources, projectName, (files, options) => ({ project: buildProject(files, options) })).assembled;
+}
+
+/** `assembleProject` as a delta over an earlier build (`buildProjectIncremental`). */
+export function assembleProjectIncremental(
+  sources: readonly ParsedSource[],
+  projectName: string | undefined,
+  base: BuildMemo | undefined,
+  record: boolean,
+): { assembled: AssembledProject; memo: BuildMemo | undefined; stats: BuildStats } {
+  const out = assemble(sources, projectName, (files, options) => buildProjectIncremental(files, options, base, record));
+  return { assembled: out.assembled, memo: out.built.memo, stats: out.built.stats };
+}
+
+function assemble<B extends { readonly project: Project }>(
+  sources: readonly ParsedSource[],
+  projectName: string | undefined,
+  buildWith: (files: readonly LookmlFile[], options: { otherPaths: readonly string[]; projectName?: string }) => B,
+): { assembled: AssembledProject; built: B } {
   const files: LookmlFile[] = [];
   const dashboards: LookmlDashboard[] = [];
   const dashboardDiagnostics: Diagnostic[] = [];
@@ -42,11 +61,11 @@ export function assembleProject(sources: readonly ParsedSource[], projectName?: 
       dashboardPaths.push(s.path);
     }
   }
-  const project = buildProject(files, {
+  const built = buildWith(files, {
     otherPaths: dashboardPaths,
     ...(projectName === undefined ? {} : { projectName }),
   });
-  return { project, files, dashboards, dashboardDiagnostics };
+  return { assembled: { project: built.project, files, dashboards, dashboardDiagnostics }, built };
 }
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {

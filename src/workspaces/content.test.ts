@@ -182,18 +182,31 @@ describe('loading', () => {
     expect(again.files.find((f) => f.path === 'views/users.view.lkml')).toBe(a.files.find((f) => f.path === 'views/users.view.lkml'));
   });
 
-  it('weighs workspaces by their LookML source and evicts beyond maxWorkspaceBytes', async () => {
+  it('weighs a workspace built from scratch by its LookML source, a delta by what it built itself, and evicts beyond maxWorkspaceBytes', async () => {
     const lookml = Object.entries(BASE_FILES).reduce((n, [, text]) => n + Buffer.byteLength(text), 0);
-    const base = await new ContentCache().load(repo, await new ContentCache().snapshot(repo, main));
+    const probe = new ContentCache();
+    const base = await probe.load(repo, await probe.snapshot(repo, main));
     // README.md is no LookML: it is neither parsed nor counted.
-    expect(base.sourceBytes).toBe(lookml);
+    expect([base.sourceBytes, base.ownSourceBytes]).toEqual([lookml, lookml]);
     expect(approximateBytes(base)).toBe(lookml * ASSEMBLED_BYTES_PER_SOURCE_BYTE);
-    const bound = approximateBytes(base) * 2 + 10;
-    const cache = new ContentCache({ maxWorkspaces: 100, maxWorkspaceBytes: bound });
-    const snaps = await Promise.all(['b', 'c', 'd'].map((v) => cache.snapshot(repo, main, [overlay('views/orders.view.lkml', ordersView(v))])));
+    const edits = ['b', 'c', 'd'].map((v) => [overlay('views/orders.view.lkml', ordersView(v))]);
+    const delta = await probe.load(repo, await probe.snapshot(repo, main, edits[0]));
+    // It rebuilt the orders view (and copied the explore that reads it), not the users view.
+    expect(delta.ownSourceBytes).toBeLessThan(delta.sourceBytes);
+    expect(delta.ownSourceBytes).toBeGreaterThanOrEqual(Buffer.byteLength(ordersView('b')));
+    expect(approximateBytes(delta)).toBe(Math.round(delta.ownSourceBytes * ASSEMBLED_BYTES_PER_SOURCE_BYTE));
+
+    // Room for production and two deltas: the third evicts the least recently used one, a delta,
+    // since assembling each dev copy over production uses production again.
+    const cache = new ContentCache({ maxWorkspaces: 100, maxWorkspaceBytes: approximateBytes(base) + 2 * approximateBytes(delta) + 1 });
+    const prodSnap = await cache.snapshot(repo, main);
+    const production = await cache.load(repo, prodSnap);
+    const snaps = await Promise.all(edits.map((e) => cache.snapshot(repo, main, e)));
     const loaded = [];
     for (const snap of snaps) loaded.push(await cache.load(repo, snap));
-    expect(cache.workspaceStats).toEqual({ count: 2, approximateBytes: approximateBytes(loaded[1]!) + approximateBytes(loaded[2]!) });
+    expect(loaded.map(approximateBytes)).toEqual(loaded.map(() => approximateBytes(delta)));
+    expect(cache.workspaceStats).toEqual({ count: 3, approximateBytes: approximateBytes(base) + 2 * approximateBytes(delta) });
+    expect(await cache.load(repo, prodSnap)).toBe(production);
     expect(await cache.load(repo, snaps[2]!)).toBe(loaded[2]);
     expect(await cache.load(repo, snaps[0]!)).not.toBe(loaded[0]);
     // One workspace over the whole bound is still kept (the newest always is).
