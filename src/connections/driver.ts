@@ -16,11 +16,21 @@ export interface QueryResult {
   readonly rows: readonly Record<string, unknown>[];
 }
 
+/**
+ * What a run needs of a cancellation signal. An `AbortSignal` is one; so is the cheaper
+ * `Cancellation` (run-control.ts), for request paths that pay for every allocation.
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { readonly once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface RunOptions {
   /** Abort the statement after this many milliseconds (the driver cancels it on the server). */
   readonly timeoutMs?: number;
   /** Cancel from outside (e.g. the client went away). */
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
 }
 
 export interface Driver {

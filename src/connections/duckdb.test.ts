@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriverError } from './driver.ts';
 import type { Driver } from './driver.ts';
 import { createDuckDBDriver } from './duckdb.ts';
+import { Cancellation } from './run-control.ts';
 
 /** A statement that would run for hours: every pair of 10^8 × 10^5 rows is compared. */
 const ENDLESS = 'SELECT count(*) AS n FROM range(100000000) a, range(100000) b WHERE a.range + b.range = -1';
@@ -78,6 +79,35 @@ describe('DuckDB driver', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(error.kind).toBe('cancelled');
     expect(error.message).toBe('Query was cancelled (DuckDB: INTERRUPT Error: Interrupted!)');
+  });
+
+  it('cancels a running query when a Cancellation aborts', async () => {
+    const cancel = new Cancellation();
+    setTimeout(() => {
+      cancel.abort();
+    }, 200);
+    const error = await failure(driver.run(ENDLESS, { signal: cancel }));
+    expect(error.kind).toBe('cancelled');
+    expect(error.message).toBe('Query was cancelled (DuckDB: INTERRUPT Error: Interrupted!)');
+    // A spent Cancellation refuses further runs, as an aborted AbortSignal does.
+    expect((await failure(driver.run('SELECT 1 AS one', { signal: cancel }))).message).toBe('Query was cancelled');
+    expect((await driver.run('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('reads every chunk of a result of several chunks, in order', async () => {
+    // DuckDB hands results over in chunks of 2,048 rows: 5,000 rows span three.
+    const result = await driver.run(`SELECT range AS i, 'row ' || range AS label, range * 0.5 AS half FROM range(5000) ORDER BY range`);
+    expect(result.columns).toEqual(['i', 'label', 'half']);
+    expect(result.rows).toHaveLength(5000);
+    expect(result.rows[0]).toEqual({ i: 0, label: 'row 0', half: 0 });
+    expect(result.rows[2047]).toEqual({ i: 2047, label: 'row 2047', half: 1023.5 });
+    expect(result.rows[2048]).toEqual({ i: 2048, label: 'row 2048', half: 1024 });
+    expect(result.rows[4999]).toEqual({ i: 4999, label: 'row 4999', half: 2499.5 });
+    expect(result.rows.every((row, n) => row.i === n)).toBe(true);
+  });
+
+  it('answers a statement that returns no rows with its columns and no rows', async () => {
+    expect(await driver.run('SELECT 1 AS a, 2 AS b WHERE false')).toEqual({ columns: ['a', 'b'], rows: [] });
   });
 
   it('does not start a query whose signal is already aborted', async () => {

@@ -11,7 +11,7 @@ import {
   DuckDBArrayValue, DuckDBDateValue, DuckDBDecimalValue, DuckDBInstance, DuckDBListValue, DuckDBMapValue,
   DuckDBStructValue, DuckDBTimestampTZValue, DuckDBTimestampValue, DuckDBUnionValue, DuckDBVariantValue,
 } from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
 import { DriverError } from './driver.ts';
 import type { Driver, QueryResult, RunOptions } from './driver.ts';
 import { decimalValue, floatValue, integerValue, nestedValue } from './values.ts';
@@ -102,16 +102,21 @@ class ConnectionPool {
     return this.closed;
   }
 
-  async acquire(guard: RunGuard): Promise<DuckDBConnection> {
-    const conn = await this.take(guard);
-    this.busy.add(conn);
-    return conn;
+  /** An idle connection is handed over synchronously: a promise would cost every run a hop. */
+  acquire(guard: RunGuard): DuckDBConnection | Promise<DuckDBConnection> {
+    if (this.closed) throw new DriverError('connection', DIALECT, 'The DuckDB driver is closed');
+    const ready = this.idle.pop();
+    if (ready) {
+      this.busy.add(ready);
+      return ready;
+    }
+    return this.take(guard).then((conn) => {
+      this.busy.add(conn);
+      return conn;
+    });
   }
 
   private async take(guard: RunGuard): Promise<DuckDBConnection> {
-    if (this.closed) throw new DriverError('connection', DIALECT, 'The DuckDB driver is closed');
-    const ready = this.idle.pop();
-    if (ready) return ready;
     if (this.open < this.max) {
       this.open++;
       try {
@@ -155,35 +160,59 @@ class ConnectionPool {
   }
 }
 
+/**
+ * Row objects from a materialized result. `query` already ran the whole statement, so its chunks
+ * are read synchronously (a fetch per chunk would cost every run more round trips to the thread
+ * pool), column by column, converting each cell once.
+ */
+function materializedRows(result: DuckDBMaterializedResult, columns: readonly string[]): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  const chunkCount = result.chunkCount;
+  for (let c = 0; c < chunkCount; c++) {
+    const chunk = result.getChunk(c);
+    const size = chunk.rowCount;
+    const base = rows.length;
+    for (let r = 0; r < size; r++) rows.push({});
+    for (let col = 0; col < columns.length; col++) {
+      const vector = chunk.getColumnVector(col);
+      const name = columns[col] ?? '';
+      for (let r = 0; r < size; r++) (rows[base + r] as Record<string, unknown>)[name] = duckdbCellValue(vector.getItem(r));
+    }
+  }
+  return rows;
+}
+
 export function createDuckDBDriver(options: DuckDBDriverOptions): Driver {
   const pool = new ConnectionPool(options, Math.max(1, options.maxConnections ?? 4));
+
+  function failed(guard: RunGuard, error: unknown): DriverError {
+    if (guard.isStopped()) return guard.error(DIALECT, `DuckDB: ${errorMessage(error)}`, error);
+    if (pool.isClosed()) return new DriverError('connection', DIALECT, 'The DuckDB driver was closed while the query ran', { cause: error });
+    return new DriverError('database', DIALECT, errorMessage(error), { cause: error });
+  }
 
   async function run(sql: string, runOptions?: RunOptions): Promise<QueryResult> {
     const guard = new RunGuard(runOptions, options.defaultTimeoutMs);
     try {
       if (guard.isStopped()) throw guard.error(DIALECT);
-      const conn = await pool.acquire(guard);
+      const acquired = pool.acquire(guard);
+      const conn = acquired instanceof Promise ? await acquired : acquired;
       try {
         if (guard.isStopped()) throw guard.error(DIALECT);
         guard.onStop(() => {
           conn.interrupt();
         });
-        const reader = await conn.runAndReadAll(sql).catch((error: unknown) => {
-          if (guard.isStopped()) throw guard.error(DIALECT, `DuckDB: ${errorMessage(error)}`, error);
-          if (pool.isClosed()) throw new DriverError('connection', DIALECT, 'The DuckDB driver was closed while the query ran', { cause: error });
-          throw new DriverError('database', DIALECT, errorMessage(error), { cause: error });
-        });
-        // The deadline passed while the last chunk arrived: still a timeout, for predictability.
+        // One round trip: `run` materializes the whole result (as `runAndReadAll` did, in three).
+        let result: DuckDBMaterializedResult;
+        try {
+          result = await conn.run(sql);
+        } catch (error) {
+          throw failed(guard, error);
+        }
+        // The deadline passed while the result was being built: still a timeout, for predictability.
         if (guard.isStopped()) throw guard.error(DIALECT);
-        const columns = reader.columnNames();
-        const rows = reader.getRows().map((values) => {
-          const row: Record<string, unknown> = {};
-          columns.forEach((name, i) => {
-            row[name] = duckdbCellValue(values[i] ?? null);
-          });
-          return row;
-        });
-        return { columns, rows };
+        const columns = result.columnNames();
+        return { columns, rows: materializedRows(result, columns) };
       } finally {
         guard.onStop(undefined);
         pool.release(conn);

@@ -25,14 +25,22 @@ export function connectionConfig(c: ConnectionRecord): ConnectionConfig {
 
 export class ConnectionManager {
   readonly #open = new Map<string, { fingerprint: string; driver: Driver }>();
+  /**
+   * Fingerprints by record: the metadata caches hand out the same record object until the
+   * connection changes, so a run does not rebuild and serialize its settings every time.
+   */
+  readonly #fingerprints = new WeakMap<ConnectionRecord, string>();
 
   /** The driver for this connection record, reusing the open one while its settings are unchanged. */
   driver(connection: ConnectionRecord): Driver {
-    const config = connectionConfig(connection);
-    const fingerprint = JSON.stringify(config);
+    let fingerprint = this.#fingerprints.get(connection);
+    if (fingerprint === undefined) {
+      fingerprint = JSON.stringify(connectionConfig(connection));
+      this.#fingerprints.set(connection, fingerprint);
+    }
     const open = this.#open.get(connection.name);
     if (open?.fingerprint === fingerprint) return open.driver;
-    const driver = createDriver(config);
+    const driver = createDriver(connectionConfig(connection));
     this.#open.set(connection.name, { fingerprint, driver });
     // The replaced driver may still be running queries; close it once they are done.
     if (open) void open.driver.close().catch(() => undefined);

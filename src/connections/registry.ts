@@ -63,6 +63,11 @@ export function knownDialects(): string[] {
   return [...factories.keys()].sort();
 }
 
+/** Whether a dialect has a driver (Overlook can run its SQL, not only compile it). */
+export function hasDriver(dialectName: string): boolean {
+  return factories.has(dialectName);
+}
+
 /** Add (or replace) the driver for a dialect, e.g. for a plugin or a test double. */
 export function registerDriver(dialectName: string, factory: DriverFactory): void {
   factories.set(dialectName, factory);

@@ -13,10 +13,13 @@
  * - Lists, arrays, structs, maps: JSON text of their converted elements.
  */
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** An integer given as a bigint or a decimal string. */
 export function integerValue(value: bigint | string): number | string {
   const big = typeof value === 'bigint' ? value : BigInt(value);
-  if (big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(big);
+  if (big >= MIN_SAFE && big <= MAX_SAFE) return Number(big);
   return big.toString();
 }
 

@@ -130,3 +130,16 @@ export function toLookerQuery(q: CanonicalQuery, limitOverride?: string | number
     ...(q.query_timezone !== null ? { query_timezone: q.query_timezone } : {}),
   };
 }
+
+/**
+ * `toLookerQuery(q, limitOverride)` as text, without building it (the compiled-SQL cache looks it up
+ * on every run): each member that function reads, in a fixed order, after `context` (what else the
+ * compilation depends on). Queries that compile alike may still differ here (a blank
+ * filter_expression, a limit given as a number); queries that compile differently never share a key.
+ */
+export function lookerQueryKey(q: CanonicalQuery, limitOverride: string | number | null | undefined, context: readonly unknown[]): string {
+  return JSON.stringify([
+    context, q.model, q.view, q.fields, q.filters, q.filter_expression, q.sorts, limitOverride ?? q.limit,
+    q.pivots, q.column_limit, q.total, q.row_total, q.query_timezone,
+  ]);
+}

@@ -3,6 +3,8 @@
  * query tasks. Field metadata comes from the caller (the API's presenters), so this stage does not
  * reach into the HTTP layer.
  */
+import type { CancelSignal } from '../connections/driver.ts';
+import type { CompiledQuery } from '../sql/query.ts';
 import type { CanonicalQuery } from './canonical.ts';
 import { databaseErrorSummary, formatQueryError, formatResult, type FieldMeta, type FormattedBody, type ResultFormat } from './formats/index.ts';
 import type { PreparedQuery, QueryRunner, RunResult } from './runner.ts';
@@ -16,8 +18,33 @@ export interface RunFlags {
   readonly force_production?: boolean;
 }
 
-/** Looker field metadata for the result columns of a prepared query. */
+/**
+ * Looker field metadata for the result columns of a prepared query. Must depend only on the
+ * prepared query (and on what the function itself was made with): results are reused, see below.
+ */
 export type DescribeFields = (prepared: PreparedQuery) => FieldMeta[];
+
+/**
+ * Described fields by describer and compiled query. The runner reuses a compiled query object for
+ * as long as its workspace, dialect, time zones and query stay the same (each compilation that reads
+ * user attributes is a new object), so the same object always has the same model, explore and
+ * fields, and describing them again on every run would give the same answer.
+ */
+const described = new WeakMap<DescribeFields, WeakMap<CompiledQuery, readonly FieldMeta[]>>();
+
+function describeOnce(describe: DescribeFields, prepared: PreparedQuery): readonly FieldMeta[] {
+  let byQuery = described.get(describe);
+  if (byQuery === undefined) {
+    byQuery = new WeakMap();
+    described.set(describe, byQuery);
+  }
+  let fields = byQuery.get(prepared.compiled);
+  if (fields === undefined) {
+    fields = describe(prepared);
+    byQuery.set(prepared.compiled, fields);
+  }
+  return fields;
+}
 
 export interface Executed {
   readonly result: RunResult;
@@ -26,7 +53,7 @@ export interface Executed {
 
 export async function runFormatted(
   runner: QueryRunner, caller: Caller, query: CanonicalQuery, format: ResultFormat, flags: RunFlags,
-  describe: DescribeFields, signal?: AbortSignal,
+  describe: DescribeFields, signal?: CancelSignal,
 ): Promise<Executed> {
   const result = await runner.run(caller, {
     query,
@@ -38,8 +65,9 @@ export async function runFormatted(
   });
   const { prepared } = result;
   if (result.kind === 'sql') return { result, formatted: { status: 200, contentType: 'application/sql', body: prepared.compiled.sql } };
-  const fields = describe(prepared);
-  const echo = { ...query, limit: flags.limit ?? query.limit };
+  const fields = describeOnce(describe, prepared);
+  // The query as run: a copy only when the run call overrides its limit.
+  const echo = flags.limit === undefined ? query : { ...query, limit: flags.limit };
   if (result.kind === 'error') {
     const formatted = formatQueryError(format, {
       message: databaseErrorSummary(prepared.connection?.dialect_name ?? 'database'),

@@ -22,8 +22,17 @@ export class KeyedLimiter {
     this.#queueTimeoutMs = queueTimeoutMs;
   }
 
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    await this.#acquire(key);
+  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const running = this.#running.get(key) ?? 0;
+    // A free slot is taken synchronously: waiting on a resolved promise would cost every run a hop.
+    if (running < this.#max) {
+      this.#running.set(key, running + 1);
+      return this.#holding(key, fn);
+    }
+    return this.#enqueue(key).then(() => this.#holding(key, fn));
+  }
+
+  async #holding<T>(key: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } finally {
@@ -39,12 +48,8 @@ export class KeyedLimiter {
     return this.#queues.get(key)?.length ?? 0;
   }
 
-  #acquire(key: string): Promise<void> {
-    const running = this.#running.get(key) ?? 0;
-    if (running < this.#max) {
-      this.#running.set(key, running + 1);
-      return Promise.resolve();
-    }
+  /** Waits in the key's queue until a finishing run hands over its slot, or gives up after the queue timeout. */
+  #enqueue(key: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const queue = this.#queues.get(key) ?? [];
       this.#queues.set(key, queue);

@@ -17,6 +17,21 @@ export interface ResultCacheOptions {
   readonly now?: () => number;
 }
 
+/** Rows measured one by one; larger results are estimated from this many rows spread over them. */
+const SAMPLED_ROWS = 64;
+
+/**
+ * A rough size: the JSON text of the rows, as UTF-16. Measuring every row of a large result would
+ * cost each run as much as writing the answer; a sample spread over the rows is close enough.
+ */
+export function approximateBytes(rows: readonly Record<string, unknown>[]): number {
+  if (rows.length <= SAMPLED_ROWS) return JSON.stringify(rows).length * 2;
+  const step = rows.length / SAMPLED_ROWS;
+  let chars = 0;
+  for (let i = 0; i < SAMPLED_ROWS; i++) chars += JSON.stringify(rows[Math.floor(i * step)]).length + 1;
+  return Math.ceil((chars * rows.length) / SAMPLED_ROWS) * 2;
+}
+
 export class ResultCache {
   readonly #entries = new Map<string, Entry>();
   readonly #maxBytes: number;
@@ -47,8 +62,8 @@ export class ResultCache {
   }
 
   set(key: string, result: QueryResult): void {
-    // A rough size: the JSON text of the rows. Results larger than a quarter of the cache are not kept.
-    const bytes = JSON.stringify(result.rows).length * 2;
+    // Results larger than a quarter of the cache are not kept.
+    const bytes = approximateBytes(result.rows);
     if (bytes > this.#maxBytes / 4) return;
     const old = this.#entries.get(key);
     if (old) this.#remove(key, old);

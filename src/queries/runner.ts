@@ -4,9 +4,9 @@
  * attributes, run on the connection's driver (or answered from the result cache), rows keyed by
  * field name. The result is plain data; formatting it is the next stage (`formats/`).
  */
-import { DriverError, type QueryResult } from '../connections/driver.ts';
+import { DriverError, type CancelSignal, type Driver, type QueryResult } from '../connections/driver.ts';
 import type { ConnectionManager } from '../connections/manager.ts';
-import { knownDialects } from '../connections/registry.ts';
+import { hasDriver } from '../connections/registry.ts';
 import type { Explore, Model } from '../model/types.ts';
 import { applyPostSql } from '../sql/post-sql.ts';
 import { compileQuery } from '../sql/compile.ts';
@@ -15,7 +15,7 @@ import { QueryError } from '../sql/errors.ts';
 import type { CompiledQuery } from '../sql/query.ts';
 import { VersionedCache, type ConnectionRecord, type ModelConfig, type Store } from '../store/index.ts';
 import type { Caller, Workspaces, WorkspaceModel } from '../workspaces/index.ts';
-import { toLookerQuery, type CanonicalQuery } from './canonical.ts';
+import { lookerQueryKey, toLookerQuery, type CanonicalQuery } from './canonical.ts';
 import { KeyedLimiter, QueueTimeoutError } from './limiter.ts';
 import { ResultCache } from './result-cache.ts';
 
@@ -44,7 +44,7 @@ export interface RunRequest {
   readonly forceProduction?: boolean;
   /** Compile only (result format `sql`). */
   readonly sqlOnly?: boolean;
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
   /** The model to compile against instead of the caller's workspace's (a commit being deployed). */
   readonly source?: WorkspaceModel;
 }
@@ -96,6 +96,8 @@ export interface QueryRunnerOptions {
   readonly defaultTimeoutMs?: number;
   readonly observer?: QueryObserver;
 }
+
+const DIALECT_NAMES: ReadonlySet<string> = new Set(dialectNames());
 
 /** How long a compiled query is reused (Liquid could read the clock; nothing else in compilation does). */
 const COMPILED_MAX_AGE_MS = 60_000;
@@ -172,24 +174,26 @@ export class QueryRunner {
       throw new QueryRunError('forbidden', `Model "${q.model}" is not allowed to use connection "${connection.name}" (see update_lookml_model).`, 'model');
     }
     const dialectName = connection?.dialect_name ?? 'duckdb';
-    if (!dialectNames().includes(dialectName)) throw new QueryRunError('invalid', `Connection "${connection?.name ?? ''}" has unknown dialect ${dialectName}.`);
-    const lookerQuery = toLookerQuery(q, request.limit);
-    const options = {
-      dialect: getDialect(dialectName),
-      ...(connection?.db_timezone ? { databaseTimezone: connection.db_timezone } : {}),
-      ...(connection?.query_timezone ? { defaultQueryTimezone: connection.query_timezone } : {}),
-    };
+    if (!DIALECT_NAMES.has(dialectName)) throw new QueryRunError('invalid', `Connection "${connection?.name ?? ''}" has unknown dialect ${dialectName}.`);
+    const databaseTimezone = connection?.db_timezone || undefined;
+    const defaultQueryTimezone = connection?.query_timezone || undefined;
     let perWorkspace = this.#compiled.get(source.loaded);
     if (perWorkspace === undefined) {
       perWorkspace = new Map<string, { compiled: CompiledQuery; at: number }>();
       this.#compiled.set(source.loaded, perWorkspace);
     }
-    const key = JSON.stringify([q.model, dialectName, options.databaseTimezone, options.defaultQueryTimezone, lookerQuery]);
+    const key = lookerQueryKey(q, request.limit, [dialectName, databaseTimezone ?? null, defaultQueryTimezone ?? null]);
     const now = Date.now();
     const hit = perWorkspace.get(key);
     const fresh = hit !== undefined && now - hit.at < COMPILED_MAX_AGE_MS;
     this.#observer?.cacheLookup('compiled_sql', fresh);
     if (fresh) return { source, model: source.model, explore, connection, compiled: hit.compiled };
+    const lookerQuery = toLookerQuery(q, request.limit);
+    const options = {
+      dialect: getDialect(dialectName),
+      ...(databaseTimezone ? { databaseTimezone } : {}),
+      ...(defaultQueryTimezone ? { defaultQueryTimezone } : {}),
+    };
     const compile = (userAttributes: Readonly<Record<string, string>>): CompiledQuery => {
       try {
         return compileQuery(source.model, lookerQuery, { ...options, userAttributes });
@@ -218,24 +222,26 @@ export class QueryRunner {
     if (request.sqlOnly === true) return { kind: 'sql', prepared };
     const connection = prepared.connection;
     if (!connection) throw new QueryRunError('invalid', 'The model has no connection.');
-    if (!knownDialects().includes(connection.dialect_name)) {
+    if (!hasDriver(connection.dialect_name)) {
       throw new QueryRunError('unavailable', `Overlook cannot run queries on ${connection.dialect_name} connections (no driver); result_format "sql" returns the SQL.`);
     }
     const ranAt = new Date();
     const started = performance.now();
     try {
       const { result, fromCache, totals } = await this.#limiter.run(caller.userId, () => this.#execute(connection, prepared.compiled, request));
-      const byAlias = applyPostSql(result.rows, prepared.compiled.fields, (f) => f.alias);
+      const fields = prepared.compiled.fields;
+      // Post-SQL measures need the rows keyed by alias; without them the rows are re-keyed straight away.
+      const byAlias = fields.some((f) => f.postSql) ? applyPostSql(result.rows, fields, (f) => f.alias) : result.rows;
       const rows = byAlias.map((r) => {
         const out: Record<string, unknown> = {};
-        for (const f of prepared.compiled.fields) out[f.name] = r[f.alias] ?? null;
+        for (const f of fields) out[f.name] = r[f.alias] ?? null;
         return out;
       });
       let totalsRow: Record<string, unknown> | null = null;
       if (totals) {
         const first = totals.rows[0] ?? {};
         totalsRow = {};
-        for (const f of prepared.compiled.fields) if (f.category === 'measure') totalsRow[f.name] = first[f.alias] ?? null;
+        for (const f of fields) if (f.category === 'measure') totalsRow[f.name] = first[f.alias] ?? null;
       }
       return {
         kind: 'rows', prepared, rows, totals: totalsRow, ranAt: ranAt.toISOString(),
@@ -250,26 +256,29 @@ export class QueryRunner {
 
   async #execute(connection: ConnectionRecord, compiled: CompiledQuery, request: RunRequest): Promise<{ result: QueryResult; totals: QueryResult | null; fromCache: boolean }> {
     const driver = this.#drivers.driver(connection);
-    const useCache = request.cache !== false;
-    const runOne = async (sql: string): Promise<{ result: QueryResult; fromCache: boolean }> => {
-      const key = ResultCache.key(connection.name, sql);
-      const hit = useCache ? this.#cache.get(key) : null;
-      if (useCache) this.#observer?.cacheLookup('result', hit !== null);
-      if (hit) return { result: hit.result, fromCache: true };
-      const started = performance.now();
-      let result: QueryResult;
-      try {
-        result = await driver.run(sql, { timeoutMs: this.#timeoutMs, ...(request.signal ? { signal: request.signal } : {}) });
-      } catch (error) {
-        this.#observer?.statement((performance.now() - started) / 1000, connection.dialect_name, error instanceof DriverError ? error.kind : 'error');
-        throw error;
-      }
-      this.#observer?.statement((performance.now() - started) / 1000, connection.dialect_name, 'ok');
-      this.#cache.set(key, result);
-      return { result, fromCache: false };
-    };
-    const main = await runOne(compiled.sql);
-    const totals = compiled.totalsSql === undefined ? null : (await runOne(compiled.totalsSql)).result;
+    const main = await this.#runOne(driver, connection, compiled.sql, request);
+    const totals = compiled.totalsSql === undefined ? null : (await this.#runOne(driver, connection, compiled.totalsSql, request)).result;
     return { result: main.result, totals, fromCache: main.fromCache };
+  }
+
+  async #runOne(driver: Driver, connection: ConnectionRecord, sql: string, request: RunRequest): Promise<{ result: QueryResult; fromCache: boolean }> {
+    const useCache = request.cache !== false;
+    const key = ResultCache.key(connection.name, sql);
+    if (useCache) {
+      const hit = this.#cache.get(key);
+      this.#observer?.cacheLookup('result', hit !== null);
+      if (hit) return { result: hit.result, fromCache: true };
+    }
+    const started = performance.now();
+    let result: QueryResult;
+    try {
+      result = await driver.run(sql, { timeoutMs: this.#timeoutMs, ...(request.signal ? { signal: request.signal } : {}) });
+    } catch (error) {
+      this.#observer?.statement((performance.now() - started) / 1000, connection.dialect_name, error instanceof DriverError ? error.kind : 'error');
+      throw error;
+    }
+    this.#observer?.statement((performance.now() - started) / 1000, connection.dialect_name, 'ok');
+    this.#cache.set(key, result);
+    return { result, fromCache: false };
   }
 }

@@ -4,6 +4,7 @@
  * result formats. Database failures come back inside the result (Looker's shapes), not as 5xx.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Cancellation } from '../../connections/run-control.ts';
 import { canonicalQuery, type CanonicalQuery } from '../../queries/canonical.ts';
 import { runFormatted, type DescribeFields, type RunFlags } from '../../queries/execute.ts';
 import { isResultFormat, RESULT_FORMATS, type ResultFormat } from '../../queries/formats/index.ts';
@@ -14,7 +15,7 @@ import { baseUrl } from '../core-routes.ts';
 import { ApiError, validationFailed } from '../errors.ts';
 import { resultFieldsJson } from '../presenters/lookml-explore.ts';
 import { registerLookerRoute } from '../route.ts';
-import { callerOf, ws } from './workspace-call.ts';
+import { callerOf, workspaceToApiError } from './workspace-call.ts';
 
 export function parseQuery(body: unknown): CanonicalQuery {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError('body_required');
@@ -85,24 +86,43 @@ export function runError(e: unknown): unknown {
   }
 }
 
+/** SQL answers describe no fields. */
+const describeNothing: DescribeFields = () => [];
+
+/** At most this many link bases keep a describer (the base follows the Host header when no public URL is set). */
+const DESCRIBERS_KEPT = 64;
+
 export function registerQueryRoutes(app: FastifyInstance, store: Store, runner: QueryRunner, publicUrl: string | undefined): void {
+  // One describer per link base, so runFormatted can reuse the fields it described for a query.
+  const describers = new Map<string, DescribeFields>();
+  const describerFor = (linkBase: string): DescribeFields => {
+    let describe = describers.get(linkBase);
+    if (describe === undefined) {
+      if (describers.size >= DESCRIBERS_KEPT) describers.clear();
+      describe = describeWith(linkBase);
+      describers.set(linkBase, describe);
+    }
+    return describe;
+  };
   const run = async (request: FastifyRequest, reply: FastifyReply, query: CanonicalQuery, formatName: string, flags: RunFlags): Promise<FastifyReply> => {
     const format = formatOf(formatName);
     const caller: Caller = callerOf(request, 'access_data');
     // The client went away before the answer: cancel the database statement instead of finishing it
     // for nobody. (The response's 'close' fires on completion too; then it has finished writing.)
-    // SQL-only answers run nothing, so they skip the controller.
-    let signal: AbortSignal | undefined;
-    if (formatName !== 'sql') {
-      const controller = new AbortController();
-      reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
-      signal = controller.signal;
+    // SQL-only answers run nothing, so they skip the cancellation.
+    let signal: Cancellation | undefined;
+    let describe = describeNothing;
+    if (format !== 'sql') {
+      const cancel = new Cancellation();
+      reply.raw.on('close', () => { if (!reply.raw.writableFinished) cancel.abort(); });
+      signal = cancel;
+      describe = describerFor(baseUrl(request, publicUrl));
     }
     try {
-      const { formatted } = await ws(() => runFormatted(runner, caller, query, format, flags, describeWith(baseUrl(request, publicUrl)), signal));
+      const { formatted } = await runFormatted(runner, caller, query, format, flags, describe, signal);
       return await reply.code(formatted.status).header('content-type', formatted.contentType).send(formatted.body);
     } catch (e) {
-      throw runError(e);
+      throw runError(workspaceToApiError(e));
     }
   };
 
