@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { Looker40SDK } from '@looker/sdk';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { startQueryFixture, type QueryFixture } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOT_DIR = join(ROOT, 'test-output', 'screenshots');
@@ -183,4 +184,47 @@ export async function makeUser(admin: Looker40SDK, role: 'Developer' | 'User' | 
   // Looker sets passwords in its UI; Overlook also takes `password` on this body.
   await admin.ok(admin.create_user_credentials_email(id, { email, password } as { email: string }));
   return { id, email, password };
+}
+
+/** One test file's browser world: a query fixture's server, one browser, its admin SDK, and the people opened. */
+export interface BrowserSuite {
+  readonly f: QueryFixture;
+  readonly browser: Browser;
+  readonly admin: Looker40SDK;
+  readonly base: string;
+  /** A new person (browser context), closed with the suite. */
+  person(viewport?: { width: number; height: number }): Promise<Person>;
+}
+
+/** Registers the file's beforeAll/afterAll: server and browser up before its tests, all closed after. */
+export function browserSuite(): BrowserSuite {
+  let f: QueryFixture | undefined;
+  let browser: Browser | undefined;
+  let admin: Looker40SDK | undefined;
+  const people: Person[] = [];
+  const ready = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('browserSuite used before its beforeAll ran');
+    return v;
+  };
+  beforeAll(async () => {
+    vi.spyOn(console, 'debug').mockImplementation(() => undefined);
+    [f, browser] = await Promise.all([startQueryFixture('sqlite', 'unused', { connection: true }), launchBrowser()]);
+    admin = f.sdk();
+  });
+  afterAll(async () => {
+    for (const p of people) await p.context.close();
+    await browser?.close();
+    await f?.close();
+  });
+  return {
+    get f() { return ready(f); },
+    get browser() { return ready(browser); },
+    get admin() { return ready(admin); },
+    get base() { return ready(f).server.url; },
+    async person(viewport) {
+      const p = await newPerson(ready(browser), viewport);
+      people.push(p);
+      return p;
+    },
+  };
 }

@@ -3,38 +3,24 @@
  * updates; move and resize tiles, other tiles pushed down, all saved through the API) and pivoted
  * results drawn from the server's json_detail pivots.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import type { Looker40SDK } from '@looker/sdk';
-import { startQueryFixture, type QueryFixture } from './support.ts';
 import {
-  expectAttribute, expectText, firstRow, focusedTestId, launchBrowser, makeUser, newPerson, pageApi, readyMarker, screenshot, signIn,
-  type Person,
+  expectAttribute, expectText, firstRow, focusedTestId, browserSuite, makeUser, pageApi, readyMarker, screenshot, signIn,
 } from './browser-support.ts';
 
-let f: QueryFixture;
-let browser: Browser;
 let admin: Looker40SDK;
 let base = '';
-const people: Person[] = [];
 
-beforeAll(async () => {
-  vi.spyOn(console, 'debug').mockImplementation(() => undefined);
-  [f, browser] = await Promise.all([startQueryFixture('sqlite', 'unused', { connection: true }), launchBrowser()]);
-  base = f.server.url;
-  admin = f.sdk();
-});
-
-afterAll(async () => {
-  for (const p of people) await p.context.close();
-  await browser.close();
-  await f.close();
+const suite = browserSuite();
+beforeAll(() => {
+  ({ admin, base } = suite);
 });
 
 async function signedInUser(first: string, last: string): Promise<{ page: Page; folderId: string }> {
   const user = await makeUser(admin, 'User', first, last);
-  const p = await newPerson(browser);
-  people.push(p);
+  const p = await suite.person();
   await signIn(p.page, base, user.email, user.password);
   const me = await pageApi(p.page, 'GET', '/api/4.0/user');
   return { page: p.page, folderId: String((me.body as { personal_folder_id: unknown }).personal_folder_id) };

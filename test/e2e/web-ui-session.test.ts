@@ -4,38 +4,23 @@
  * keep keyboard focus (aria-disabled, clicks ignored) while their request runs; the IDE makes the
  * editor read-only, with a notice, on a branch the user may not write to.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Looker40SDK } from '@looker/sdk';
-import { ordersView, QUERY_ADMIN, startQueryFixture, type QueryFixture } from './support.ts';
+import { ordersView, QUERY_ADMIN } from './support.ts';
 import {
-  editorText, expectAttribute, expectText, firstRow, focusedTestId, launchBrowser, makeUser, newPerson, pageApi, screenshot, signIn,
+  editorText, expectAttribute, expectText, firstRow, focusedTestId, browserSuite, makeUser, pageApi, screenshot, signIn,
   type Person,
 } from './browser-support.ts';
 
-let f: QueryFixture;
-let browser: Browser;
 let admin: Looker40SDK;
 let base = '';
-const people: Person[] = [];
 
-async function person(): Promise<Person> {
-  const p = await newPerson(browser);
-  people.push(p);
-  return p;
-}
+const person = (): Promise<Person> => suite.person();
 
-beforeAll(async () => {
-  vi.spyOn(console, 'debug').mockImplementation(() => undefined);
-  [f, browser] = await Promise.all([startQueryFixture('sqlite', 'unused', { connection: true }), launchBrowser()]);
-  base = f.server.url;
-  admin = f.sdk();
-});
-
-afterAll(async () => {
-  for (const p of people) await p.context.close();
-  await browser.close();
-  await f.close();
+const suite = browserSuite();
+beforeAll(() => {
+  ({ admin, base } = suite);
 });
 
 /**

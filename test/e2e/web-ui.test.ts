@@ -5,38 +5,24 @@
  * dashboard with a working dashboard filter, keyboard and label basics, and screenshots of the
  * main pages at desktop and narrow widths. The IDE round trip is in web-ui-ide.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Looker40SDK } from '@looker/sdk';
-import { ordersView, startQueryFixture, type QueryFixture } from './support.ts';
+import { ordersView, type QueryFixture } from './support.ts';
 import {
-  expectAttribute, expectText, firstRow, focusedTestId, launchBrowser, makeUser, newPerson, pageApi, pageWidth, pageWorkspace,
+  expectAttribute, expectText, firstRow, focusedTestId, browserSuite, makeUser, pageApi, pageWidth, pageWorkspace,
   readyMarker, screenshot, signIn, unnamedInputs, type Person,
 } from './browser-support.ts';
 
 let f: QueryFixture;
-let browser: Browser;
 let admin: Looker40SDK;
 let base = '';
-const people: Person[] = [];
 
-async function person(width = 1280): Promise<Person> {
-  const p = await newPerson(browser, { width, height: 800 });
-  people.push(p);
-  return p;
-}
+const person = (width = 1280): Promise<Person> => suite.person({ width, height: 800 });
 
-beforeAll(async () => {
-  vi.spyOn(console, 'debug').mockImplementation(() => undefined);
-  [f, browser] = await Promise.all([startQueryFixture('sqlite', 'unused', { connection: true }), launchBrowser()]);
-  base = f.server.url;
-  admin = f.sdk();
-});
-
-afterAll(async () => {
-  for (const p of people) await p.context.close();
-  await browser.close();
-  await f.close();
+const suite = browserSuite();
+beforeAll(() => {
+  ({ f, admin, base } = suite);
 });
 
 /** Opens a dashboard and waits until every tile has finished (the renderer's ready marker). */
