@@ -12,7 +12,7 @@
  * no allocation at all. It is bounded: unusual inputs cannot grow it without limit.
  */
 
-const SLOTS = 1 << 14;
+export const SLOTS = 1 << 14;
 /** Half full at most, so probe sequences stay short; later new words are simply not shared. */
 const MAX_ENTRIES = SLOTS >> 1;
 /** Longer words are rarely repeated (generated names, expressions): not worth hashing. */

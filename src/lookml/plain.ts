@@ -22,7 +22,7 @@
  */
 import type { PairNode, ValueNode } from './ast.ts';
 import type { Plain } from '../model/types.ts';
-import { BLOCK, LIST, NODE_SIZE, PAIR, PAIR_SIZE, keyAt, nextRecord, strAt, textAt, type TapeSource } from './tape.ts';
+import { BLOCK, LIST, NODE_SIZE, PAIR, PAIR_SIZE, keyAt, nextRecord, strAt, textAt, type KeyCodes, type TapeSource } from './tape.ts';
 
 type PlainObject = Record<string, Plain>;
 
@@ -64,23 +64,28 @@ export function pairsToParams(pairs: readonly PairNode[]): PlainObject {
   return out;
 }
 
-/** `pairsToParams` of the pair records in [`start`, `end`) of a tape, read in place. */
-export function tapeParams(src: TapeSource, start: number, end: number): PlainObject {
+/**
+ * `pairsToParams` of the pair records in [`start`, `end`) of a tape, read in place; pairs whose
+ * key is one of `skip` are left out (the model keeps those as typed members instead).
+ */
+export function tapeParams(src: TapeSource, start: number, end: number, skip?: KeyCodes): PlainObject {
   const t = src.tape.t;
   const out = emptyObject();
   for (let j = start; j < end; j = nextRecord(t, j)) {
+    if (skip !== undefined && skip.at(src.tape, j) >= 0) continue;
     const key = keyAt(src.tape, j);
-    if (t[j + 4]! >= 0 || key in out) return tapeGroupedParams(src, start, end);
+    if (t[j + 4]! >= 0 || key in out) return tapeGroupedParams(src, start, end, skip);
     out[key] = tapePlain(src, j + PAIR_SIZE);
   }
   return out;
 }
 
 /** `groupedParams` of the pair records in [`start`, `end`) of a tape. */
-function tapeGroupedParams(src: TapeSource, start: number, end: number): PlainObject {
+function tapeGroupedParams(src: TapeSource, start: number, end: number, skip: KeyCodes | undefined): PlainObject {
   const t = src.tape.t;
   const groups = new Map<string, number[]>();
   for (let j = start; j < end; j = nextRecord(t, j)) {
+    if (skip !== undefined && skip.at(src.tape, j) >= 0) continue;
     const key = keyAt(src.tape, j);
     const g = groups.get(key);
     if (g) g.push(j);

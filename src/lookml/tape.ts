@@ -20,7 +20,7 @@
  * (intern.ts), which the parser looked up anyway, so only other strings take room in `strs`.
  */
 import type { Loc, PairNode, ScalarNode, ValueNode } from './ast.ts';
-import { wordAt } from './intern.ts';
+import { SLOTS, wordAt } from './intern.ts';
 
 export const PAIR = 1;
 export const STRING = 2;
@@ -69,6 +69,35 @@ export function strAt(tape: Tape, id: number): string {
 /** The key of the pair record `i`. */
 export function keyAt(tape: Tape, i: number): string {
   return strAt(tape, tape.t[i + 1]!);
+}
+
+/**
+ * Small integer codes for a fixed set of keys, read straight from pair records: the model's
+ * hottest loops dispatch on keys, and a `switch` over strings compares the key with each case
+ * in turn, where a `switch` over small integers is one jump. A shared word's code is looked up
+ * once per slot (slots never change, see intern.ts); other keys by a Map.
+ */
+export class KeyCodes {
+  private readonly codes: ReadonlyMap<string, number>;
+  /** Per word slot: 0 not looked up yet, -1 not one of the keys, else code + 1. */
+  private readonly bySlot = new Int16Array(SLOTS);
+
+  /** Codes are the keys' indices in `keys`. */
+  constructor(keys: readonly string[]) {
+    this.codes = new Map(keys.map((k, i) => [k, i]));
+  }
+
+  /** The code of the key of pair record `i`, or -1. */
+  at(tape: Tape, i: number): number {
+    const id = tape.t[i + 1]!;
+    if (id < WORD) return this.codes.get(tape.strs[id < 0 ? ~id : id]!) ?? -1;
+    const slot = id - WORD;
+    const c = this.bySlot[slot]!;
+    if (c !== 0) return c < 0 ? -1 : c - 1;
+    const code = this.codes.get(wordAt(slot)) ?? -1;
+    this.bySlot[slot] = code < 0 ? -1 : code + 1;
+    return code;
+  }
 }
 
 /** Ints per arena chunk: many small files share one buffer, a large file gets its own. */

@@ -12,10 +12,45 @@
  */
 import type { PairNode } from '../lookml/ast.ts';
 import { tapeParams } from '../lookml/plain.ts';
-import { PAIR_SIZE, keyAt, nextRecord, sourcePair } from '../lookml/tape.ts';
-import type { Field, FieldCategory, FilterCondition, GroupInfo } from './types.ts';
+import { KeyCodes, PAIR_SIZE, keyAt, nextRecord, sourcePair } from '../lookml/tape.ts';
+import type { Field, FieldCategory, FilterCondition, GroupInfo, Params } from './types.ts';
 import { EMPTY, allPairs, body, isScalar, lastPair, nameLoc, numText, scalarText, str, yesNoText } from './ast-util.ts';
 import { blockFilters, blockLocs, findValue, innerBlock, listAt, scalarAt, type TapeBlock } from './tape-read.ts';
+
+/** The parameters `readField` reads, as codes for its `switch` (see `KeyCodes`). */
+const K = {
+  type: 0,
+  sql: 1,
+  primary_key: 2,
+  hidden: 3,
+  label: 4,
+  view_label: 5,
+  group_label: 6,
+  group_item_label: 7,
+  description: 8,
+  value_format: 9,
+  value_format_name: 10,
+  filters: 11,
+  sql_distinct_key: 12,
+  percentile: 13,
+  list_field: 14,
+  precision: 15,
+  tiers: 16,
+  style: 17,
+  case: 18,
+  allowed_value: 19,
+  default_value: 20,
+  suggestions: 21,
+  drill_fields: 22,
+  tags: 23,
+  order_by_field: 24,
+  required_fields: 25,
+  html: 26,
+} as const;
+const FIELD_KEYS = new KeyCodes(Object.keys(K));
+
+/** `params` of the many fields whose every parameter has a member of its own. */
+const NO_PARAMS: Params = Object.freeze(Object.setPrototypeOf({}, null) as Params);
 
 /** `filters: [f: "v", …]` and repeated `filters: { field: f value: "v" }` blocks, in order. */
 export function readFilters(pairs: readonly PairNode[], key = 'filters'): readonly FilterCondition[] {
@@ -87,39 +122,39 @@ export function readField(
   let description = -1, valueFormat = -1, valueFormatName = -1, sqlDistinctKey = -1, percentile = -1, listField = -1;
   let precision = -1, tiers = -1, style = -1, defaultValue = -1, suggestions = -1, drillFields = -1, tags = -1;
   let orderByField = -1, requiredFields = -1, html = -1;
-  let filters = false, allowedValue = false;
+  let filters = false, allowedValue = false, other = false;
   let caseBlock = -1;
   for (let j = start; j < end; j = nextRecord(t, j)) {
     const v = j + PAIR_SIZE;
-    switch (keyAt(src.tape, j)) {
-      case 'type': type = v; break;
-      case 'sql': sql = v; break;
-      case 'primary_key': primaryKey = v; break;
-      case 'hidden': hidden = v; break;
-      case 'label': label = v; break;
-      case 'view_label': viewLabel = v; break;
-      case 'group_label': groupLabel = v; break;
-      case 'group_item_label': groupItemLabel = v; break;
-      case 'description': description = v; break;
-      case 'value_format': valueFormat = v; break;
-      case 'value_format_name': valueFormatName = v; break;
-      case 'filters': filters = true; break;
-      case 'sql_distinct_key': sqlDistinctKey = v; break;
-      case 'percentile': percentile = v; break;
-      case 'list_field': listField = v; break;
-      case 'precision': precision = v; break;
-      case 'tiers': tiers = v; break;
-      case 'style': style = v; break;
-      case 'case': caseBlock = j; break;
-      case 'allowed_value': allowedValue = true; break;
-      case 'default_value': defaultValue = v; break;
-      case 'suggestions': suggestions = v; break;
-      case 'drill_fields': drillFields = v; break;
-      case 'tags': tags = v; break;
-      case 'order_by_field': orderByField = v; break;
-      case 'required_fields': requiredFields = v; break;
-      case 'html': html = v; break;
-      default: break;
+    switch (FIELD_KEYS.at(src.tape, j)) {
+      case K.type: type = v; break;
+      case K.sql: sql = v; break;
+      case K.primary_key: primaryKey = v; break;
+      case K.hidden: hidden = v; break;
+      case K.label: label = v; break;
+      case K.view_label: viewLabel = v; break;
+      case K.group_label: groupLabel = v; break;
+      case K.group_item_label: groupItemLabel = v; break;
+      case K.description: description = v; break;
+      case K.value_format: valueFormat = v; break;
+      case K.value_format_name: valueFormatName = v; break;
+      case K.filters: filters = true; break;
+      case K.sql_distinct_key: sqlDistinctKey = v; break;
+      case K.percentile: percentile = v; break;
+      case K.list_field: listField = v; break;
+      case K.precision: precision = v; break;
+      case K.tiers: tiers = v; break;
+      case K.style: style = v; break;
+      case K.case: caseBlock = j; break;
+      case K.allowed_value: allowedValue = true; break;
+      case K.default_value: defaultValue = v; break;
+      case K.suggestions: suggestions = v; break;
+      case K.drill_fields: drillFields = v; break;
+      case K.tags: tags = v; break;
+      case K.order_by_field: orderByField = v; break;
+      case K.required_fields: requiredFields = v; break;
+      case K.html: html = v; break;
+      default: other = true; break;
     }
   }
   // Key order is the order the IR has always had (JSON output), `group` last.
@@ -155,7 +190,7 @@ export function readField(
     requiredFields: listAt(src, requiredFields) ?? EMPTY,
     html: scalarAt(src, html),
     loc: nameLoc(def),
-    params: tapeParams(src, start, end),
+    params: other ? tapeParams(src, start, end, FIELD_KEYS) : NO_PARAMS,
     paramLocs: blockLocs(b),
     group: undefined,
   };

@@ -50,7 +50,9 @@ describe('extends', () => {
     expect(leaf.fields.map((f) => f.name)).toEqual(['id', 'name', 'count', 'mid_only']);
     const id = field(leaf.fields, 'id');
     expect([id.primaryKey, id.hidden, id.type, id.view]).toEqual([true, true, 'number', 'leaf']);
-    expect(id.params).toEqual({ primary_key: 'yes', type: 'number', hidden: 'yes' });
+    // Every parameter has a member of its own, so none is kept a second time as written.
+    expect(id.params).toEqual({});
+    expect(Object.keys(id.paramLocs!)).toEqual(['primary_key', 'type', 'hidden']);
   });
 
   it('replaces ${EXTENDED} with the inherited value and adds up links', () => {
@@ -81,7 +83,9 @@ describe('extends', () => {
     const child = q.models.m!.views.child!;
     expect(child.label).toBe('P2');
     expect(child.fields.map((f) => f.name)).toEqual(['a', 'b', 'c', 'd']);
-    expect(child.fields[0]!.params).toEqual({ label: 'from p1', description: 'from p2' });
+    const a = child.fields[0]!;
+    expect([a.label, a.description]).toEqual(['from p1', 'from p2']);
+    expect(Object.keys(a.paramLocs!)).toEqual(['label', 'description']);
   });
 
   it('reports circular and unknown extends at the offending list item', () => {
@@ -166,14 +170,13 @@ describe('refinements', () => {
     expect(name.label).toBe('R1 name');
     expect(name.description).toBe('r2');
     expect(name.loc).toEqual({ file: 'views/v.view.lkml', line: 6, column: 14 });
+    expect(name.sql).toBe('UPPER(${TABLE}.name)');
+    expect(Object.keys(name.paramLocs!)).toEqual(['label', 'sql', 'link', 'description']);
     expect(name.params).toEqual({
-      label: 'R1 name',
-      sql: 'UPPER(${TABLE}.name)',
       link: [
         { label: 'a', url: 'https://a' },
         { label: 'b', url: 'https://b' },
       ],
-      description: 'r2',
     });
     expect(leaf.params).toEqual({ label: 'R1', sql_table_name: 's.leaf', extends: ['mid'] });
     expect(leaf.fields.map((f) => f.name)).toEqual(['id', 'name', 'count', 'mid_only', 'added', 'model_level']);

@@ -88,7 +88,11 @@ export interface Field {
   readonly requiredFields: readonly string[];
   readonly html?: string;
   readonly loc: Loc;
-  /** Every parameter as written (after extends/refinements merging). */
+  /**
+   * The parameters as written (after extends/refinements merging) that have no member of their
+   * own above: `link`, `timeframes`, `sql_latitude`, `can_filter`, unknown keys… Most fields have
+   * none, and a second copy of every `type` and `sql` was most of what a large model weighed.
+   */
   readonly params: Params;
   /** Where each parameter's value was written (`sql`, `filters`, `drill_fields[2]`, …), for diagnostics. */
   readonly paramLocs?: Readonly<Record<string, Loc>>;

@@ -4,7 +4,7 @@
  * and derived-table references. Shared helpers for explore checks live here too.
  */
 import type { Diagnostic, Loc } from '../lookml/ast.ts';
-import type { Field, FilterCondition, Model, Params, View } from './types.ts';
+import type { Field, FilterCondition, Model, Params, Plain, View } from './types.ts';
 import { scanRefs, splitRef } from './refs.ts';
 import { EMPTY, diag, offsetLoc } from './ast-util.ts';
 import { ALL_TIMEFRAMES, DURATION_INTERVALS } from './timeframes.ts';
@@ -54,9 +54,33 @@ export function refsIn(
   keys: readonly string[],
   fallback: Loc,
 ): readonly LocatedRef[] {
+  return refsOf((key) => params[key], locs, keys, fallback);
+}
+
+/**
+ * `refsIn` of a field's SQL parameters as written: `sql` and `sql_distinct_key` are members of
+ * their own (a dimension without `sql` reads its column, which was not written), the rest are in
+ * `params`.
+ */
+function fieldRefs(f: Field): readonly LocatedRef[] {
+  const locs = f.paramLocs;
+  return refsOf(
+    (key) => (key === 'sql' ? (locs?.sql === undefined ? undefined : f.sql) : key === 'sql_distinct_key' ? f.sqlDistinctKey : f.params[key]),
+    locs,
+    FIELD_SQL_KEYS,
+    f.loc,
+  );
+}
+
+function refsOf(
+  textOf: (key: string) => Plain | undefined,
+  locs: Readonly<Record<string, Loc>> | undefined,
+  keys: readonly string[],
+  fallback: Loc,
+): readonly LocatedRef[] {
   let out: LocatedRef[] | undefined;
   for (const key of keys) {
-    const text = params[key];
+    const text = textOf(key);
     // Most SQL has no `${`: skip the scan and the allocations.
     if (typeof text !== 'string' || !text.includes('${')) continue;
     const at = locs?.[key];
@@ -104,7 +128,7 @@ export function indexView(view: View): ViewIndex {
     if (f.group) groups.set(f.group.name, f.group.kind);
     // Members of a dimension group share their group's parameters: scan them once.
     const same = prev !== undefined && f.params === prev.params && f.paramLocs === prev.paramLocs && f.loc === prev.loc;
-    const own = same ? prevRefs : refsIn(f.params, f.paramLocs, FIELD_SQL_KEYS, f.loc);
+    const own = same ? prevRefs : fieldRefs(f);
     refs.push(own);
     prev = f;
     prevRefs = own;
