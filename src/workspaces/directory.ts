@@ -2,7 +2,8 @@
  * A LookML project read from a directory on disk (the CLI's source; git-backed workspaces
  * come later and hand the same plain data to the same stages).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Diagnostic, LookmlFile } from '../lookml/ast.ts';
 import type { LookmlDashboard } from '../lookml/dashboard.ts';
@@ -39,7 +40,9 @@ export { compareDiagnostics } from './assemble.ts';
 
 export async function loadProjectDir(root: string): Promise<LoadedProject> {
   const paths = await listLookmlFiles(root);
-  const texts = await Promise.all(paths.map((p) => readFile(join(root, p), 'utf8')));
-  const assembled = assembleProject(paths.map((path, i) => parseSource(path, texts[i] ?? '')));
+  // Read one after another, synchronously: for a thousand small files that is 5-8x faster than
+  // `fs/promises` readFile all at once (measured: 15-20 ms vs 110-200 ms), whose every file takes
+  // several trips through the thread pool; parsing right after blocks the loop anyway.
+  const assembled = assembleProject(paths.map((path) => parseSource(path, readFileSync(join(root, path), 'utf8'))));
   return { ...assembled, diagnostics: validateAssembled(assembled) };
 }
