@@ -6,6 +6,7 @@
  * the one a later refinement or extension wrote.
  */
 import type { BlockNode, Diagnostic, Loc, PairNode, ScalarNode, Severity, ValueNode } from '../lookml/ast.ts';
+import type { ParamLoc } from './types.ts';
 
 export function isScalar(v: ValueNode): v is ScalarNode {
   return v.kind === 'string' || v.kind === 'bare' || v.kind === 'sql';
@@ -94,6 +95,16 @@ export function body(p: PairNode | undefined): readonly PairNode[] {
 /** Where a named block's name is (falls back to its key). */
 export function nameLoc(p: PairNode): Loc {
   return p.nameLoc ?? p.loc;
+}
+
+/** Columns per line in a packed `ParamLoc`; a column past it is kept as a `Loc`. */
+export const LOC_COLUMNS = 4096;
+
+/** Where `owner`'s parameter `key` was written (see `ParamLoc`). */
+export function paramLoc(owner: { readonly loc: Loc; readonly paramLocs?: Readonly<Record<string, ParamLoc>> }, key: string): Loc | undefined {
+  const at = owner.paramLocs?.[key];
+  if (typeof at !== 'number') return at;
+  return { file: owner.loc.file, line: Math.floor(at / LOC_COLUMNS), column: at % LOC_COLUMNS };
 }
 
 /**

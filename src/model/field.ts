@@ -15,7 +15,7 @@ import { tapeParams } from '../lookml/plain.ts';
 import { KeyCodes, PAIR_SIZE, keyAt, nextRecord, sourcePair } from '../lookml/tape.ts';
 import type { Field, FieldCategory, FilterCondition, GroupInfo, Params } from './types.ts';
 import { EMPTY, allPairs, body, isScalar, lastPair, nameLoc, numText, scalarText, str, yesNoText } from './ast-util.ts';
-import { blockFilters, blockLocs, findValue, innerBlock, listAt, scalarAt, type TapeBlock } from './tape-read.ts';
+import { blockFilters, fieldLocs, findValue, innerBlock, listAt, scalarAt, type TapeBlock } from './tape-read.ts';
 
 /** The parameters `readField` reads, as codes for its `switch` (see `KeyCodes`). */
 const K = {
@@ -157,6 +157,7 @@ export function readField(
       default: other = true; break;
     }
   }
+  const defLoc = nameLoc(def);
   // Key order is the order the IR has always had (JSON output), `group` last.
   return {
     view,
@@ -189,9 +190,9 @@ export function readField(
     orderByField: scalarAt(src, orderByField),
     requiredFields: listAt(src, requiredFields) ?? EMPTY,
     html: scalarAt(src, html),
-    loc: nameLoc(def),
+    loc: defLoc,
     params: other ? tapeParams(src, start, end, FIELD_KEYS) : NO_PARAMS,
-    paramLocs: blockLocs(b),
+    paramLocs: fieldLocs(b, defLoc.file),
     group: undefined,
   };
 }

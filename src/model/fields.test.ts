@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { paramLoc } from './ast-util.ts';
 import { build, where } from './test-util.ts';
 import { defaultTimeframes } from './timeframes.ts';
 
@@ -304,5 +305,35 @@ describe('views and explores', () => {
       ['model/invalid-relationship', 5, 39],
     ]);
     expect(q.models.m!.explores.a!.joins[0]).toMatchObject({ type: 'left_outer', relationship: 'many_to_one' });
+  });
+});
+
+describe('parameter locations', () => {
+  const wide = `${' '.repeat(5000)}label: "far right"`;
+  const p = build({
+    'm.model.lkml': ['connection: "db"', 'include: "*.view"', 'include: "r.lkml"'],
+    'v.view.lkml': ['view: v {', '  dimension: a {', '    type: number', '    sql: ${TABLE}.a ;;', '    tags: [x, y]', '  }', '  dimension: b {', wide, '  }', '}'],
+    'r.lkml': ['view: +v {', '  dimension: a { description: "refined" }', '}'],
+  });
+  const v = p.models.m!.views.v!;
+  const field = (name: string) => v.fields.find((f) => f.name === name)!;
+
+  it('reads back where each parameter and list item was written, in the field file or another', () => {
+    expect(p.diagnostics).toEqual([]);
+    const a = field('a');
+    expect(paramLoc(a, 'type')).toEqual({ file: 'v.view.lkml', line: 3, column: 11 });
+    expect(paramLoc(a, 'sql')).toEqual({ file: 'v.view.lkml', line: 4, column: 10 });
+    expect(paramLoc(a, 'tags[1]')).toEqual({ file: 'v.view.lkml', line: 5, column: 15 });
+    expect(paramLoc(a, 'description')).toEqual({ file: 'r.lkml', line: 2, column: 31 });
+    expect(paramLoc(a, 'label')).toBeUndefined();
+    // Past the packed range, a column is kept as written.
+    expect(paramLoc(field('b'), 'label')).toEqual({ file: 'v.view.lkml', line: 8, column: 5008 });
+  });
+
+  it('keeps locations in the field file as numbers, others as locations', () => {
+    const locs = field('a').paramLocs!;
+    expect(typeof locs.type).toBe('number');
+    expect(locs.description).toEqual({ file: 'r.lkml', line: 2, column: 31 });
+    expect(field('b').paramLocs!.label).toEqual({ file: 'v.view.lkml', line: 8, column: 5008 });
   });
 });

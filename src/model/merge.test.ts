@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { paramLoc } from './ast-util.ts';
 import { build, where } from './test-util.ts';
 import type { Field } from './types.ts';
 
@@ -184,7 +185,7 @@ describe('refinements', () => {
 
   it('refines an object before it is extended, so extenders see the refinement', () => {
     expect(field(leaf.fields, 'count').label).toBe('Refined count');
-    expect(field(leaf.fields, 'count').paramLocs!.label).toEqual({ file: 'refinements/r1.lkml', line: 6, column: 27 });
+    expect(paramLoc(field(leaf.fields, 'count'), 'label')).toEqual({ file: 'refinements/r1.lkml', line: 6, column: 27 });
   });
 
   it('lets a refinement add extends', () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LookmlFile } from '../lookml/ast.ts';
+import { paramLoc } from './ast-util.ts';
 import { parseAll, where } from './test-util.ts';
 import { buildProject } from './index.ts';
 import { validateProject } from './validate.ts';
@@ -55,7 +56,7 @@ describe('project sources', () => {
     expect(orders.sqlTableName).toBe('analytics.orders');
     const status = orders.fields.find((f) => f.name === 'status')!;
     expect(status.label).toBe('Order status');
-    expect(status.paramLocs!.label).toEqual({ file: 'refinements/orders.lkml', line: 1, column: 44 });
+    expect(paramLoc(status, 'label')).toEqual({ file: 'refinements/orders.lkml', line: 1, column: 44 });
     expect(status.caseWhen).toEqual({ when: [{ sql: '${TABLE}.s = 1', label: 'one' }], else: 'other' });
     expect(orders.fields.find((f) => f.name === 'count')!.label).toBe('Orders');
     expect(orders.fields.find((f) => f.name === 'id')!.loc).toEqual({ file: 'views/base.view.lkml', line: 3, column: 14 });

@@ -11,8 +11,8 @@ import {
   BLOCK, LIST, NODE_SIZE, PAIR, PAIR_SIZE, TapePair, encodePairs, isScalarRecord, keyAt, locAt, nextRecord, textAt,
   type TapeSource,
 } from '../lookml/tape.ts';
-import type { FilterCondition } from './types.ts';
-import { EMPTY, body, itemKey, listItems } from './ast-util.ts';
+import type { FilterCondition, ParamLoc } from './types.ts';
+import { EMPTY, LOC_COLUMNS, body, itemKey, listItems } from './ast-util.ts';
 
 /** The pair records in [`start`, `end`) of `src`: a block's body. */
 export interface TapeBlock {
@@ -117,6 +117,37 @@ export function blockLocs(b: TapeBlock): Record<string, Loc> {
     for (let k = v + NODE_SIZE; k < t[v + 1]!; k = nextRecord(t, k)) {
       out[itemKey(key, i++)] = locs === undefined ? { file, line: t[k + 2]!, column: t[k + 3]! } : locs[t[k + 2]!]!;
     }
+  }
+  return out;
+}
+
+/**
+ * `blockLocs` of the block of a field whose name is in `file`, packed where they are in that
+ * file (see `ParamLoc`): the same numbers whichever way the block was read (a file's own tape
+ * or a merged tree), so every build of a field is the same data.
+ */
+export function fieldLocs(b: TapeBlock, file: string): Record<string, ParamLoc> {
+  const { src, start, end } = b;
+  const tape = src.tape;
+  const t = tape.t;
+  const locs = tape.locs;
+  const at = (r: number): ParamLoc => {
+    if (locs !== undefined) {
+      const loc = locs[t[r + 2]!]!;
+      return loc.file === file && loc.column < LOC_COLUMNS ? loc.line * LOC_COLUMNS + loc.column : loc;
+    }
+    const column = t[r + 3]!;
+    if (tape.file === file && column < LOC_COLUMNS) return t[r + 2]! * LOC_COLUMNS + column;
+    return { file: tape.file, line: t[r + 2]!, column };
+  };
+  const out: Record<string, ParamLoc> = {};
+  for (let j = start; j < end; j = nextRecord(t, j)) {
+    const key = keyAt(tape, j);
+    const v = j + PAIR_SIZE;
+    out[key] = at(v);
+    if (t[v] !== LIST) continue;
+    let i = 0;
+    for (let k = v + NODE_SIZE; k < t[v + 1]!; k = nextRecord(t, k)) out[itemKey(key, i++)] = at(k);
   }
   return out;
 }

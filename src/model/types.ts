@@ -94,9 +94,20 @@ export interface Field {
    * none, and a second copy of every `type` and `sql` was most of what a large model weighed.
    */
   readonly params: Params;
-  /** Where each parameter's value was written (`sql`, `filters`, `drill_fields[2]`, …), for diagnostics. */
-  readonly paramLocs?: Readonly<Record<string, Loc>>;
+  /**
+   * Where each parameter's value was written (`sql`, `filters`, `drill_fields[2]`, …), for
+   * diagnostics; read it with `paramLoc` (ast-util.ts). Usually a packed number (see `ParamLoc`).
+   */
+  readonly paramLocs?: Readonly<Record<string, ParamLoc>>;
 }
+
+/**
+ * Where a field's parameter was written: a `Loc`, or, for the common case of a parameter
+ * written in the same file as the field's name, `line * LOC_COLUMNS + column` in that file.
+ * A large model has some hundred thousand of these, and a number costs no object to make,
+ * keep or collect.
+ */
+export type ParamLoc = Loc | number;
 
 export interface ExploreSourceColumn {
   readonly name: string;

@@ -6,7 +6,7 @@
 import type { Diagnostic, Loc } from '../lookml/ast.ts';
 import type { Field, FilterCondition, Model, Params, Plain, View } from './types.ts';
 import { scanRefs, splitRef } from './refs.ts';
-import { EMPTY, diag, offsetLoc } from './ast-util.ts';
+import { EMPTY, diag, offsetLoc, paramLoc } from './ast-util.ts';
 import { ALL_TIMEFRAMES, DURATION_INTERVALS } from './timeframes.ts';
 
 export const AGGREGATE_MEASURES: ReadonlySet<string> = new Set([
@@ -54,7 +54,7 @@ export function refsIn(
   keys: readonly string[],
   fallback: Loc,
 ): readonly LocatedRef[] {
-  return refsOf((key) => params[key], locs, keys, fallback);
+  return refsOf((key) => params[key], (key) => locs?.[key], keys, fallback);
 }
 
 /**
@@ -63,10 +63,9 @@ export function refsIn(
  * `params`.
  */
 function fieldRefs(f: Field): readonly LocatedRef[] {
-  const locs = f.paramLocs;
   return refsOf(
-    (key) => (key === 'sql' ? (locs?.sql === undefined ? undefined : f.sql) : key === 'sql_distinct_key' ? f.sqlDistinctKey : f.params[key]),
-    locs,
+    (key) => (key === 'sql' ? (f.paramLocs?.sql === undefined ? undefined : f.sql) : key === 'sql_distinct_key' ? f.sqlDistinctKey : f.params[key]),
+    (key) => paramLoc(f, key),
     FIELD_SQL_KEYS,
     f.loc,
   );
@@ -74,7 +73,7 @@ function fieldRefs(f: Field): readonly LocatedRef[] {
 
 function refsOf(
   textOf: (key: string) => Plain | undefined,
-  locs: Readonly<Record<string, Loc>> | undefined,
+  locOf: (key: string) => Loc | undefined,
   keys: readonly string[],
   fallback: Loc,
 ): readonly LocatedRef[] {
@@ -83,7 +82,7 @@ function refsOf(
     const text = textOf(key);
     // Most SQL has no `${`: skip the scan and the allocations.
     if (typeof text !== 'string' || !text.includes('${')) continue;
-    const at = locs?.[key];
+    const at = locOf(key);
     const node = at ? { kind: key.startsWith('sql') ? ('sql' as const) : ('string' as const), value: text, loc: at } : undefined;
     for (const r of scanRefs(text)) {
       const { view, field } = splitRef(r.ref);
@@ -184,7 +183,7 @@ function checkTypes(vi: ViewIndex, out: Diagnostic[]): void {
       const allowed = TYPES_BY_CATEGORY[f.category];
       if (!allowed.has(f.type)) {
         out.push(
-          diag('model/unknown-type', 'error', `Unknown ${f.category} type "${f.type}" for "${f.name}"`, f.paramLocs?.type ?? f.loc),
+          diag('model/unknown-type', 'error', `Unknown ${f.category} type "${f.type}" for "${f.name}"`, paramLoc(f, 'type') ?? f.loc),
         );
       }
     }
@@ -195,7 +194,7 @@ function checkTypes(vi: ViewIndex, out: Diagnostic[]): void {
             'model/multiple-primary-keys',
             'error',
             `View "${vi.view.name}" has more than one primary key ("${pk.name}" and "${f.name}"); keep primary_key: yes on one field`,
-            f.paramLocs?.primary_key ?? f.loc,
+            paramLoc(f, 'primary_key') ?? f.loc,
           ),
         );
       }
@@ -207,7 +206,7 @@ function checkTypes(vi: ViewIndex, out: Diagnostic[]): void {
           'model/filters-on-non-aggregate',
           'warning',
           `Measure "${f.name}" of type ${f.type} has filters, which only aggregate measures apply; move the filters to the measures it references`,
-          f.paramLocs?.filters ?? f.loc,
+          paramLoc(f, 'filters') ?? f.loc,
         ),
       );
     }
@@ -250,7 +249,7 @@ function checkLocalRefs(model: Model, vi: ViewIndex, out: Diagnostic[]): void {
       const { view: v, field } = splitRef(cond.field);
       if ((v === undefined || v === view.name) && !vi.byName.has(field)) {
         out.push(
-          diag('model/unknown-reference', 'error', `Filter on unknown field "${cond.field}" in measure "${f.name}"; view "${view.name}" has no field "${field}"`, cond.loc ?? f.paramLocs?.filters ?? f.loc),
+          diag('model/unknown-reference', 'error', `Filter on unknown field "${cond.field}" in measure "${f.name}"; view "${view.name}" has no field "${field}"`, cond.loc ?? paramLoc(f, 'filters') ?? f.loc),
         );
       }
     }

@@ -10,7 +10,7 @@
 import type { Diagnostic, Loc } from '../lookml/ast.ts';
 import type { Explore, Field, Join, Model, Project } from './types.ts';
 import { scanRefs, splitRef } from './refs.ts';
-import { dedupeDiagnostics, diag, fileLoc } from './ast-util.ts';
+import { dedupeDiagnostics, diag, fileLoc, paramLoc } from './ast-util.ts';
 import { aliasViews, baseAlias, exploreFields } from './explore-fields.ts';
 import {
   checkTarget, checkViews, indexView, refsIn, unknownFieldMessage,
@@ -217,7 +217,7 @@ function checkExplore(ctx: ExploreContext): void {
     for (const { field: f, ref, filter } of vi.crossView) {
       if (restricted && !(visible ??= new Set(exploreFields(model, explore).keys())).has(`${alias}.${f.name}`)) continue;
       if (ref) resolveQualified(ctx, ref, f);
-      else if (filter) checkFieldName(ctx, filter.field, alias, filter.loc ?? f.paramLocs?.filters ?? f.loc, `Filter of measure "${f.name}"`);
+      else if (filter) checkFieldName(ctx, filter.field, alias, filter.loc ?? paramLoc(f, 'filters') ?? f.loc, `Filter of measure "${f.name}"`);
     }
   }
   const alias = baseAlias(explore);
