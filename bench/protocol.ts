@@ -25,6 +25,8 @@ export interface ParseOverlookResult {
   readonly size: ProjectSize;
   /** Whole pipeline per iteration: list + read files, parse each, build the project. */
   readonly totalMs: readonly number[];
+  /** Parse + build, from the file texts in memory: what the peer's parse-only time covers too. */
+  readonly resolveMs: readonly number[];
   readonly readMs: readonly number[];
   /** `parseLookml` over every file text (already in memory). */
   readonly parseMs: readonly number[];
