@@ -3,7 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyRequest, FastifyServerOptions, HookHandlerDoneFunction, preHandlerHookHandler, preSerializationHookHandler } from 'fastify';
+import type {
+  FastifyInstance, FastifyRequest, FastifyServerOptions, HookHandlerDoneFunction, onRequestHookHandler, preHandlerHookHandler, preSerializationHookHandler,
+} from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import type { AuthContext } from './auth-context.ts';
@@ -16,7 +18,8 @@ import { handleClientError, installErrorHandling, RouteIndex, sendApiError, toAp
 import { applyFields, parseFields } from './fields.ts';
 import type { FieldSelection } from './fields.ts';
 import type { OasSchema } from './spec.ts';
-import { assertSupportedSchema, validateValue } from './schema-validate.ts';
+import { assertSupportedSchema, compileValidator } from './schema-validate.ts';
+import { deepFreeze, isShared } from './body-memo.ts';
 
 /** What the HTTP layer needs from the rest of Overlook (the metadata store implements it). */
 export interface ApiDeps {
@@ -162,41 +165,9 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
 
   app.decorate('lookerRegistry', new Map());
   app.decorateRequest('auth', null);
-  app.addHook('onRoute', (route) => {
-    routes.add(route.method, route.url);
-    // `fields=` handling is attached to the routes that have it, so the others run no hook for it.
-    if (route.config?.lookerFields === true) {
-      route.preHandler = appendHook(route.preHandler, parseFieldsHook);
-      route.preSerialization = appendHook(route.preSerialization, applyFieldsHook);
-    }
-  });
-  installErrorHandling(app, { bodyLimit }, routes, options.webRoot !== undefined);
-  void app.register(formbody, { parser: parseForm });
-  // Cookies are parsed only where a browser session is looked for (see browserCredentials).
-  void app.register(cookie, { hook: false });
-
-  app.setValidatorCompiler(({ schema, httpPart, method, url }) => {
-    const s = schema as OasSchema;
-    assertSupportedSchema(s, `${method} ${url} ${httpPart}`);
-    const isBody = httpPart === 'body';
-    const bodyRequired = s['x-overlook-body-required'] === true;
-    return (data: unknown) => {
-      if (isBody && (data === null || data === undefined)) {
-        return bodyRequired ? { error: new ApiError('body_required') } : { value: undefined };
-      }
-      const { value, issues } = validateValue(s, data, { mode: 'request', coerce: !isBody, numbersAsStrings: s['x-overlook-numbers-as-strings'] === true });
-      if (issues.length === 0) return { value };
-      return { error: validationFailed(issues.map((i) => ({ field: i.path === '' ? 'body' : i.path, code: i.code, message: i.message }))) };
-    };
-  });
-
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    // Only routes that ask for auth get it (static files of the web UI and public routes do not).
-    if (request.is404 || request.routeOptions.config.lookerAuth !== true) {
-      done();
-      return;
-    }
+  // Only routes that ask for auth get it (static files of the web UI and public routes do not); the
+  // hook is attached to them, so no request has to look up its route's options to find out.
+  const authHook: onRequestHookHandler = (request, _reply, done) => {
     let pending: Promise<AuthContext | null> | AuthContext | null = null;
     try {
       // An Authorization header always wins, so API clients never depend on cookies a browser holds.
@@ -213,6 +184,50 @@ export function buildApp(deps: ApiDeps, options: AppOptions = {}): FastifyInstan
     // A cached caller answers at once: no promise hop on the hot path.
     if (pending instanceof Promise) pending.then((auth) => { authenticated(request, auth, done); }, done);
     else authenticated(request, pending, done);
+  };
+  app.addHook('onRoute', (route) => {
+    routes.add(route.method, route.url);
+    if (route.config?.lookerAuth === true) route.onRequest = appendHook(route.onRequest, authHook);
+    // `fields=` handling is attached to the routes that have it, so the others run no hook for it.
+    if (route.config?.lookerFields === true) {
+      route.preHandler = appendHook(route.preHandler, parseFieldsHook);
+      route.preSerialization = appendHook(route.preSerialization, applyFieldsHook);
+    }
+  });
+  installErrorHandling(app, { bodyLimit }, routes, options.webRoot !== undefined);
+  void app.register(formbody, { parser: parseForm });
+  // Cookies are parsed only where a browser session is looked for (see browserCredentials).
+  void app.register(cookie, { hook: false });
+
+  app.setValidatorCompiler(({ schema, httpPart, method, url }) => {
+    const s = schema as OasSchema;
+    assertSupportedSchema(s, `${method} ${url} ${httpPart}`);
+    const isBody = httpPart === 'body';
+    const bodyRequired = s['x-overlook-body-required'] === true;
+    const validate = compileValidator(s, { mode: 'request', coerce: !isBody, numbersAsStrings: s['x-overlook-numbers-as-strings'] === true });
+    // A shared body (body-memo.ts) validates the same every time: its frozen outcome is kept with it.
+    const valid = new WeakMap<object, object>();
+    return (data: unknown) => {
+      const shared = isShared(data);
+      if (shared) {
+        const known = valid.get(data);
+        if (known !== undefined) return { value: known };
+      }
+      if (isBody && (data === null || data === undefined)) {
+        return bodyRequired ? { error: new ApiError('body_required') } : { value: undefined };
+      }
+      const { value, issues } = validate(data);
+      if (issues.length === 0) {
+        if (shared && value !== null && typeof value === 'object') valid.set(data, deepFreeze(value));
+        return { value };
+      }
+      return { error: validationFailed(issues.map((i) => ({ field: i.path === '' ? 'body' : i.path, code: i.code, message: i.message }))) };
+    };
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
   });
 
   // During close(), Node only reaps sockets idle at that moment; a keep-alive socket whose request

@@ -56,18 +56,8 @@ export function assertSupportedSchema(schema: OasSchema, where: string): void {
   if (typeof schema.additionalProperties === 'object') assertSupportedSchema(schema.additionalProperties, `${where}{}`);
 }
 
-export function validateValue(schema: OasSchema, value: unknown, options: ValidateOptions): ValidateResult {
-  const issues: SchemaIssue[] = [];
-  const out = check(schema, value, '', options, issues);
-  return { value: out, issues };
-}
-
 function describe(path: string): string {
   return path === '' ? 'value' : `'${path}'`;
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -109,141 +99,258 @@ function coerceArray(value: unknown): unknown {
 
 const SCALAR_TYPEOF: Readonly<Record<string, string>> = { string: 'string', integer: 'number', number: 'number', boolean: 'boolean' };
 const CONSTRAINTS = ['$ref', 'enum', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum'] as const;
-/** Per schema object: the JS `typeof` a valid value has when nothing but its type constrains it; null otherwise. */
-const plainScalars = new WeakMap<OasSchema, string | null>();
 
+/** The JS `typeof` a valid value has when nothing but its type constrains it; null otherwise. */
 function plainScalarTypeof(schema: OasSchema): string | null {
-  let t = plainScalars.get(schema);
-  if (t === undefined) {
-    t = schema.type !== undefined && CONSTRAINTS.every((k) => schema[k] === undefined) ? SCALAR_TYPEOF[schema.type] ?? null : null;
-    plainScalars.set(schema, t);
-  }
-  return t;
+  return schema.type !== undefined && CONSTRAINTS.every((k) => schema[k] === undefined) ? SCALAR_TYPEOF[schema.type] ?? null : null;
 }
 
 /**
- * Most members of a request are scalars that already have their schema's type: they are accepted
- * as they are without building their path (the common case of every request body).
+ * Where a validation is: the issues so far and the path down to the value being checked, as
+ * segments (object keys, array indexes). The dotted path text is only built for an issue.
  */
-function isPlainValid(schema: OasSchema, value: unknown): boolean {
-  const t = plainScalarTypeof(schema);
-  if (t === null || typeof value !== t) return false;
-  if (t !== 'number') return true;
-  return schema.type === 'integer' ? Number.isInteger(value) : Number.isFinite(value);
+interface Ctx {
+  readonly issues: SchemaIssue[];
+  readonly path: (string | number)[];
 }
 
-function check(schema: OasSchema, value: unknown, path: string, options: ValidateOptions, issues: SchemaIssue[]): unknown {
-  if (schema.$ref !== undefined) {
-    // OpenAPI 3.0 cannot mark a `$ref` nullable, yet Looker answers `null` for absent nested objects
-    // (e.g. `User.credentials_email`), so null is accepted wherever a referenced object may appear.
-    if (value === null) return value;
-    return check(resolveRef(schema.$ref), value, path, options, issues);
-  }
-  if (value === null) {
-    if (schema.nullable === true || effectiveType(schema) === undefined || effectiveType(schema) === 'any') return value;
-    issues.push({ path, code: 'invalid', message: `${describe(path)} must not be null.` });
-    return value;
-  }
-  const type = effectiveType(schema);
-  let v: unknown = value;
-  if (options.coerce === true && type !== undefined) v = type === 'array' ? coerceArray(v) : coerceScalar(type, v);
-  if (options.numbersAsStrings === true && type === 'string' && typeof v === 'number' && Number.isFinite(v)) v = String(v);
-  const before = issues.length;
-  switch (type) {
-    case undefined:
-    case 'any':
-      break;
-    case 'string':
-      if (typeof v !== 'string') issues.push(typeIssue(path, type));
-      else checkString(schema, v, path, issues);
-      break;
-    case 'integer':
-    case 'number':
-      if (typeof v !== 'number' || !Number.isFinite(v) || (type === 'integer' && !Number.isInteger(v))) issues.push(typeIssue(path, type));
-      else checkNumber(schema, v, path, issues);
-      break;
-    case 'boolean':
-      if (typeof v !== 'boolean') issues.push(typeIssue(path, type));
-      break;
-    case 'array':
-      if (!Array.isArray(v)) issues.push(typeIssue(path, type));
-      else v = checkArray(schema, v, path, options, issues);
-      break;
-    case 'object':
-      if (!isPlainObject(v)) issues.push(typeIssue(path, type));
-      else v = checkObject(schema, v, path, options, issues);
-      break;
-    default:
-      throw new Error(`Unsupported schema type '${type}' at ${describe(path)}`);
-  }
-  if (issues.length === before && schema.enum !== undefined && !schema.enum.includes(v)) {
-    issues.push({ path, code: 'invalid', message: `${describe(path)} must be one of: ${schema.enum.map(String).join(', ')}.` });
-  }
-  return v;
+/** Checks one value against the schema it was compiled from; returns it (coerced, readOnly stripped). */
+type Check = (value: unknown, ctx: Ctx) => unknown;
+
+function pathText(ctx: Ctx): string {
+  let text = '';
+  for (const segment of ctx.path) text = typeof segment === 'number' ? `${text}[${segment}]` : text === '' ? segment : `${text}.${segment}`;
+  return text;
 }
 
-function typeIssue(path: string, type: string): SchemaIssue {
-  return { path, code: 'invalid', message: `${describe(path)} must be ${ARTICLE[type] ?? type}.` };
+function issue(ctx: Ctx, code: SchemaIssue['code'], message: (described: string, path: string) => string): void {
+  const path = pathText(ctx);
+  ctx.issues.push({ path, code, message: message(describe(path), path) });
 }
 
-function checkString(schema: OasSchema, v: string, path: string, issues: SchemaIssue[]): void {
-  const min = schema.minLength, max = schema.maxLength, pattern = schema.pattern;
-  if (typeof min === 'number' && v.length < min) issues.push({ path, code: 'invalid', message: `${describe(path)} must have at least ${min} characters.` });
-  if (typeof max === 'number' && v.length > max) issues.push({ path, code: 'invalid', message: `${describe(path)} must have at most ${max} characters.` });
-  if (typeof pattern === 'string' && !new RegExp(pattern, 'u').test(v)) issues.push({ path, code: 'invalid', message: `${describe(path)} has an invalid format.` });
+/**
+ * A member the schema asks for by `typeof` alone, already of that type (the common case of every
+ * request body), is taken as it is; anything else goes through its compiled check.
+ */
+interface Member {
+  readonly check: Check;
+  /** plainScalarTypeof of the member's schema. */
+  readonly plain: string | null;
+  readonly integer: boolean;
 }
 
-function checkNumber(schema: OasSchema, v: number, path: string, issues: SchemaIssue[]): void {
-  const min = schema.minimum, max = schema.maximum;
-  if (typeof min === 'number' && v < min) issues.push({ path, code: 'invalid', message: `${describe(path)} must be at least ${min}.` });
-  if (typeof max === 'number' && v > max) issues.push({ path, code: 'invalid', message: `${describe(path)} must be at most ${max}.` });
+function member(schema: OasSchema, compile: (s: OasSchema) => Check): Member {
+  return { check: compile(schema), plain: plainScalarTypeof(schema), integer: schema.type === 'integer' };
 }
 
-function checkArray(schema: OasSchema, v: unknown[], path: string, options: ValidateOptions, issues: SchemaIssue[]): unknown[] {
-  const min = schema.minItems, max = schema.maxItems;
-  if (typeof min === 'number' && v.length < min) issues.push({ path, code: 'invalid', message: `${describe(path)} must have at least ${min} items.` });
-  if (typeof max === 'number' && v.length > max) issues.push({ path, code: 'invalid', message: `${describe(path)} must have at most ${max} items.` });
-  const items = schema.items;
-  if (!items) return v;
-  return v.map((item, i) => (isPlainValid(items, item) ? item : check(items, item, `${path}[${i}]`, options, issues)));
-}
-
-function checkObject(
-  schema: OasSchema, v: Record<string, unknown>, path: string, options: ValidateOptions, issues: SchemaIssue[],
-): Record<string, unknown> {
-  const props = schema.properties ?? {};
-  const out: Record<string, unknown> = {};
-  for (const name of schema.required ?? []) {
-    const prop = props[name];
-    const ignored = options.mode === 'request' && prop !== undefined && isReadOnly(prop);
-    if (!ignored && (!(name in v) || v[name] === undefined)) {
-      issues.push({ path: join(path, name), code: 'missing_field', message: `'${join(path, name)}' is required.` });
-    }
+function checkMember(m: Member, value: unknown, key: string | number, ctx: Ctx): unknown {
+  const plain = m.plain;
+  if (plain !== null && typeof value === plain) {
+    if (plain !== 'number' || (m.integer ? Number.isInteger(value) : Number.isFinite(value))) return value;
   }
-  for (const [key, item] of Object.entries(v)) {
-    // Assigning `out.__proto__` would swap the prototype of the object handed to handlers.
-    if (key === '__proto__') continue;
-    const prop = Object.hasOwn(props, key) ? props[key] : undefined;
-    if (prop !== undefined) {
-      if (options.mode === 'request' && isReadOnly(prop)) continue;
-      if (options.mode === 'response' && prop['x-looker-write-only'] === true) {
-        const childPath = join(path, key);
-        issues.push({ path: childPath, code: 'invalid', message: `${describe(childPath)} is write-only and must not be returned.` });
-        continue;
-      }
-      out[key] = isPlainValid(prop, item) ? item : check(prop, item, join(path, key), options, issues);
-      continue;
-    }
-    const childPath = join(path, key);
-    const extra = schema.additionalProperties;
-    if (typeof extra === 'object') out[key] = check(extra, item, childPath, options, issues);
-    else if (extra === false || (extra === undefined && options.rejectUnknown === true && schema.properties !== undefined)) {
-      issues.push({ path: childPath, code: 'invalid', message: `${describe(childPath)} is not a known property.` });
-    } else out[key] = item;
-  }
+  ctx.path.push(key);
+  const out = m.check(value, ctx);
+  ctx.path.pop();
   return out;
 }
 
-function isReadOnly(schema: OasSchema): boolean {
-  return schema.readOnly === true;
+/**
+ * Schemas compiled into checks, once per schema object and option set: a request then runs straight
+ * code instead of reading its schema (property lookups, `$ref`s) again.
+ */
+class Compiler {
+  readonly #checks = new WeakMap<OasSchema, Check>();
+  readonly #options: ValidateOptions;
+
+  constructor(options: ValidateOptions) {
+    this.#options = options;
+  }
+
+  compile(schema: OasSchema): Check {
+    let check = this.#checks.get(schema);
+    if (check === undefined) {
+      // A schema can only reach itself through a `$ref`, and those are compiled on first use.
+      check = this.#build(schema);
+      this.#checks.set(schema, check);
+    }
+    return check;
+  }
+
+  #build(schema: OasSchema): Check {
+    const ref = schema.$ref;
+    if (ref !== undefined) {
+      let target: Check | undefined;
+      // OpenAPI 3.0 cannot mark a `$ref` nullable, yet Looker answers `null` for absent nested objects
+      // (e.g. `User.credentials_email`), so null is accepted wherever a referenced object may appear.
+      return (value, ctx) => (value === null ? value : (target ?? (target = this.compile(resolveRef(ref))))(value, ctx));
+    }
+    const options = this.#options;
+    const type = effectiveType(schema);
+    const nullable = schema.nullable === true || type === undefined || type === 'any';
+    const coerce = options.coerce === true && type !== undefined ? type : null;
+    const numbersAsStrings = options.numbersAsStrings === true && type === 'string';
+    const allowed = schema.enum;
+    const body = this.#body(schema, type);
+    return (value, ctx) => {
+      if (value === null) {
+        if (!nullable) issue(ctx, 'invalid', (d) => `${d} must not be null.`);
+        return value;
+      }
+      let v: unknown = value;
+      if (coerce !== null) v = coerce === 'array' ? coerceArray(v) : coerceScalar(coerce, v);
+      if (numbersAsStrings && typeof v === 'number' && Number.isFinite(v)) v = String(v);
+      const before = ctx.issues.length;
+      v = body(v, ctx);
+      if (allowed !== undefined && ctx.issues.length === before && !allowed.includes(v)) {
+        issue(ctx, 'invalid', (d) => `${d} must be one of: ${allowed.map(String).join(', ')}.`);
+      }
+      return v;
+    };
+  }
+
+  #body(schema: OasSchema, type: string | undefined): Check {
+    switch (type) {
+      case undefined:
+      case 'any':
+        return (v) => v;
+      case 'string': {
+        const min = schema.minLength, max = schema.maxLength, pattern = schema.pattern;
+        // Built on first use, so a bad pattern fails the values it is applied to, not the schema's loading.
+        let re: RegExp | undefined;
+        return (v, ctx) => {
+          if (typeof v !== 'string') typeIssue(ctx, type);
+          else {
+            if (typeof min === 'number' && v.length < min) issue(ctx, 'invalid', (d) => `${d} must have at least ${min} characters.`);
+            if (typeof max === 'number' && v.length > max) issue(ctx, 'invalid', (d) => `${d} must have at most ${max} characters.`);
+            if (typeof pattern === 'string' && !(re ??= new RegExp(pattern, 'u')).test(v)) issue(ctx, 'invalid', (d) => `${d} has an invalid format.`);
+          }
+          return v;
+        };
+      }
+      case 'integer':
+      case 'number': {
+        const min = schema.minimum, max = schema.maximum;
+        return (v, ctx) => {
+          if (typeof v !== 'number' || !Number.isFinite(v) || (type === 'integer' && !Number.isInteger(v))) typeIssue(ctx, type);
+          else {
+            if (typeof min === 'number' && v < min) issue(ctx, 'invalid', (d) => `${d} must be at least ${min}.`);
+            if (typeof max === 'number' && v > max) issue(ctx, 'invalid', (d) => `${d} must be at most ${max}.`);
+          }
+          return v;
+        };
+      }
+      case 'boolean':
+        return (v, ctx) => {
+          if (typeof v !== 'boolean') typeIssue(ctx, type);
+          return v;
+        };
+      case 'array':
+        return this.#array(schema);
+      case 'object':
+        return this.#object(schema);
+      default:
+        // Thrown when such a value is checked, as before compiling: a schema nobody sends to still loads.
+        return (_v, ctx) => {
+          throw new Error(`Unsupported schema type '${type}' at ${describe(pathText(ctx))}`);
+        };
+    }
+  }
+
+  #array(schema: OasSchema): Check {
+    const min = schema.minItems, max = schema.maxItems;
+    const items = schema.items === undefined ? null : member(schema.items, (s) => this.compile(s));
+    return (value, ctx) => {
+      if (!Array.isArray(value)) {
+        typeIssue(ctx, 'array');
+        return value;
+      }
+      const v: readonly unknown[] = value;
+      if (typeof min === 'number' && v.length < min) issue(ctx, 'invalid', (d) => `${d} must have at least ${min} items.`);
+      if (typeof max === 'number' && v.length > max) issue(ctx, 'invalid', (d) => `${d} must have at most ${max} items.`);
+      if (items === null) return v;
+      const out: unknown[] = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = checkMember(items, v[i], i, ctx);
+      return out;
+    };
+  }
+
+  #object(schema: OasSchema): Check {
+    const { mode, rejectUnknown } = this.#options;
+    const props = new Map<string, Member & { readonly readOnly: boolean; readonly writeOnly: boolean }>();
+    for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+      props.set(name, { ...member(prop, (s) => this.compile(s)), readOnly: prop.readOnly === true, writeOnly: prop['x-looker-write-only'] === true });
+    }
+    // Required members a request may leave out: readOnly ones (Looker ignores them on writes).
+    const required = (schema.required ?? []).filter((name) => !(mode === 'request' && props.get(name)?.readOnly === true));
+    const extra = schema.additionalProperties;
+    const extraMember = typeof extra === 'object' ? member(extra, (s) => this.compile(s)) : null;
+    const rejectOthers = extra === false || (extra === undefined && rejectUnknown === true && schema.properties !== undefined);
+    return (v, ctx) => {
+      if (!isPlainObject(v)) {
+        typeIssue(ctx, 'object');
+        return v;
+      }
+      for (const name of required) {
+        if (!(name in v) || v[name] === undefined) {
+          ctx.path.push(name);
+          issue(ctx, 'missing_field', (_d, path) => `'${path}' is required.`);
+          ctx.path.pop();
+        }
+      }
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v)) {
+        // Assigning `out.__proto__` would swap the prototype of the object handed to handlers.
+        if (key === '__proto__') continue;
+        const item = v[key];
+        const prop = props.get(key);
+        if (prop !== undefined) {
+          if (prop.readOnly && mode === 'request') continue;
+          if (prop.writeOnly && mode === 'response') {
+            ctx.path.push(key);
+            issue(ctx, 'invalid', (d) => `${d} is write-only and must not be returned.`);
+            ctx.path.pop();
+            continue;
+          }
+          out[key] = checkMember(prop, item, key, ctx);
+        } else if (extraMember !== null) out[key] = checkMember(extraMember, item, key, ctx);
+        else if (rejectOthers) {
+          ctx.path.push(key);
+          issue(ctx, 'invalid', (d) => `${d} is not a known property.`);
+          ctx.path.pop();
+        } else out[key] = item;
+      }
+      return out;
+    };
+  }
+}
+
+function typeIssue(ctx: Ctx, type: string): void {
+  issue(ctx, 'invalid', (d) => `${d} must be ${ARTICLE[type] ?? type}.`);
+}
+
+/** One compiler per option set, so equal schemas under equal options share their checks. */
+const compilers = new Map<string, Compiler>();
+
+function compilerFor(options: ValidateOptions): Compiler {
+  const key = `${options.mode}|${options.coerce === true}|${options.numbersAsStrings === true}|${options.rejectUnknown === true}`;
+  let compiler = compilers.get(key);
+  if (compiler === undefined) {
+    compiler = new Compiler({ ...options });
+    compilers.set(key, compiler);
+  }
+  return compiler;
+}
+
+/** A validator for one schema and option set, compiled once (route registration) and run per request. */
+export function compileValidator(schema: OasSchema, options: ValidateOptions): (value: unknown) => ValidateResult {
+  const check = compilerFor(options).compile(schema);
+  return (value) => {
+    const issues: SchemaIssue[] = [];
+    const out = check(value, { issues, path: [] });
+    return { value: out, issues };
+  };
+}
+
+export function validateValue(schema: OasSchema, value: unknown, options: ValidateOptions): ValidateResult {
+  return compileValidator(schema, options)(value);
 }

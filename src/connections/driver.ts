@@ -31,6 +31,12 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Cancel from outside (e.g. the client went away). */
   readonly signal?: CancelSignal;
+  /**
+   * The SQL is one read-only query that is likely to run again (a compiled Looker query): the
+   * driver may keep it prepared and reuse the plan for as long as nothing else ran on the database.
+   * Anything else (SQL Runner text, DDL, several statements) must leave it unset.
+   */
+  readonly reusable?: boolean;
 }
 
 export interface Driver {

@@ -11,8 +11,9 @@ import {
   DuckDBArrayValue, DuckDBDateValue, DuckDBDecimalValue, DuckDBInstance, DuckDBListValue, DuckDBMapValue,
   DuckDBStructValue, DuckDBTimestampTZValue, DuckDBTimestampValue, DuckDBUnionValue, DuckDBVariantValue,
 } from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 import { DriverError } from './driver.ts';
+import { StatementCache } from './duckdb-statements.ts';
 import type { Driver, QueryResult, RunOptions } from './driver.ts';
 import { decimalValue, floatValue, integerValue, nestedValue } from './values.ts';
 import { RunGuard, errorMessage } from './run-control.ts';
@@ -33,6 +34,8 @@ export interface DuckDBDriverOptions {
 }
 
 const DIALECT = 'duckdb';
+/** DuckDB's refusal to prepare a text holding more than one statement. */
+const MULTIPLE_STATEMENTS = /cannot prepare multiple statements/i;
 
 /** Convert one DuckDB value by the shared rules (values.ts); nested values stay JS values here. */
 function jsonValue(value: DuckDBValue): unknown {
@@ -100,6 +103,10 @@ class ConnectionPool {
 
   isClosed(): boolean {
     return this.closed;
+  }
+
+  idleConnections(): readonly DuckDBConnection[] {
+    return this.idle;
   }
 
   /** An idle connection is handed over synchronously: a promise would cost every run a hop. */
@@ -182,8 +189,15 @@ function materializedRows(result: DuckDBMaterializedResult, columns: readonly st
   return rows;
 }
 
-export function createDuckDBDriver(options: DuckDBDriverOptions): Driver {
+/** What a driver exposes to tests besides `Driver`: its kept statements. */
+export interface DuckDBDriver extends Driver {
+  /** Prepared statements kept across all connections' caches that are idle now (tests). */
+  keptStatements(): number;
+}
+
+export function createDuckDBDriver(options: DuckDBDriverOptions): DuckDBDriver {
   const pool = new ConnectionPool(options, Math.max(1, options.maxConnections ?? 4));
+  const statements = new StatementCache();
 
   function failed(guard: RunGuard, error: unknown): DriverError {
     if (guard.isStopped()) return guard.error(DIALECT, `DuckDB: ${errorMessage(error)}`, error);
@@ -191,8 +205,54 @@ export function createDuckDBDriver(options: DuckDBDriverOptions): Driver {
     return new DriverError('database', DIALECT, errorMessage(error), { cause: error });
   }
 
+  /** SQL that may change the database: kept plans are dropped around it. */
+  async function runOther(conn: DuckDBConnection, sql: string): Promise<DuckDBMaterializedResult> {
+    statements.otherStarted();
+    try {
+      return await conn.run(sql);
+    } finally {
+      statements.otherFinished();
+    }
+  }
+
+  /** A reusable query: from its kept statement, prepared the second time it runs, else as it is. */
+  async function runReusable(conn: DuckDBConnection, sql: string, guard: RunGuard): Promise<DuckDBMaterializedResult> {
+    const kept = statements.kept(conn, sql);
+    if (kept !== undefined) {
+      try {
+        return await kept.run();
+      } catch (error) {
+        statements.drop(conn, sql);
+        throw error;
+      }
+    }
+    const generation = statements.shouldPrepare(sql);
+    if (generation === null) return conn.run(sql);
+    let statement: DuckDBPreparedStatement;
+    try {
+      statement = await conn.prepare(sql);
+    } catch (error) {
+      // Several statements: run as given, as SQL that may change things. Any other failure is the
+      // query's own (parser, binder and catalog errors read the same as from an unprepared run).
+      if (!guard.isStopped() && MULTIPLE_STATEMENTS.test(errorMessage(error))) return runOther(conn, sql);
+      throw error;
+    }
+    const keptNow = statements.keep(conn, sql, statement, generation);
+    try {
+      return await statement.run();
+    } catch (error) {
+      if (keptNow) statements.drop(conn, sql);
+      throw error;
+    } finally {
+      if (!keptNow) statement.destroySync();
+    }
+  }
+
   async function run(sql: string, runOptions?: RunOptions): Promise<QueryResult> {
     const guard = new RunGuard(runOptions, options.defaultTimeoutMs);
+    const reusable = runOptions?.reusable === true;
+    // Counted from the call on: a statement waiting for a connection may change the database too.
+    if (!reusable) statements.otherStarted();
     try {
       if (guard.isStopped()) throw guard.error(DIALECT);
       const acquired = pool.acquire(guard);
@@ -205,7 +265,7 @@ export function createDuckDBDriver(options: DuckDBDriverOptions): Driver {
         // One round trip: `run` materializes the whole result (as `runAndReadAll` did, in three).
         let result: DuckDBMaterializedResult;
         try {
-          result = await conn.run(sql);
+          result = reusable ? await runReusable(conn, sql, guard) : await conn.run(sql);
         } catch (error) {
           throw failed(guard, error);
         }
@@ -219,8 +279,9 @@ export function createDuckDBDriver(options: DuckDBDriverOptions): Driver {
       }
     } finally {
       guard.dispose();
+      if (!reusable) statements.otherFinished();
     }
   }
 
-  return { dialect: DIALECT, run, close: () => pool.close() };
+  return { dialect: DIALECT, run, close: () => pool.close(), keptStatements: () => pool.idleConnections().reduce((n, c) => n + statements.size(c), 0) };
 }

@@ -60,9 +60,34 @@ function object(value: unknown, field: string, problems: QueryProblem[]): Record
   return value as Record<string, unknown>;
 }
 
-/** Sorted keys, so `{"b":1,"a":2}` and `{"a":2,"b":1}` are the same query. */
-function sortedObject<T>(value: Readonly<Record<string, T>>): Record<string, T> {
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/**
+ * Filter values as text, keys sorted so `{"b":1,"a":2}` and `{"a":2,"b":1}` are the same query.
+ * Clients mostly send them sorted already; then nothing is sorted. (Integer-like keys still come
+ * first, as in any JS object; problems are reported in the order the client sent the filters.)
+ */
+function canonicalFilters(raw: Readonly<Record<string, unknown>>, problems: QueryProblem[]): Record<string, string> {
+  const keys = Object.keys(raw);
+  let sorted = keys;
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      sorted = [...keys].sort();
+      break;
+    }
+  }
+  for (const k of keys) {
+    const v = raw[k];
+    if (v !== null && v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      problems.push({ field: `filters.${k}`, message: 'Filter values must be Looker filter expressions (strings).' });
+    }
+  }
+  const filters: Record<string, string> = {};
+  for (const k of sorted) {
+    const v = raw[k];
+    // `__proto__` cannot be a filter (assigning it would set the object's prototype).
+    if (k === '__proto__' || (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) continue;
+    filters[k] = String(v);
+  }
+  return filters;
 }
 
 /** The canonical query, or the problems with the input (each a 422 `errors[]` entry). */
@@ -73,19 +98,7 @@ export function canonicalQuery(body: Readonly<Record<string, unknown>>): { query
   if (model === null || model === '') problems.push({ field: 'model', message: 'model is required.' });
   if (view === null || view === '') problems.push({ field: 'view', message: 'view (the explore name) is required.' });
   const rawFilters = object(body.filters, 'filters', problems);
-  let filters: Record<string, string> | null = null;
-  if (rawFilters) {
-    filters = {};
-    for (const [k, v] of Object.entries(rawFilters)) {
-      if (v === null || v === undefined) continue;
-      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-        problems.push({ field: `filters.${k}`, message: 'Filter values must be Looker filter expressions (strings).' });
-        continue;
-      }
-      filters[k] = String(v);
-    }
-    filters = sortedObject(filters);
-  }
+  const filters = rawFilters ? canonicalFilters(rawFilters, problems) : null;
   const total = body.total;
   if (total !== undefined && total !== null && typeof total !== 'boolean') problems.push({ field: 'total', message: 'total must be a boolean.' });
   const query: CanonicalQuery = {
@@ -131,15 +144,50 @@ export function toLookerQuery(q: CanonicalQuery, limitOverride?: string | number
   };
 }
 
+/** The limit a compilation uses: the run call's override, else the query's own. */
+export function effectiveLimit(q: CanonicalQuery, limitOverride: string | number | null | undefined): string | number | null {
+  return limitOverride ?? q.limit;
+}
+
 /**
- * `toLookerQuery(q, limitOverride)` as text, without building it (the compiled-SQL cache looks it up
- * on every run): each member that function reads, in a fixed order, after `context` (what else the
- * compilation depends on). Queries that compile alike may still differ here (a blank
- * filter_expression, a limit given as a number); queries that compile differently never share a key.
+ * A short text that equal compile inputs share (the compiled-SQL cache's bucket); queries in one
+ * bucket are told apart by `sameCompileInput`. Building a text of the whole query for every lookup
+ * would cost more than comparing the few queries a bucket holds.
  */
-export function lookerQueryKey(q: CanonicalQuery, limitOverride: string | number | null | undefined, context: readonly unknown[]): string {
-  return JSON.stringify([
-    context, q.model, q.view, q.fields, q.filters, q.filter_expression, q.sorts, limitOverride ?? q.limit,
-    q.pivots, q.column_limit, q.total, q.row_total, q.query_timezone,
-  ]);
+export function compileBucket(q: CanonicalQuery): string {
+  return `${q.model}\u0000${q.view}\u0000${q.fields.length}\u0000${q.fields[0] ?? ''}`;
+}
+
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameFilters(a: Readonly<Record<string, string>> | null, b: Readonly<Record<string, string>> | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  const ak = Object.keys(a);
+  const bk = Object.keys(b);
+  if (ak.length !== bk.length) return false;
+  for (let i = 0; i < ak.length; i++) {
+    const k = ak[i] as string;
+    if (k !== bk[i] || a[k] !== b[k]) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether two queries compile alike: every member `toLookerQuery` reads is equal (`limit` after the
+ * run call's override). Queries that compile alike may still differ here (a blank
+ * filter_expression, a limit given as a number); queries that compile differently never pass.
+ */
+export function sameCompileInput(
+  a: CanonicalQuery, aLimit: string | number | null | undefined, b: CanonicalQuery, bLimit: string | number | null | undefined,
+): boolean {
+  return a.model === b.model && a.view === b.view && effectiveLimit(a, aLimit) === effectiveLimit(b, bLimit)
+    && a.filter_expression === b.filter_expression && a.column_limit === b.column_limit && a.total === b.total
+    && a.row_total === b.row_total && a.query_timezone === b.query_timezone
+    && sameList(a.fields, b.fields) && sameList(a.sorts, b.sorts) && sameList(a.pivots, b.pivots) && sameFilters(a.filters, b.filters);
 }

@@ -15,7 +15,8 @@ import { QueryError } from '../sql/errors.ts';
 import type { CompiledQuery } from '../sql/query.ts';
 import { VersionedCache, type ConnectionRecord, type ModelConfig, type Store } from '../store/index.ts';
 import type { Caller, Workspaces, WorkspaceModel } from '../workspaces/index.ts';
-import { lookerQueryKey, toLookerQuery, type CanonicalQuery } from './canonical.ts';
+import { toLookerQuery, type CanonicalQuery } from './canonical.ts';
+import { CompiledCache, type CompileContext } from './compiled-cache.ts';
 import { KeyedLimiter, QueueTimeoutError } from './limiter.ts';
 import { ResultCache } from './result-cache.ts';
 
@@ -125,7 +126,7 @@ export class QueryRunner {
   readonly #connections: VersionedCache<ConnectionRecord | null>;
   readonly #modelConfigs: VersionedCache<ModelConfig | null>;
   /** Per assembled workspace (shared by every caller seeing the same content): compiled SQL by query. */
-  readonly #compiled = new WeakMap<object, Map<string, { compiled: CompiledQuery; at: number }>>();
+  readonly #compiled = new CompiledCache({ maxAgeMs: COMPILED_MAX_AGE_MS, perWorkspace: COMPILED_PER_WORKSPACE });
   readonly #workspaces: Workspaces;
   readonly #drivers: ConnectionManager;
   readonly #limiter: KeyedLimiter;
@@ -177,17 +178,10 @@ export class QueryRunner {
     if (!DIALECT_NAMES.has(dialectName)) throw new QueryRunError('invalid', `Connection "${connection?.name ?? ''}" has unknown dialect ${dialectName}.`);
     const databaseTimezone = connection?.db_timezone || undefined;
     const defaultQueryTimezone = connection?.query_timezone || undefined;
-    let perWorkspace = this.#compiled.get(source.loaded);
-    if (perWorkspace === undefined) {
-      perWorkspace = new Map<string, { compiled: CompiledQuery; at: number }>();
-      this.#compiled.set(source.loaded, perWorkspace);
-    }
-    const key = lookerQueryKey(q, request.limit, [dialectName, databaseTimezone ?? null, defaultQueryTimezone ?? null]);
-    const now = Date.now();
-    const hit = perWorkspace.get(key);
-    const fresh = hit !== undefined && now - hit.at < COMPILED_MAX_AGE_MS;
-    this.#observer?.cacheLookup('compiled_sql', fresh);
-    if (fresh) return { source, model: source.model, explore, connection, compiled: hit.compiled };
+    const context: CompileContext = { dialect: dialectName, databaseTimezone, queryTimezone: defaultQueryTimezone };
+    const hit = this.#compiled.get(source.loaded, q, request.limit, context);
+    this.#observer?.cacheLookup('compiled_sql', hit !== undefined);
+    if (hit !== undefined) return { source, model: source.model, explore, connection, compiled: hit };
     const lookerQuery = toLookerQuery(q, request.limit);
     const options = {
       dialect: getDialect(dialectName),
@@ -210,10 +204,7 @@ export class QueryRunner {
       if (used.size === 0) throw error;
     }
     if (used.size > 0) compiled = compile(await this.#store.attributes.attributeValuesForUser(caller.userId));
-    else {
-      if (perWorkspace.size >= COMPILED_PER_WORKSPACE) perWorkspace.clear();
-      perWorkspace.set(key, { compiled: compiled!, at: now });
-    }
+    else this.#compiled.set(source.loaded, q, request.limit, context, compiled!);
     return { source, model: source.model, explore, connection, compiled: compiled! };
   }
 
@@ -272,7 +263,7 @@ export class QueryRunner {
     const started = performance.now();
     let result: QueryResult;
     try {
-      result = await driver.run(sql, { timeoutMs: this.#timeoutMs, ...(request.signal ? { signal: request.signal } : {}) });
+      result = await driver.run(sql, { timeoutMs: this.#timeoutMs, reusable: true, ...(request.signal ? { signal: request.signal } : {}) });
     } catch (error) {
       this.#observer?.statement((performance.now() - started) / 1000, connection.dialect_name, error instanceof DriverError ? error.kind : 'error');
       throw error;

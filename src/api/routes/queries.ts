@@ -14,13 +14,21 @@ import type { Caller } from '../../workspaces/index.ts';
 import { baseUrl } from '../core-routes.ts';
 import { ApiError, validationFailed } from '../errors.ts';
 import { resultFieldsJson } from '../presenters/lookml-explore.ts';
+import { deepFreeze, installBodyMemo, isShared } from '../body-memo.ts';
 import { registerLookerRoute } from '../route.ts';
 import { callerOf, workspaceToApiError } from './workspace-call.ts';
 
+/** Canonical queries of shared (memoized, frozen) bodies: the same body always gives the same query. */
+const canonicalOfShared = new WeakMap<object, CanonicalQuery>();
+
 export function parseQuery(body: unknown): CanonicalQuery {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError('body_required');
+  const shared = isShared(body);
+  const known = shared ? canonicalOfShared.get(body) : undefined;
+  if (known !== undefined) return known;
   const parsed = canonicalQuery(body as Record<string, unknown>);
   if ('problems' in parsed) throw validationFailed(parsed.problems.map((p) => ({ field: p.field, code: 'invalid', message: p.message })));
+  if (shared) canonicalOfShared.set(body, deepFreeze(parsed.query));
   return parsed.query;
 }
 
@@ -92,7 +100,19 @@ const describeNothing: DescribeFields = () => [];
 /** At most this many link bases keep a describer (the base follows the Host header when no public URL is set). */
 const DESCRIBERS_KEPT = 64;
 
+/**
+ * The query routes, in a scope of their own: their JSON bodies go through a memo of recent bodies
+ * (body-memo.ts), so a query body sent again is not parsed, validated and canonicalized again.
+ */
 export function registerQueryRoutes(app: FastifyInstance, store: Store, runner: QueryRunner, publicUrl: string | undefined): void {
+  void app.register((scope, _options, done) => {
+    installBodyMemo(scope);
+    registerInScope(scope, store, runner, publicUrl);
+    done();
+  });
+}
+
+function registerInScope(app: FastifyInstance, store: Store, runner: QueryRunner, publicUrl: string | undefined): void {
   // One describer per link base, so runFormatted can reuse the fields it described for a query.
   const describers = new Map<string, DescribeFields>();
   const describerFor = (linkBase: string): DescribeFields => {
@@ -104,7 +124,8 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store, runner: 
     }
     return describe;
   };
-  const run = async (request: FastifyRequest, reply: FastifyReply, query: CanonicalQuery, formatName: string, flags: RunFlags): Promise<FastifyReply> => {
+  // Resolves once the answer is sent (not awaiting the reply itself, which would cost a thenable's hops).
+  const run = async (request: FastifyRequest, reply: FastifyReply, query: CanonicalQuery, formatName: string, flags: RunFlags): Promise<void> => {
     const format = formatOf(formatName);
     const caller: Caller = callerOf(request, 'access_data');
     // The client went away before the answer: cancel the database statement instead of finishing it
@@ -120,7 +141,7 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store, runner: 
     }
     try {
       const { formatted } = await runFormatted(runner, caller, query, format, flags, describe, signal);
-      return await reply.code(formatted.status).header('content-type', formatted.contentType).send(formatted.body);
+      reply.code(formatted.status).header('content-type', formatted.contentType).send(formatted.body);
     } catch (e) {
       throw runError(workspaceToApiError(e));
     }
@@ -169,7 +190,8 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store, runner: 
   registerLookerRoute<{ Params: { result_format: string }; Querystring: RunFlags; Body: unknown }>(app, {
     operationId: 'run_inline_query',
     numbersAsStrings: true,
-    handler: async (request, reply) => run(request, reply, parseQuery(request.body), request.params.result_format, request.query),
+    // Not async: a body that is no query throws here, and Fastify answers a thrown error alike.
+    handler: (request, reply) => run(request, reply, parseQuery(request.body), request.params.result_format, request.query),
   });
 
   registerLookerRoute<{ Params: { model_name: string; view_name: string; result_format: string }; Querystring: Record<string, string | string[] | undefined> }>(app, {

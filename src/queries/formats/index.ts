@@ -40,8 +40,10 @@ const FORMATTERS: Readonly<Record<ResultFormat, Formatter>> = {
   xlsx: formatXlsx,
 };
 
+const FORMAT_NAMES: ReadonlySet<string> = new Set(RESULT_FORMATS);
+
 export function isResultFormat(name: string): name is ResultFormat {
-  return (RESULT_FORMATS as readonly string[]).includes(name);
+  return FORMAT_NAMES.has(name);
 }
 
 /**
