@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -106,6 +106,28 @@ describe('SQLite specifics', () => {
     const other = await openStore({ dataDir: nested });
     expect(existsSync(join(nested, 'overlook.db'))).toBe(true);
     await other.close();
+  });
+
+  it('opens a fresh file another process holds a write lock on (the WAL switch waits instead of SQLITE_BUSY)', async () => {
+    const dataDir = join(database.location.dataDir ?? '', 'locked');
+    mkdirSync(dataDir);
+    // A plain rollback-journal file with a writer inside BEGIN IMMEDIATE: SQLite refuses the
+    // switch to WAL at once, without its busy handler, until that writer commits.
+    const holder = spawn(process.execPath, ['-e', `
+      const Libsql = require('libsql');
+      const db = new Libsql(${JSON.stringify(join(dataDir, 'overlook.db'))});
+      db.exec('begin immediate'); db.exec('create table held (x)');
+      process.stdout.write('locked');
+      setTimeout(() => { db.exec('commit'); db.close(); }, 400);`], { cwd: process.cwd() });
+    const exited = new Promise((resolve) => holder.on('exit', resolve));
+    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    const started = Date.now();
+    const other = await openStore({ dataDir });
+    expect(Date.now() - started).toBeGreaterThan(100);
+    expect((await sql`pragma journal_mode`.execute(other.db)).rows).toEqual([{ journal_mode: 'wal' }]);
+    expect(await migrationNames(other)).toEqual(MIGRATIONS);
+    await other.close();
+    await exited;
   });
 
   it('binds booleans (libsql would abort the process on a raw JS boolean)', async () => {

@@ -111,13 +111,33 @@ class LibsqlDialect extends SqliteDialect {
   }
 }
 
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Switching a fresh file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at
+ * once (without the busy handler, which could deadlock there) while another process holds any
+ * lock on it, e.g. the first opener migrating. Retry until the busy timeout, as a wait would.
+ */
+function switchToWal(database: Libsql.Database): void {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(SLEEPER, 0, 0, 10);
+    }
+  }
+}
+
 function openSqlite(dataDir: string): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true });
   const database = new Libsql(join(dataDir, SQLITE_FILE));
   try {
     // busy_timeout first: switching to WAL needs a lock another process may hold.
     database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    database.pragma('journal_mode = WAL');
+    switchToWal(database);
     // WAL + NORMAL is durable across application crashes; only an OS crash may lose the
     // last commits, never corrupt the file.
     database.pragma('synchronous = NORMAL');
