@@ -74,7 +74,15 @@ export class Workspaces {
 
   /** The model named `name` in the caller's workspace; null when no project there defines it. */
   async model(caller: Caller, name: string): Promise<WorkspaceModel | null> {
-    return (await this.models(caller)).find((m) => m.model.name === name) ?? null;
+    if (caller.models !== undefined && !caller.models.has(name)) return null;
+    // The same project order as models(): its sort is stable, so the first project defining the name wins there too.
+    for (const project of this.#projects.peek('') ?? await this.allProjects()) {
+      if (caller.workspace === 'production' && project.deployed_commit === null) continue;
+      const loaded = await this.core.load(await this.core.resolve(project, caller));
+      const model = Object.hasOwn(loaded.project.models, name) ? loaded.project.models[name] : undefined;
+      if (model !== undefined) return { project, loaded, model };
+    }
+    return null;
   }
 
   // Branches
