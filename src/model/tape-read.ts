@@ -130,26 +130,33 @@ export function fieldLocs(b: TapeBlock, file: string): Record<string, ParamLoc> 
   const { src, start, end } = b;
   const tape = src.tape;
   const t = tape.t;
-  const locs = tape.locs;
-  const at = (r: number): ParamLoc => {
-    if (locs !== undefined) {
-      const loc = locs[t[r + 2]!]!;
-      return loc.file === file && loc.column < LOC_COLUMNS ? loc.line * LOC_COLUMNS + loc.column : loc;
-    }
-    const column = t[r + 3]!;
-    if (tape.file === file && column < LOC_COLUMNS) return t[r + 2]! * LOC_COLUMNS + column;
-    return { file: tape.file, line: t[r + 2]!, column };
-  };
   const out: Record<string, ParamLoc> = {};
   for (let j = start; j < end; j = nextRecord(t, j)) {
     const key = keyAt(tape, j);
     const v = j + PAIR_SIZE;
-    out[key] = at(v);
+    out[key] = packedLocAt(tape, v, file);
     if (t[v] !== LIST) continue;
     let i = 0;
-    for (let k = v + NODE_SIZE; k < t[v + 1]!; k = nextRecord(t, k)) out[itemKey(key, i++)] = at(k);
+    for (let k = v + NODE_SIZE; k < t[v + 1]!; k = nextRecord(t, k)) out[itemKey(key, i++)] = packedLocAt(tape, k, file);
   }
   return out;
+}
+
+/**
+ * The location of record `r`, packed when it is in `file` (see fieldLocs). A module function,
+ * not a closure in fieldLocs: tsx names every closure when it is created (esbuild keepNames),
+ * which cost more than the packing itself at one closure per field.
+ */
+function packedLocAt(tape: TapeBlock['src']['tape'], r: number, file: string): ParamLoc {
+  const t = tape.t;
+  const locs = tape.locs;
+  if (locs !== undefined) {
+    const loc = locs[t[r + 2]!]!;
+    return loc.file === file && loc.column < LOC_COLUMNS ? loc.line * LOC_COLUMNS + loc.column : loc;
+  }
+  const column = t[r + 3]!;
+  if (tape.file === file && column < LOC_COLUMNS) return t[r + 2]! * LOC_COLUMNS + column;
+  return { file: tape.file, line: t[r + 2]!, column };
 }
 
 /** `readFilters` of a tape block. */
