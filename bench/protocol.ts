@@ -43,6 +43,11 @@ export interface ParsePeerResult {
   readonly task: 'parse-peer';
   readonly size: ProjectSize;
   readonly parseMs: readonly number[];
+  /**
+   * `parseFiles` on the project folder, the peer's API for a project: glob, read, parse each
+   * file, assemble the models from their includes; its extends/refinements transformations off.
+   */
+  readonly filesMs: readonly number[];
   /** Files lookml-parser rejected, with the first messages. */
   readonly errors: number;
   readonly firstErrors: readonly string[];

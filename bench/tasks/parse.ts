@@ -1,7 +1,8 @@
 /**
- * Comparison 1: parse + resolve the synthetic project (Overlook) against parse-only with
- * npm `lookml-parser` on the same file texts, both from the texts in memory (reading the files
- * is timed too, and reported apart).
+ * Comparison 1: parse + resolve the synthetic project (Overlook) against parse-only with npm
+ * `lookml-parser` on the same files, two ways: from the files (Overlook lists, reads, parses and
+ * builds; the peer's `parseFiles` globs, reads, parses and assembles models, its transformations
+ * off) and from the texts in memory (Overlook parse + build vs the peer's `parse()` per text).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -98,15 +99,45 @@ export function parseOverlook(root: string): ParseOverlookResult {
   };
 }
 
+interface ParseFilesOptions {
+  readonly source: string;
+  readonly cwd: string;
+  readonly console: { log(): void; warn(): void; error(): void };
+  readonly transformations: { readonly applyExtensionsRefinements: boolean; readonly removeAbstract: boolean };
+}
+
 interface LookmlParserModule {
   parse(text: string): unknown;
+  parseFiles(options: ParseFilesOptions): Promise<{ file?: Record<string, unknown>; errors?: unknown[] }>;
 }
 
 function isLookmlParser(mod: unknown): mod is LookmlParserModule {
-  return typeof mod === 'object' && mod !== null && 'parse' in mod && typeof mod.parse === 'function';
+  return typeof mod === 'object' && mod !== null && 'parse' in mod && typeof mod.parse === 'function'
+    && 'parseFiles' in mod && typeof mod.parseFiles === 'function';
 }
 
-export function parsePeer(root: string): ParsePeerResult {
+const QUIET = { log: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
+
+/** lookml-parser's project API on the folder, parse only: its extends/refinements transformations off. */
+async function peerParseFiles(mod: LookmlParserModule, root: string, files: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < PEER_WARMUP + PEER_ITERATIONS; i++) {
+    const start = performance.now();
+    const project = await mod.parseFiles({
+      source: '**/*.lkml', cwd: root, console: QUIET,
+      transformations: { applyExtensionsRefinements: false, removeAbstract: false },
+    });
+    const elapsed = performance.now() - start;
+    const parsed = Object.keys(project.file ?? {}).length;
+    if (parsed !== files || (project.errors?.length ?? 0) > 0) {
+      throw new Error(`lookml-parser parseFiles read ${parsed} of ${files} files with ${project.errors?.length ?? 0} errors`);
+    }
+    if (i >= PEER_WARMUP) ms.push(elapsed);
+  }
+  return ms;
+}
+
+export async function parsePeer(root: string): Promise<ParsePeerResult> {
   const mod: unknown = createRequire(import.meta.url)('lookml-parser');
   if (!isLookmlParser(mod)) throw new Error('lookml-parser does not export parse()');
   const sources = readAll(root);
@@ -127,5 +158,6 @@ export function parsePeer(root: string): ParsePeerResult {
     }
     if (i >= PEER_WARMUP) parseMs.push(performance.now() - start);
   }
-  return { task: 'parse-peer', size: projectSize(sources), parseMs, errors, firstErrors };
+  const filesMs = await peerParseFiles(mod, root, sources.length);
+  return { task: 'parse-peer', size: projectSize(sources), parseMs, filesMs, errors, firstErrors };
 }
