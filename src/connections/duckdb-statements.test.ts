@@ -2,23 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DriverError } from './driver.ts';
 import { createDuckDBDriver, type DuckDBDriver } from './duckdb.ts';
 import { STATEMENTS_PER_CONNECTION } from './duckdb-statements.ts';
 import { Cancellation } from './run-control.ts';
+import { failure } from './test-support.ts';
 
 const ENDLESS = 'SELECT count(*) AS n FROM range(100000000) a, range(100000) b WHERE a.range + b.range = -1';
 const REUSE = { reusable: true } as const;
-
-async function failure(promise: Promise<unknown>): Promise<DriverError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DriverError) return error;
-    throw error;
-  }
-  throw new Error('expected the run to fail');
-}
 
 describe('DuckDB kept statements (reusable queries)', () => {
   let driver: DuckDBDriver;

@@ -2,23 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DriverError } from './driver.ts';
 import type { Driver } from './driver.ts';
 import { createDuckDBDriver } from './duckdb.ts';
 import { Cancellation } from './run-control.ts';
+import { failure } from './test-support.ts';
 
 /** A statement that would run for hours: every pair of 10^8 × 10^5 rows is compared. */
 const ENDLESS = 'SELECT count(*) AS n FROM range(100000000) a, range(100000) b WHERE a.range + b.range = -1';
-
-async function failure(promise: Promise<unknown>): Promise<DriverError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DriverError) return error;
-    throw error;
-  }
-  throw new Error('expected the run to fail');
-}
 
 describe('DuckDB driver', () => {
   let driver: Driver;

@@ -1,21 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DriverError } from './driver.ts';
 import type { Driver } from './driver.ts';
 import { createPostgresDriver } from './postgres.ts';
+import { failure } from './test-support.ts';
 
 const url = process.env.OVERLOOK_TEST_PG_URL ?? '';
 const SCHEMA = 'conn_postgres_driver_test';
-
-async function failure(promise: Promise<unknown>): Promise<DriverError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DriverError) return error;
-    throw error;
-  }
-  throw new Error('expected the run to fail');
-}
 
 describe('PostgreSQL driver', () => {
   let driver: Driver;

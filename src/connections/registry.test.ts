@@ -2,19 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DriverError } from './driver.ts';
 import { createDriver, knownDialects, postgresConfigFromUrl, registerDriver } from './registry.ts';
 import { parseAdditionalParams } from './run-control.ts';
-
-async function failure(promise: Promise<unknown>): Promise<DriverError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DriverError) return error;
-    throw error;
-  }
-  throw new Error('expected the run to fail');
-}
+import { failure } from './test-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'overlook-registry-test-'));
 afterAll(() => {
