@@ -243,6 +243,12 @@ describe('embedding a dashboard with the unmodified @looker/embed-sdk', () => {
     const current = (await fx.admin.ok(fx.admin.get_setting())).embed_config?.domain_allowlist ?? [];
     await fx.admin.ok(fx.admin.set_setting({ embed_config: { domain_allowlist: [...current, `http://*.localhost:${host.port}`] } }));
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    // A slow allowlist answer: the dashboard loads (dashboard:loaded) before the frame knows it
+    // may talk to the host, and that event must still reach it.
+    await context.route('**/x-overlook/embed/domain?*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
     try {
       const allowed = await context.newPage();
       await allowed.goto(`http://app.localhost:${host.port}/?mode=bare`);

@@ -72,6 +72,13 @@ async function allowed(domain: string): Promise<boolean> {
   }
 }
 
+type PageEventDetail = Record<string, unknown> & { type: string };
+
+function pageEventDetail(event: Event): PageEventDetail | null {
+  if (!(event instanceof CustomEvent) || !isRecord(event.detail) || typeof event.detail.type !== 'string') return null;
+  return event.detail as PageEventDetail;
+}
+
 class EmbedBridge {
   readonly #origin: string;
   readonly #cookieless: boolean;
@@ -90,11 +97,13 @@ class EmbedBridge {
     this.#version = version;
   }
 
-  start(): void {
+  /** `early`: page events the page sent while the allowlist was being asked, in order. */
+  start(early: readonly PageEventDetail[]): void {
     this.#channel.port1.onmessage = (event: MessageEvent<unknown>) => { this.#receive(event.data); };
+    for (const detail of early) this.#send(detail.type, [detail]);
     window.addEventListener(PAGE_EVENT, (event: Event) => {
-      if (!(event instanceof CustomEvent) || !isRecord(event.detail) || typeof event.detail.type !== 'string') return;
-      this.#send(event.detail.type, [event.detail]);
+      const detail = pageEventDetail(event);
+      if (detail !== null) this.#send(detail.type, [detail]);
     });
     new ResizeObserver(() => { this.#reportHeight(); }).observe(document.documentElement);
     this.#watchNavigation();
@@ -242,8 +251,16 @@ export function startEmbedBridge(): void {
   const origin = domain === null ? null : originOf(domain);
   if (window.parent === window || origin === null) return;
   if (cookieless) awaitEmbedTokens(10_000);
+  // The page may load (dashboard:loaded) before the allowlist answers: keep its events until then.
+  const early: PageEventDetail[] = [];
+  const keep = (event: Event): void => {
+    const detail = pageEventDetail(event);
+    if (detail !== null) early.push(detail);
+  };
+  window.addEventListener(PAGE_EVENT, keep);
   void Promise.all([allowed(origin), lookerVersion()]).then(([ok, version]) => {
-    if (ok) new EmbedBridge(origin, cookieless, version).start();
+    window.removeEventListener(PAGE_EVENT, keep);
+    if (ok) new EmbedBridge(origin, cookieless, version).start(early);
     else {
       stopWaiting();
       console.warn(`Overlook embed: ${origin} is not on the embed domain allowlist, so this frame sends it no events.`);
