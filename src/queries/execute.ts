@@ -83,6 +83,8 @@ export async function runFormatted(
     rows: result.rows,
     sql: prepared.compiled.sql,
     ...(result.totals ? { totals: result.totals } : {}),
+    ...(result.pivotTotals ? { pivotTotals: result.pivotTotals } : {}),
+    ...(result.rowTotals ? { rowTotals: result.rowTotals } : {}),
     hasTotals: query.total,
     query: echo,
     runtimeSeconds: result.runtimeSeconds,

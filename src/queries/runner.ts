@@ -12,7 +12,7 @@ import { applyPostSql } from '../sql/post-sql.ts';
 import { compileQuery } from '../sql/compile.ts';
 import { dialectNames, getDialect } from '../sql/dialects/registry.ts';
 import { QueryError } from '../sql/errors.ts';
-import type { CompiledQuery } from '../sql/query.ts';
+import type { CompiledField, CompiledQuery } from '../sql/query.ts';
 import { VersionedCache, type ConnectionRecord, type ModelConfig, type Store } from '../store/index.ts';
 import type { Caller, Workspaces, WorkspaceModel } from '../workspaces/index.ts';
 import { toLookerQuery, type CanonicalQuery } from './canonical.ts';
@@ -62,7 +62,12 @@ export interface QueryRows {
   readonly prepared: PreparedQuery;
   /** Row objects keyed by field name (`view.field`), in SELECT order. */
   readonly rows: readonly Record<string, unknown>[];
+  /** `total: true`: the measures over all rows (no pivots: the one totals row; with pivots: the grand total). */
   readonly totals: Record<string, unknown> | null;
+  /** A pivoted query with `total: true`: the measures per pivot value, keyed by field name with the pivot fields. */
+  readonly pivotTotals?: readonly Record<string, unknown>[] | null;
+  /** A pivoted query with `row_total`: the measures over all pivot values per row, keyed by field name with the row dimensions. */
+  readonly rowTotals?: readonly Record<string, unknown>[] | null;
   readonly ranAt: string;
   readonly runtimeSeconds: number;
   readonly fromCache: boolean;
@@ -96,6 +101,15 @@ export interface QueryRunnerOptions {
   /** Statement timeout when the connection sets none (ms). */
   readonly defaultTimeoutMs?: number;
   readonly observer?: QueryObserver;
+}
+
+/** What #execute ran: the main statement's result and those of the totals statements the query has. */
+interface Executed {
+  readonly result: QueryResult;
+  readonly totals: QueryResult | null;
+  readonly pivotTotals: QueryResult | null;
+  readonly rowTotals: QueryResult | null;
+  readonly fromCache: boolean;
 }
 
 const DIALECT_NAMES: ReadonlySet<string> = new Set(dialectNames());
@@ -219,24 +233,26 @@ export class QueryRunner {
     const ranAt = new Date();
     const started = performance.now();
     try {
-      const { result, fromCache, totals } = await this.#limiter.run(caller.userId, () => this.#execute(connection, prepared.compiled, request));
+      const { result, fromCache, totals, pivotTotals, rowTotals } = await this.#limiter.run(caller.userId, () => this.#execute(connection, prepared.compiled, request));
       const fields = prepared.compiled.fields;
       // Post-SQL measures need the rows keyed by alias; without them the rows are re-keyed straight away.
       const byAlias = fields.some((f) => f.postSql) ? applyPostSql(result.rows, fields, (f) => f.alias) : result.rows;
-      const rows = byAlias.map((r) => {
-        const out: Record<string, unknown> = {};
-        for (const f of fields) out[f.name] = r[f.alias] ?? null;
-        return out;
-      });
-      let totalsRow: Record<string, unknown> | null = null;
-      if (totals) {
-        const first = totals.rows[0] ?? {};
-        totalsRow = {};
-        for (const f of fields) if (f.category === 'measure') totalsRow[f.name] = first[f.alias] ?? null;
-      }
+      const keyed = (rows: readonly Record<string, unknown>[], keep: (f: CompiledField) => boolean): Record<string, unknown>[] => {
+        const kept = fields.filter(keep);
+        return rows.map((r) => {
+          const out: Record<string, unknown> = {};
+          for (const f of kept) out[f.name] = r[f.alias] ?? null;
+          return out;
+        });
+      };
+      const rows = keyed(byAlias, () => true);
+      const measure = (f: CompiledField): boolean => f.category === 'measure';
+      const totalsRow = totals ? keyed([totals.rows[0] ?? {}], measure)[0]! : null;
       return {
-        kind: 'rows', prepared, rows, totals: totalsRow, ranAt: ranAt.toISOString(),
-        runtimeSeconds: (performance.now() - started) / 1000, fromCache,
+        kind: 'rows', prepared, rows, totals: totalsRow,
+        ...(pivotTotals ? { pivotTotals: keyed(pivotTotals.rows, (f) => f.isPivot || measure(f)) } : {}),
+        ...(rowTotals ? { rowTotals: keyed(rowTotals.rows, (f) => !f.isPivot) } : {}),
+        ranAt: ranAt.toISOString(), runtimeSeconds: (performance.now() - started) / 1000, fromCache,
       };
     } catch (error) {
       if (error instanceof DriverError) return { kind: 'error', prepared, message: error.message, errorKind: error.kind };
@@ -245,11 +261,17 @@ export class QueryRunner {
     }
   }
 
-  async #execute(connection: ConnectionRecord, compiled: CompiledQuery, request: RunRequest): Promise<{ result: QueryResult; totals: QueryResult | null; fromCache: boolean }> {
+  async #execute(connection: ConnectionRecord, compiled: CompiledQuery, request: RunRequest): Promise<Executed> {
     const driver = this.#drivers.driver(connection);
     const main = await this.#runOne(driver, connection, compiled.sql, request);
-    const totals = compiled.totalsSql === undefined ? null : (await this.#runOne(driver, connection, compiled.totalsSql, request)).result;
-    return { result: main.result, totals, fromCache: main.fromCache };
+    // Most queries have no totals: answer without the extra promise hops below.
+    if (compiled.totalsSql === undefined && compiled.pivotTotalsSql === undefined && compiled.rowTotalsSql === undefined) {
+      return { result: main.result, totals: null, pivotTotals: null, rowTotals: null, fromCache: main.fromCache };
+    }
+    // The totals statements only once the main one succeeded; they are independent of each other.
+    const extra = async (sql: string | undefined): Promise<QueryResult | null> => (sql === undefined ? null : (await this.#runOne(driver, connection, sql, request)).result);
+    const [totals, pivotTotals, rowTotals] = await Promise.all([extra(compiled.totalsSql), extra(compiled.pivotTotalsSql), extra(compiled.rowTotalsSql)]);
+    return { result: main.result, totals, pivotTotals, rowTotals, fromCache: main.fromCache };
   }
 
   async #runOne(driver: Driver, connection: ConnectionRecord, sql: string, request: RunRequest): Promise<{ result: QueryResult; fromCache: boolean }> {

@@ -19,6 +19,19 @@ function testSql(q: Partial<LookerQuery>, expected: Readonly<Record<string, stri
   }
 }
 
+type Statements = Readonly<Record<'sql' | 'rowTotalsSql' | 'pivotTotalsSql' | 'totalsSql', string>>;
+
+/** Like testSql, for every statement of the compiled query (main, row totals, pivot totals, grand total). */
+function testStatements(q: Partial<LookerQuery>, expected: Readonly<Record<string, Statements>>): void {
+  expect(Object.keys(expected).sort()).toEqual(dialectNames());
+  for (const d of dialectNames()) {
+    const c = compileQuery(model, { model: 'shop', view: 'orders', fields: [], ...q }, { dialect: getDialect(d), now: '2024-03-13 15:30:00' });
+    const want = expected[d]!;
+    const got = { sql: c.sql, rowTotalsSql: c.rowTotalsSql, pivotTotalsSql: c.pivotTotalsSql, totalsSql: c.totalsSql };
+    expect({ dialect: d, ...got }).toEqual({ dialect: d, ...Object.fromEntries(Object.entries(want).map(([k, v]) => [k, v.slice(1)])) });
+  }
+}
+
 describe('golden SQL per dialect', () => {
   it("fan-out with symmetric aggregates, time zone, date and string filters", () => {
     testSql({"fields":["users.state","orders.created_month","orders.count","orders.total_shipping","order_items.total_price"],"filters":{"orders.created_date":"2024-01-01 to 2024-03-01","users.state":"-O'Brien,%a_b%"},"sorts":["orders.count desc"],"limit":10,"query_timezone":"America/New_York"}, {
@@ -296,6 +309,305 @@ GROUP BY
     1,2) AS "z___pivoted"
 WHERE z___min_rank <= 20 AND z___pivot_col_rank <= 50
 ORDER BY z___min_rank, z___pivot_col_rank`,
+    });
+  });
+
+  it("pivot sorted desc with row totals and totals (column_limit below the pivot values)", () => {
+    testStatements({"fields":["orders.status","orders.created_year","orders.count"],"pivots":["orders.created_year"],"sorts":["orders.created_year desc"],"total":true,"row_total":"right","limit":5,"column_limit":2}, {
+      bigquery_standard_sql: {
+        sql: `
+SELECT \`orders_status\`, \`orders_created_year\`, \`orders_count\`
+FROM (SELECT
+    orders.status AS \`orders_status\`,
+    EXTRACT(YEAR FROM CAST(orders.created_at AS DATETIME)) AS \`orders_created_year\`,
+    COUNT(*) AS \`orders_count\`,
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY EXTRACT(YEAR FROM CAST(orders.created_at AS DATETIME)) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS \`z___pivoted\`
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2
+ORDER BY z___min_rank, z___pivot_col_rank`,
+        rowTotalsSql: `
+SELECT \`z___row_totals\`.\`orders_status\`, \`z___row_totals\`.\`orders_count\`
+FROM (SELECT
+    orders.status AS \`orders_status\`,
+    COUNT(*) AS \`orders_count\`
+FROM shop.orders AS orders
+GROUP BY
+    1) AS \`z___row_totals\`
+INNER JOIN (SELECT DISTINCT \`orders_status\`
+FROM (SELECT
+    orders.status AS \`orders_status\`,
+    EXTRACT(YEAR FROM CAST(orders.created_at AS DATETIME)) AS \`orders_created_year\`,
+    COUNT(*) AS \`orders_count\`,
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY EXTRACT(YEAR FROM CAST(orders.created_at AS DATETIME)) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS \`z___pivoted\`
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2) AS \`z___kept\`
+ON (\`z___row_totals\`.\`orders_status\` = \`z___kept\`.\`orders_status\` OR (\`z___row_totals\`.\`orders_status\` IS NULL AND \`z___kept\`.\`orders_status\` IS NULL))`,
+        pivotTotalsSql: `
+SELECT
+    EXTRACT(YEAR FROM CAST(orders.created_at AS DATETIME)) AS \`orders_created_year\`,
+    COUNT(*) AS \`orders_count\`
+FROM shop.orders AS orders
+GROUP BY
+    1
+ORDER BY
+    1 DESC
+LIMIT 2`,
+        totalsSql: `
+SELECT
+    COUNT(*) AS \`orders_count\`
+FROM shop.orders AS orders`,
+      },
+      duckdb: {
+        sql: `
+SELECT "orders.status", "orders.created_year", "orders.count"
+FROM (SELECT
+    orders.status AS "orders.status",
+    year(CAST(orders.created_at AS TIMESTAMP)) AS "orders.created_year",
+    COUNT(*) AS "orders.count",
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY year(CAST(orders.created_at AS TIMESTAMP)) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS "z___pivoted"
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2
+ORDER BY z___min_rank, z___pivot_col_rank`,
+        rowTotalsSql: `
+SELECT "z___row_totals"."orders.status", "z___row_totals"."orders.count"
+FROM (SELECT
+    orders.status AS "orders.status",
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders
+GROUP BY
+    1) AS "z___row_totals"
+INNER JOIN (SELECT DISTINCT "orders.status"
+FROM (SELECT
+    orders.status AS "orders.status",
+    year(CAST(orders.created_at AS TIMESTAMP)) AS "orders.created_year",
+    COUNT(*) AS "orders.count",
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY year(CAST(orders.created_at AS TIMESTAMP)) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS "z___pivoted"
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2) AS "z___kept"
+ON ("z___row_totals"."orders.status" = "z___kept"."orders.status" OR ("z___row_totals"."orders.status" IS NULL AND "z___kept"."orders.status" IS NULL))`,
+        pivotTotalsSql: `
+SELECT
+    year(CAST(orders.created_at AS TIMESTAMP)) AS "orders.created_year",
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders
+GROUP BY
+    1
+ORDER BY
+    1 DESC
+LIMIT 2`,
+        totalsSql: `
+SELECT
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders`,
+      },
+      postgres: {
+        sql: `
+SELECT "orders.status", "orders.created_year", "orders.count"
+FROM (SELECT
+    orders.status AS "orders.status",
+    CAST(EXTRACT(YEAR FROM CAST(orders.created_at AS TIMESTAMP)) AS INTEGER) AS "orders.created_year",
+    COUNT(*) AS "orders.count",
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY CAST(EXTRACT(YEAR FROM CAST(orders.created_at AS TIMESTAMP)) AS INTEGER) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS "z___pivoted"
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2
+ORDER BY z___min_rank, z___pivot_col_rank`,
+        rowTotalsSql: `
+SELECT "z___row_totals"."orders.status", "z___row_totals"."orders.count"
+FROM (SELECT
+    orders.status AS "orders.status",
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders
+GROUP BY
+    1) AS "z___row_totals"
+INNER JOIN (SELECT DISTINCT "orders.status"
+FROM (SELECT
+    orders.status AS "orders.status",
+    CAST(EXTRACT(YEAR FROM CAST(orders.created_at AS TIMESTAMP)) AS INTEGER) AS "orders.created_year",
+    COUNT(*) AS "orders.count",
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY CAST(EXTRACT(YEAR FROM CAST(orders.created_at AS TIMESTAMP)) AS INTEGER) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS "z___pivoted"
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2) AS "z___kept"
+ON ("z___row_totals"."orders.status" = "z___kept"."orders.status" OR ("z___row_totals"."orders.status" IS NULL AND "z___kept"."orders.status" IS NULL))`,
+        pivotTotalsSql: `
+SELECT
+    CAST(EXTRACT(YEAR FROM CAST(orders.created_at AS TIMESTAMP)) AS INTEGER) AS "orders.created_year",
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders
+GROUP BY
+    1
+ORDER BY
+    1 DESC
+LIMIT 2`,
+        totalsSql: `
+SELECT
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders`,
+      },
+      redshift: {
+        sql: `
+SELECT "orders.status", "orders.created_year", "orders.count"
+FROM (SELECT
+    orders.status AS "orders.status",
+    CAST(EXTRACT(YEAR FROM CAST(orders.created_at AS TIMESTAMP)) AS INTEGER) AS "orders.created_year",
+    COUNT(*) AS "orders.count",
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY CAST(EXTRACT(YEAR FROM CAST(orders.created_at AS TIMESTAMP)) AS INTEGER) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS "z___pivoted"
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2
+ORDER BY z___min_rank, z___pivot_col_rank`,
+        rowTotalsSql: `
+SELECT "z___row_totals"."orders.status", "z___row_totals"."orders.count"
+FROM (SELECT
+    orders.status AS "orders.status",
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders
+GROUP BY
+    1) AS "z___row_totals"
+INNER JOIN (SELECT DISTINCT "orders.status"
+FROM (SELECT
+    orders.status AS "orders.status",
+    CAST(EXTRACT(YEAR FROM CAST(orders.created_at AS TIMESTAMP)) AS INTEGER) AS "orders.created_year",
+    COUNT(*) AS "orders.count",
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY CAST(EXTRACT(YEAR FROM CAST(orders.created_at AS TIMESTAMP)) AS INTEGER) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS "z___pivoted"
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2) AS "z___kept"
+ON ("z___row_totals"."orders.status" = "z___kept"."orders.status" OR ("z___row_totals"."orders.status" IS NULL AND "z___kept"."orders.status" IS NULL))`,
+        pivotTotalsSql: `
+SELECT
+    CAST(EXTRACT(YEAR FROM CAST(orders.created_at AS TIMESTAMP)) AS INTEGER) AS "orders.created_year",
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders
+GROUP BY
+    1
+ORDER BY
+    1 DESC
+LIMIT 2`,
+        totalsSql: `
+SELECT
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders`,
+      },
+      snowflake: {
+        sql: `
+SELECT "orders.status", "orders.created_year", "orders.count"
+FROM (SELECT
+    orders.status AS "orders.status",
+    YEAR(CAST(orders.created_at AS TIMESTAMP_NTZ)) AS "orders.created_year",
+    COUNT(*) AS "orders.count",
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY YEAR(CAST(orders.created_at AS TIMESTAMP_NTZ)) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS "z___pivoted"
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2
+ORDER BY z___min_rank, z___pivot_col_rank`,
+        rowTotalsSql: `
+SELECT "z___row_totals"."orders.status", "z___row_totals"."orders.count"
+FROM (SELECT
+    orders.status AS "orders.status",
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders
+GROUP BY
+    1) AS "z___row_totals"
+INNER JOIN (SELECT DISTINCT "orders.status"
+FROM (SELECT
+    orders.status AS "orders.status",
+    YEAR(CAST(orders.created_at AS TIMESTAMP_NTZ)) AS "orders.created_year",
+    COUNT(*) AS "orders.count",
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY YEAR(CAST(orders.created_at AS TIMESTAMP_NTZ)) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS "z___pivoted"
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2) AS "z___kept"
+ON ("z___row_totals"."orders.status" = "z___kept"."orders.status" OR ("z___row_totals"."orders.status" IS NULL AND "z___kept"."orders.status" IS NULL))`,
+        pivotTotalsSql: `
+SELECT
+    YEAR(CAST(orders.created_at AS TIMESTAMP_NTZ)) AS "orders.created_year",
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders
+GROUP BY
+    1
+ORDER BY
+    1 DESC
+LIMIT 2`,
+        totalsSql: `
+SELECT
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders`,
+      },
+      trino: {
+        sql: `
+SELECT "orders.status", "orders.created_year", "orders.count"
+FROM (SELECT
+    orders.status AS "orders.status",
+    year(CAST(orders.created_at AS TIMESTAMP(6))) AS "orders.created_year",
+    COUNT(*) AS "orders.count",
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY year(CAST(orders.created_at AS TIMESTAMP(6))) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS "z___pivoted"
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2
+ORDER BY z___min_rank, z___pivot_col_rank`,
+        rowTotalsSql: `
+SELECT "z___row_totals"."orders.status", "z___row_totals"."orders.count"
+FROM (SELECT
+    orders.status AS "orders.status",
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders
+GROUP BY
+    1) AS "z___row_totals"
+INNER JOIN (SELECT DISTINCT "orders.status"
+FROM (SELECT
+    orders.status AS "orders.status",
+    year(CAST(orders.created_at AS TIMESTAMP(6))) AS "orders.created_year",
+    COUNT(*) AS "orders.count",
+    DENSE_RANK() OVER (ORDER BY orders.status) AS z___min_rank,
+    DENSE_RANK() OVER (ORDER BY year(CAST(orders.created_at AS TIMESTAMP(6))) DESC) AS z___pivot_col_rank
+FROM shop.orders AS orders
+GROUP BY
+    1,2) AS "z___pivoted"
+WHERE z___min_rank <= 5 AND z___pivot_col_rank <= 2) AS "z___kept"
+ON ("z___row_totals"."orders.status" = "z___kept"."orders.status" OR ("z___row_totals"."orders.status" IS NULL AND "z___kept"."orders.status" IS NULL))`,
+        pivotTotalsSql: `
+SELECT
+    year(CAST(orders.created_at AS TIMESTAMP(6))) AS "orders.created_year",
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders
+GROUP BY
+    1
+ORDER BY
+    1 DESC
+LIMIT 2`,
+        totalsSql: `
+SELECT
+    COUNT(*) AS "orders.count"
+FROM shop.orders AS orders`,
+      },
     });
   });
 });

@@ -172,6 +172,33 @@ describe('compileQuery', () => {
     expect(errorOf(() => sqlOf({ fields: ['orders.status', 'orders.count'], pivots: ['orders.created_year'] })).code).toBe('query/unknown-field');
   });
 
+  it('adds row totals and per-pivot totals statements only where Looker computes them', () => {
+    const compiled = (q: Partial<LookerQuery>) => compileQuery(model, { model: 'shop', view: 'orders', fields: ['orders.status', 'orders.created_year', 'orders.count', 'orders.percent_of_orders'], ...q }, { dialect: duckdb });
+    const pivoted = { pivots: ['orders.created_year'], total: true, row_total: 'right' };
+    const c = compiled(pivoted);
+    expect(c.rowTotalsSql).toContain('INNER JOIN (SELECT DISTINCT "orders.status"');
+    expect(c.pivotTotalsSql?.split('\n').slice(0, 3)).toEqual(['SELECT', '    year(CAST(orders.created_at AS TIMESTAMP)) AS "orders.created_year",', '    COUNT(*) AS "orders.count"']);
+    expect(c.totalsSql).toBe('SELECT\n    COUNT(*) AS "orders.count"\nFROM shop.orders AS orders');
+    // Without pivots row_total is ignored; "false" (a LookML dashboard's row_total: false) and blank mean none.
+    expect(compiled({ row_total: 'right', total: true }).rowTotalsSql).toBeUndefined();
+    expect(compiled({ row_total: 'right', total: true }).pivotTotalsSql).toBeUndefined();
+    expect(compiled({ ...pivoted, row_total: 'false' }).rowTotalsSql).toBeUndefined();
+    expect(compiled({ ...pivoted, row_total: ' ' }).rowTotalsSql).toBeUndefined();
+    expect(compiled({ ...pivoted, total: false }).pivotTotalsSql).toBeUndefined();
+    // No row dimension: the row total is the grand total of the returned rows' pivot values, ungrouped.
+    expect(compiled({ ...pivoted, fields: ['orders.created_year', 'orders.count'] }).rowTotalsSql).toBe(c.totalsSql);
+    // A measure filter could drop whole pivot values from the main statement: no column cut on the totals then.
+    expect(c.pivotTotalsSql).toMatch(/LIMIT 50$/);
+    expect(compiled({ ...pivoted, filters: { 'orders.count': '>1' } }).pivotTotalsSql).not.toContain('LIMIT');
+  });
+
+  it('ranks pivot columns descending when the query sorts a pivot field desc (not by the implicit default sort)', () => {
+    const q = { fields: ['orders.status', 'orders.created_year', 'orders.count'], pivots: ['orders.created_year'] };
+    expect(sqlOf({ ...q, sorts: ['orders.created_year desc'] })).toContain('DENSE_RANK() OVER (ORDER BY year(CAST(orders.created_at AS TIMESTAMP)) DESC) AS z___pivot_col_rank');
+    expect(sqlOf({ ...q, sorts: ['orders.created_year'] })).toContain('DENSE_RANK() OVER (ORDER BY year(CAST(orders.created_at AS TIMESTAMP))) AS z___pivot_col_rank');
+    expect(sqlOf(q)).toContain('DENSE_RANK() OVER (ORDER BY year(CAST(orders.created_at AS TIMESTAMP))) AS z___pivot_col_rank');
+  });
+
   it('applies conditionally_filter unless a listed field is filtered, and sql_always_having', () => {
     const extra = build(FILES).models.extra!;
     const sql = (q: Partial<LookerQuery>): string => compileQuery(extra, { model: 'extra', view: 'cond_orders', fields: ['cond_orders.status'], ...q }, { dialect: duckdb }).sql;

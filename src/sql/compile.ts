@@ -17,6 +17,7 @@ import { makeHost } from './host.ts';
 import type { CompiledField, CompiledQuery, CompileOptions, LookerQuery } from './query.ts';
 import { aliasesOf, baseAliasOf, lookupField, splitFieldName, type AliasInfo, type QueryScope } from './scope.ts';
 import { checkFieldsVisible } from './visibility.ts';
+import { assemble, pivotTotalsStatement, rowTotalsRequested, rowTotalsStatement, type PivotPlan, type Statement } from './statement.ts';
 
 export const DEFAULT_LIMIT = 500;
 /** Looker's default number of pivot columns. */
@@ -161,20 +162,26 @@ function compileAt(model: Model, query: LookerQuery, options: CompileOptions, de
   const from = `${second.ex.tableSql(aliases.get(baseAliasOf(explore))!.view)} AS ${baseAliasOf(explore)}`;
   const fields = selected.map((s) => describe(dialect, s));
   const p = second.parts;
-  const sql = assemble(dialect, second.ex.ctes, {
+  const ctes = second.ex.ctes;
+  const main: Statement = {
     select: p.select, from, joins: joinSql, where: p.where, groupBy: p.groupBy, having: p.having,
     orderBy: p.orderBy, limit, ...(p.pivot ? { pivot: { ...p.pivot, columnLimit: parseColumnLimit(query.column_limit) } } : {}),
-  });
-  let totalsSql: string | undefined;
-  if (query.total && p.measureSelect.length > 0) {
-    totalsSql = assemble(dialect, second.ex.ctes, {
-      select: p.measureSelect, from, joins: joinSql, where: p.where, groupBy: 0, having: [], orderBy: [], limit: null,
-    });
-  }
-  return {
-    sql, fields, warnings: second.ex.warnings, timezone, weekStartDay: model.weekStartDay,
-    ...(totalsSql !== undefined ? { totalsSql } : {}),
   };
+  const sql = assemble(dialect, ctes, main);
+  // Totals statements: the measures over the same FROM/WHERE, grouped by `dims` leading SELECT lines.
+  const totalsOf = (dims: readonly string[]): Statement => ({
+    select: [...dims, ...p.measureSelect], from, joins: joinSql, where: p.where, groupBy: dims.length, having: [], orderBy: [], limit: null,
+  });
+  const extra: { totalsSql?: string; pivotTotalsSql?: string; rowTotalsSql?: string } = {};
+  if (query.total && p.measureSelect.length > 0) {
+    extra.totalsSql = assemble(dialect, ctes, totalsOf([]));
+    if (p.pivot) extra.pivotTotalsSql = pivotTotalsStatement(dialect, ctes, main, totalsOf(p.pivot.pivotSelect));
+  }
+  // Without pivots Looker ignores row_total.
+  if (p.pivot && rowTotalsRequested(query.row_total) && p.measureSelect.length > 0) {
+    extra.rowTotalsSql = rowTotalsStatement(dialect, ctes, main, totalsOf(p.pivot.rowSelect), [...p.pivot.rowColumns, ...p.measureColumns]);
+  }
+  return { sql, fields, warnings: second.ex.warnings, timezone, weekStartDay: model.weekStartDay, ...extra };
 }
 
 /** Control characters (other than tab and newlines) have no meaning in filter values and would collide with internal markers. */
@@ -196,10 +203,12 @@ function qualify(explore: Explore, name: string): string {
 }
 
 interface Parts {
-  /** With pivots: window ORDER BY lists ranking the non-pivot rows and the pivot columns. */
-  readonly pivot?: { readonly rowOrder: readonly string[]; readonly pivotOrder: readonly string[]; readonly columns: readonly string[] };
+  /** With pivots: the ranking plan (less column_limit), and the SELECT lines of the row and of the pivot dimensions. */
+  readonly pivot?: Omit<PivotPlan, 'columnLimit'> & { readonly rowSelect: readonly string[]; readonly pivotSelect: readonly string[] };
   readonly select: string[];
+  /** SELECT lines of the measures computed in SQL (totals leave out post-SQL measures), and their result columns. */
   readonly measureSelect: string[];
+  readonly measureColumns: string[];
   readonly where: string[];
   readonly having: string[];
   readonly groupBy: number;
@@ -214,10 +223,12 @@ function buildParts(ex: Expander, scope: QueryScope, selected: readonly Selected
   const dims = selected.filter((s) => s.field.category !== 'measure');
   const measures = selected.filter((s) => s.field.category === 'measure');
   const ordered = [...dims, ...measures];
-  const select = ordered.map((s) => `    ${ex.fieldSql(s.alias, s.field.name, 'select')} AS ${d.quoteIdentifier(columnAlias(d, s.name))}`);
-  const measureSelect = measures
-    .filter((s) => !POST_SQL_MEASURES.has(s.field.type))
-    .map((s) => `    ${ex.fieldSql(s.alias, s.field.name, 'select')} AS ${d.quoteIdentifier(columnAlias(d, s.name))}`);
+  const column = (s: Selected): string => d.quoteIdentifier(columnAlias(d, s.name));
+  const selectLine = (s: Selected): string => `    ${ex.fieldSql(s.alias, s.field.name, 'select')} AS ${column(s)}`;
+  const select = ordered.map(selectLine);
+  const sqlMeasures = measures.filter((s) => !POST_SQL_MEASURES.has(s.field.type));
+  const measureSelect = sqlMeasures.map(selectLine);
+  const measureColumns = sqlMeasures.map(column);
 
   const where: string[] = [];
   const having: string[] = [];
@@ -269,9 +280,14 @@ function buildParts(ex: Expander, scope: QueryScope, selected: readonly Selected
       .filter((x) => x.sel !== undefined)
       .map((x) => `${expr(x.sel!)}${x.s.desc ? ' DESC' : ''}`);
     for (const r of rowDims) if (!effective.some((s) => s.name === r.name)) rowOrder.push(expr(r));
-    pivot = { rowOrder, pivotOrder: pivoted.map(expr), columns: ordered.map((s) => d.quoteIdentifier(columnAlias(d, s.name))) };
+    // Pivot columns follow the query's own sorts (not the implicit default sort): `desc` puts the highest value first.
+    const pivotDesc = pivoted.map((s) => sorts.find((x) => x.name === s.name)?.desc === true);
+    pivot = {
+      rowOrder, pivotOrder: pivoted.map((s, i) => `${expr(s)}${pivotDesc[i] ? ' DESC' : ''}`), pivotDesc,
+      columns: ordered.map(column), rowColumns: rowDims.map(column), rowSelect: rowDims.map(selectLine), pivotSelect: pivoted.map(selectLine),
+    };
   }
-  return { select, measureSelect, where, having, groupBy: measures.length > 0 || dims.length > 0 ? dims.length : 0, orderBy, ...(pivot ? { pivot } : {}) };
+  return { select, measureSelect, measureColumns, where, having, groupBy: measures.length > 0 || dims.length > 0 ? dims.length : 0, orderBy, ...(pivot ? { pivot } : {}) };
 }
 
 /** Looker's default sort: the first date-like dimension descending, else the first measure descending, else the first dimension. */
@@ -352,58 +368,6 @@ function describe(dialect: Dialect, s: Selected): CompiledField {
 function postSqlTarget(f: Field): string {
   const ref = f.sql !== undefined ? scanRefs(f.sql)[0]?.ref : undefined;
   return ref ?? f.name;
-}
-
-interface Statement {
-  readonly select: readonly string[];
-  readonly from: string;
-  readonly joins: readonly string[];
-  readonly where: readonly string[];
-  readonly groupBy: number;
-  readonly having: readonly string[];
-  readonly orderBy: readonly string[];
-  readonly limit: number | null;
-  readonly pivot?: { readonly rowOrder: readonly string[]; readonly pivotOrder: readonly string[]; readonly columns: readonly string[]; readonly columnLimit: number };
-}
-
-function assemble(dialect: Dialect, ctes: ReadonlyMap<string, string>, st: Statement): string {
-  const lines: string[] = [];
-  if (ctes.size > 0) {
-    lines.push(`WITH ${[...ctes].map(([name, body]) => `${name} AS (${body})`).join(',\n')}`);
-  }
-  lines.push('SELECT', st.select.join(',\n'));
-  lines.push(`FROM ${st.from}`);
-  for (const j of st.joins) lines.push(j);
-  const cond = (xs: readonly string[]): string => (xs.length === 1 ? xs[0]! : xs.map((x) => `(${x})`).join(' AND '));
-  if (st.where.length > 0) lines.push(`WHERE ${cond(st.where)}`);
-  if (st.groupBy > 0) lines.push('GROUP BY', `    ${Array.from({ length: st.groupBy }, (_, i) => i + 1).join(',')}`);
-  if (st.having.length > 0) lines.push(`HAVING ${cond(st.having)}`);
-  if (st.orderBy.length > 0) lines.push('ORDER BY', `    ${st.orderBy.join(', ')}`);
-  if (st.pivot) return pivotStatement(dialect, lines, st, st.pivot);
-  const lim = dialect.limitClause(st.limit);
-  if (lim) lines.push(lim);
-  return lines.join('\n');
-}
-
-/** Ranks rows and pivot values with window functions over the grouped result, then keeps the top of each. */
-function pivotStatement(dialect: Dialect, lines: string[], st: Statement, p: NonNullable<Statement['pivot']>): string {
-  const selectAt = lines.indexOf('SELECT') + 1;
-  const rowRank = p.rowOrder.length > 0 ? `DENSE_RANK() OVER (ORDER BY ${p.rowOrder.join(', ')})` : '1';
-  lines[selectAt] = `${lines[selectAt]!},
-    ${rowRank} AS z___min_rank,
-    DENSE_RANK() OVER (ORDER BY ${p.pivotOrder.join(', ')}) AS z___pivot_col_rank`;
-  const orderAt = lines.indexOf('ORDER BY');
-  const inner = (orderAt === -1 ? lines : lines.slice(0, orderAt)).join('\n');
-  const head = lines[0]!.startsWith('WITH ') ? lines[0]! : undefined;
-  const body = head ? inner.slice(head.length + 1) : inner;
-  const keep = [st.limit !== null ? `z___min_rank <= ${st.limit}` : undefined, `z___pivot_col_rank <= ${p.columnLimit}`].filter((x) => x !== undefined);
-  return [
-    ...(head ? [head] : []),
-    `SELECT ${p.columns.join(', ')}`,
-    `FROM (${body}) AS ${dialect.quoteIdentifier('z___pivoted')}`,
-    `WHERE ${keep.join(' AND ')}`,
-    'ORDER BY z___min_rank, z___pivot_col_rank',
-  ].join('\n');
 }
 
 export function parseColumnLimit(limit: LookerQuery['column_limit']): number {

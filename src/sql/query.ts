@@ -57,8 +57,12 @@ export interface CompiledField {
 export interface CompiledQuery {
   readonly sql: string;
   readonly fields: readonly CompiledField[];
-  /** A second statement computing column totals (when `total: true`). */
+  /** A second statement computing column totals (when `total: true`; with pivots, the grand total). */
   readonly totalsSql?: string;
+  /** With pivots and `total: true`: column totals per pivot value (pivot fields, then the measures). */
+  readonly pivotTotalsSql?: string;
+  /** With pivots and `row_total`: per row returned, the measures over all pivot values (row dimensions, then the measures). */
+  readonly rowTotalsSql?: string;
   /** Non-fatal notes, e.g. a measure whose fan-out could not be made symmetric. */
   readonly warnings: readonly string[];
   readonly timezone: string;

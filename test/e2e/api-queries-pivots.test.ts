@@ -27,11 +27,21 @@ const VIEW = `view: sales {
   dimension: is_big { type: yesno sql: \${TABLE}.amount > 6 ;; }
   measure: count { type: count }
   measure: total_amount { type: sum sql: \${TABLE}.amount ;; value_format_name: usd }
+  measure: parities { type: count_distinct sql: \${TABLE}.id % 2 ;; }
+  measure: average_amount { type: average sql: \${TABLE}.amount ;; }
 }
 `;
 
 /** One pivot field (with a NULL value) under the region rows. */
 const BY_CHANNEL = { model: 'shop', view: 'sales', fields: ['sales.region', 'sales.channel', 'sales.count', 'sales.total_amount'], pivots: ['sales.channel'], sorts: ['sales.region'] };
+/**
+ * Row totals and totals, pivot columns descending (DuckDB puts NULL last either way) and cut to two
+ * of the three channels: East's row total still counts its sale with no channel.
+ */
+const WITH_TOTALS = {
+  model: 'shop', view: 'sales', fields: ['sales.region', 'sales.channel', 'sales.count', 'sales.parities', 'sales.average_amount'],
+  pivots: ['sales.channel'], sorts: ['sales.region', 'sales.channel desc'], column_limit: '2', total: true, row_total: 'right',
+};
 /** Two pivot fields and no row dimension. */
 const BY_CHANNEL_AND_SIZE = { model: 'shop', view: 'sales', fields: ['sales.channel', 'sales.is_big', 'sales.count'], pivots: ['sales.channel', 'sales.is_big'] };
 
@@ -46,6 +56,8 @@ describe('pivoted queries in every result format', () => {
   let root = '';
   let server: RunningServer;
   let admin: Looker40SDK;
+  /** The totals computed by direct DuckDB SQL: by region, by channel (key ∅ for NULL), and over everything. */
+  const direct: Record<'region' | 'channel' | 'all', Record<string, number[]>> = { region: {}, channel: {}, all: {} };
 
   beforeAll(async () => {
     vi.spyOn(console, 'debug').mockImplementation(() => undefined);
@@ -56,6 +68,11 @@ describe('pivoted queries in every result format', () => {
     await conn.run(`CREATE TABLE sales AS SELECT * FROM (VALUES
       (1, 'East', 'web', 10.5::DOUBLE), (2, 'East', 'store', 20), (3, 'East', NULL, 5), (4, 'West', 'web', 1000), (5, 'West', 'web', 2.25), (6, 'North', 'store', 7)
     ) t(id, region, channel, amount)`);
+    for (const by of ['region', 'channel', 'all'] as const) {
+      const key = by === 'all' ? "'all'" : `COALESCE(${by}, '∅')`;
+      const reader = await conn.runAndReadAll(`SELECT ${key} AS k, COUNT(*) AS n, COUNT(DISTINCT id % 2) AS p, AVG(amount) AS a FROM sales GROUP BY 1`);
+      for (const r of reader.getRowObjectsJson()) direct[by][r.k as string] = [Number(r.n), Number(r.p), Number(r.a)];
+    }
     conn.closeSync();
     instance.closeSync();
     await mkdir(join(root, 'remote'));
@@ -97,6 +114,50 @@ describe('pivoted queries in every result format', () => {
     expect((JSON.parse(await run('json', BY_CHANNEL, '?apply_formatting=true')) as unknown[])[2]).toEqual({
       'sales.region': 'West', 'sales.count': { store: null, web: '2', '∅': null }, 'sales.total_amount': { store: null, web: '$1,002.25', '∅': null },
     });
+  });
+
+  it('json_detail with row_total and total (official SDK): row totals over every pivot value, totals per pivot, values as direct SQL', async () => {
+    const raw = await admin.ok(admin.run_inline_query({ result_format: 'json_detail', body: WITH_TOTALS }));
+    const detail = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
+      has_row_totals: boolean; has_totals: boolean; pivots: unknown[];
+      data: Record<string, { value: unknown } | Record<string, { value: unknown }>>[];
+      totals_data: Record<string, Record<string, { value: unknown }>>;
+    };
+    expect([detail.has_row_totals, detail.has_totals]).toEqual([true, true]);
+    expect(detail.pivots).toEqual([
+      { key: 'web', data: { 'sales.channel': 'web' }, sort_values: { 'sales.channel': 'web' }, is_total: false },
+      { key: 'store', data: { 'sales.channel': 'store' }, sort_values: { 'sales.channel': 'store' }, is_total: false },
+      { key: '$$$_row_total_$$$', data: {}, sort_values: {}, is_total: true },
+    ]);
+    const measures = ['sales.count', 'sales.parities', 'sales.average_amount'];
+    const values = (cells: Record<string, { value: unknown }>[], key: string): number[] => cells.map((c) => Number(c[key]?.value));
+    const regions = detail.data.map((row) => (row['sales.region'] as { value: unknown }).value);
+    expect(regions).toEqual(['East', 'North', 'West']);
+    for (const row of detail.data) {
+      const cells = measures.map((m) => row[m] as Record<string, { value: unknown }>);
+      expect(cells.map((c) => Object.keys(c))).toEqual(measures.map(() => ['web', 'store', '$$$_row_total_$$$']));
+      const region = String((row['sales.region'] as { value: unknown }).value);
+      const got = values(cells, '$$$_row_total_$$$');
+      direct.region[region]!.forEach((v, i) => { expect(got[i]).toBeCloseTo(v, 6); });
+    }
+    // East's row total counts its three sales, one of them with no channel: a column left out by column_limit.
+    const east = measures.map((m) => detail.data[0]![m] as Record<string, { value: unknown }>);
+    expect([values(east, 'web')[0], values(east, 'store')[0], values(east, '$$$_row_total_$$$')[0]]).toEqual([1, 1, 3]);
+    const totals = measures.map((m) => detail.totals_data[m]!);
+    expect(totals.map((t) => Object.keys(t))).toEqual(measures.map(() => ['web', 'store', '$$$_row_total_$$$']));
+    for (const key of ['web', 'store']) direct.channel[key]!.forEach((v, i) => { expect(values(totals, key)[i]).toBeCloseTo(v, 6); });
+    direct.all.all!.forEach((v, i) => { expect(values(totals, '$$$_row_total_$$$')[i]).toBeCloseTo(v, 6); });
+  });
+
+  it('csv with row totals: a Row Total column per measure', async () => {
+    const csv = await run('csv', { ...WITH_TOTALS, fields: ['sales.region', 'sales.channel', 'sales.count'] });
+    expect(csv).toBe(
+      'Sales Channel,web,store,Row Total\n' +
+      'Sales Region,Sales Count,Sales Count,Sales Count\n' +
+      `East,1,1,${direct.region.East![0]}\n` +
+      `North,,1,${direct.region.North![0]}\n` +
+      `West,2,,${direct.region.West![0]}\n`,
+    );
   });
 
   it('json with two pivot fields: keys join the values with |FIELD|', async () => {

@@ -10,8 +10,9 @@
  * (Spectacles reads them as objects and an error as `rows: [{looker_error}]`).
  * A pivoted query: pivot fields under `fields.pivots`, one `metadata.pivots` entry per pivot
  * column (`JsonBiPivots`: `key`, `data` and `sort_values` as maps of strings — the spec types
- * them `additionalProperties: string` — and `is_total`), and rows holding, per measure, an
- * object keyed by pivot key as in `json`.
+ * them `additionalProperties: string` — and `is_total`; with row totals a last entry
+ * `$$$_row_total_$$$` with `is_total: true` and empty maps), and rows holding, per measure, an
+ * object keyed by pivot key as in `json` (row totals under `$$$_row_total_$$$`).
  * Unverified against a live Looker: the value of `columns_truncated` (typed string in the
  * spec; `false` here) and where totals would go (not sent).
  */

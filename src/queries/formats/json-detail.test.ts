@@ -142,6 +142,41 @@ describe('json_detail', () => {
     expect((body.fields as { pivots: { name: string }[] }).pivots.map((f) => f.name)).toEqual(['users.is_active']);
   });
 
+  it('pivoted with row totals and totals: has_row_totals, $$$_row_total_$$$ cells, the total pivot, totals_data per pivot key', async () => {
+    const active = FIELDS[4]!;
+    const count = FIELDS[5]!;
+    const body = await detail(fixture({
+      fields: [FIELDS[0]!, active, count],
+      rows: [
+        { 'users.name': 'a', 'users.is_active': false, 'orders.count': 2 },
+        { 'users.name': 'a', 'users.is_active': true, 'orders.count': 1500 },
+        { 'users.name': 'b', 'users.is_active': false, 'orders.count': 3 },
+      ],
+      query: { model: 'shop', view: 'orders', fields: ['users.name', 'users.is_active', 'orders.count'], pivots: ['users.is_active'], total: true, row_total: 'right' },
+      rowTotals: [{ 'users.name': 'b', 'orders.count': 3 }, { 'users.name': 'a', 'orders.count': 1502 }],
+      pivotTotals: [{ 'users.is_active': false, 'orders.count': 5 }, { 'users.is_active': true, 'orders.count': 1500 }],
+      totals: { 'orders.count': 1505 },
+      hasTotals: true,
+    }));
+    expect(body.has_row_totals).toBe(true);
+    expect(body.has_totals).toBe(true);
+    expect(body.pivots).toEqual([
+      { key: 'No', data: { 'users.is_active': false }, sort_values: { 'users.is_active': false }, is_total: false },
+      { key: 'Yes', data: { 'users.is_active': true }, sort_values: { 'users.is_active': true }, is_total: false },
+      { key: '$$$_row_total_$$$', data: {}, sort_values: {}, is_total: true },
+    ]);
+    expect(body.data).toEqual([
+      { 'users.name': { value: 'a' }, 'orders.count': { No: { value: 2 }, Yes: { value: 1500, rendered: '1,500' }, $$$_row_total_$$$: { value: 1502, rendered: '1,502' } } },
+      { 'users.name': { value: 'b' }, 'orders.count': { No: { value: 3 }, Yes: { value: null }, $$$_row_total_$$$: { value: 3 } } },
+    ]);
+    expect(body.totals_data).toEqual({
+      'orders.count': { No: { value: 5 }, Yes: { value: 1500, rendered: '1,500' }, $$$_row_total_$$$: { value: 1505, rendered: '1,505' } },
+    });
+    const plain = await detail(fixture({ fields: [FIELDS[0]!, count], rows: [], query: { ...fixture().query, row_total: 'right' }, rowTotals: [] }));
+    // Without pivots Looker ignores row_total.
+    expect(plain.has_row_totals).toBe(false);
+  });
+
   it('derives a stable 32-hex id from the SQL when none is given', async () => {
     const a = await detail(fixture({ resultId: undefined }));
     const b = await detail(fixture({ resultId: undefined }));

@@ -13,7 +13,9 @@
  * sorted fields, cells `{value, rendered?}` with `rendered` only when it differs.
  * Not observed, placed by inference: `pivots` (before `data`, whenever the query pivots) and
  * `totals_data` (after `data`, only with totals). A query with `pivots` whose rows arrive flat
- * is pivoted here (pivot.ts). Not produced: drill `links`
+ * is pivoted here (pivot.ts): measure cells are then keyed by pivot key, with
+ * `$$$_row_total_$$$` cells and `has_row_totals: true` when the query has row totals, and
+ * `totals_data` is keyed the same way per measure. Not produced: drill `links`
  * (`generate_drill_links`), `html`, `filterable_value`, `null_values`, subtotals.
  */
 import { pivotInput } from './pivot.ts';
@@ -112,7 +114,7 @@ export function jsonDetailObject(flat: QueryResultInput, errors?: readonly JsonD
     },
     fill_fields: [...(query.fill_fields ?? [])],
     has_totals: hasTotals,
-    has_row_totals: false,
+    has_row_totals: input.hasRowTotals === true,
     applied_filters: appliedFilters(input),
     applied_filter_expression: query.filter_expression ?? null,
     number_format: '1,234.56',

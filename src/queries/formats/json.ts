@@ -4,7 +4,8 @@
  *
  * Values are the drivers' values; with `apply_formatting` a value that has a formatted form
  * (see render.ts) is replaced by that text, as Looker's "apply model-specified formatting".
- * A pivoted measure (an object keyed by pivot key) is passed through as it is.
+ * A pivoted measure (an object keyed by pivot key, its row total under `$$$_row_total_$$$`) is
+ * passed through as it is.
  */
 import { fieldLabel, fieldName, jsonValue } from './render.ts';
 import type { FieldMeta, QueryResultInput, ResultRow } from './types.ts';

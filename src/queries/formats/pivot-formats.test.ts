@@ -183,3 +183,59 @@ describe('pivoted results in the tabular formats', () => {
     expect(sheet.getRow(3).getCell(5).numFmt).toBe('$#,##0.00');
   });
 });
+
+describe('pivoted results with row totals', () => {
+  /** Row totals per status as the row-totals statement returns them (SQL aggregates: not sums of the cells). */
+  const TOTALS = input({
+    query: { ...input().query, row_total: 'right' },
+    rowTotals: [
+      { 'orders.status': 'complete', 'orders.count': 1210, 'orders.total_amount': 107.5 },
+      { 'orders.status': 'pending', 'orders.count': 23, 'orders.total_amount': 11 },
+    ],
+  });
+  const MULTI_TOTALS = { ...MULTI, query: { ...MULTI.query, row_total: 'right' }, rowTotals: [{ 'orders.count': 12 }] };
+
+  it('json / json_bi: the row total under $$$_row_total_$$$ after the pivot keys; json_bi lists the total pivot', async () => {
+    expect(await body('json', TOTALS)).toBe(
+      '[{"orders.status":"complete","orders.count":{"store":null,"web":10,"∅":1200,"$$$_row_total_$$$":1210},"orders.total_amount":{"store":null,"web":100.5,"∅":7,"$$$_row_total_$$$":107.5}},' +
+      '{"orders.status":"pending","orders.count":{"store":11,"web":12,"∅":null,"$$$_row_total_$$$":23},"orders.total_amount":{"store":5,"web":6,"∅":null,"$$$_row_total_$$$":11}}]',
+    );
+    const bi = JSON.parse(await body('json_bi', MULTI_TOTALS)) as { metadata: { pivots: unknown[] }; rows: unknown[] };
+    expect(bi.metadata.pivots.at(-1)).toEqual({ key: '$$$_row_total_$$$', data: {}, sort_values: {}, is_total: true });
+    expect(bi.rows).toEqual([{ 'orders.count': { 'store|FIELD|No': 3, 'store|FIELD|Yes': 4, 'web|FIELD|Yes': 5, $$$_row_total_$$$: 12 } }]);
+  });
+
+  it('csv / txt: a Row Total column per measure at the right, headed on the first pivot line', async () => {
+    expect(await body('csv', TOTALS)).toBe(
+      'Orders Channel,store,store,web,web,∅,∅,Row Total,Row Total\n' +
+      'Orders Status,Orders Count,Orders Total Amount,Orders Count,Orders Total Amount,Orders Count,Orders Total Amount,Orders Count,Orders Total Amount\n' +
+      'complete,,,10,100.5,1200,7,1210,107.5\n' +
+      'pending,11,5,12,6,,,23,11\n',
+    );
+    expect(await body('csv', { ...TOTALS, applyFormatting: true })).toContain('\ncomplete,,,10,$100.50,"1,200",$7.00,"1,210",$107.50\n');
+    expect(await body('txt', MULTI_TOTALS)).toBe(
+      'store\tstore\tweb\tRow Total\n' +
+      'No\tYes\tYes\t\n' +
+      'Orders Count\tOrders Count\tOrders Count\tOrders Count\n' +
+      '3\t4\t5\t12\n',
+    );
+  });
+
+  it('html / md / xlsx show the same Row Total column', async () => {
+    expect(await body('html', MULTI_TOTALS)).toBe(
+      '<table>\n' +
+      '<tr><th>store</th><th>store</th><th>web</th><th>Row Total</th></tr>\n' +
+      '<tr><th>No</th><th>Yes</th><th>Yes</th><th></th></tr>\n' +
+      '<tr><th>Orders Count</th><th>Orders Count</th><th>Orders Count</th><th>Orders Count</th></tr>\n' +
+      '<tr><td>3</td><td>4</td><td>5</td><td>12</td></tr>\n' +
+      '</table>',
+    );
+    expect((await body('md', TOTALS)).split('\n')[0]).toBe('| Orders Channel | store | store | web | web | ∅ | ∅ | Row Total | Row Total |');
+    const res = await formatResult('xlsx', TOTALS);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('Sheet1')!;
+    expect([8, 9].map((c) => sheet.getRow(1).getCell(c).value)).toEqual(['Row Total', 'Row Total']);
+    expect([3, 4].map((r) => [sheet.getRow(r).getCell(8).value, sheet.getRow(r).getCell(9).value])).toEqual([[1210, 107.5], [23, 11]]);
+  });
+});

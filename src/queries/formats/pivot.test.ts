@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { formatResult } from './index.ts';
-import { pivotInput } from './pivot.ts';
+import { pivotInput, ROW_TOTAL_KEY } from './pivot.ts';
 import type { FieldMeta, QueryResultInput, ResultRow } from './types.ts';
 
 function field(name: string, category: 'dimension' | 'measure', type: string, extra: Record<string, unknown> = {}): FieldMeta {
@@ -134,5 +134,102 @@ describe('json_detail pivoting', () => {
   it('counts distinct rows, not pivot cells, for truncated', async () => {
     expect((await detail(input({ query: { ...input().query, limit: 2 } }))).truncated).toBe(true);
     expect((await detail(input({ query: { ...input().query, limit: 3 } }))).truncated).toBeUndefined();
+  });
+});
+
+describe('pivoted totals and sort direction', () => {
+  /** Row totals as the row-totals statement returns them: by row dimensions, in no particular order. */
+  const ROW_TOTALS: ResultRow[] = [
+    { 'orders.status': 'pending', 'orders.count': 23, 'orders.total_amount': 11 },
+    { 'orders.status': 'complete', 'orders.count': 1300, 'orders.total_amount': 150 },
+  ];
+  const PIVOT_TOTALS: ResultRow[] = [
+    { 'orders.created_month': '2024-03', 'orders.count': 1212, 'orders.total_amount': 13 },
+    { 'orders.created_month': '2024-01', 'orders.count': 10, 'orders.total_amount': 100.5 },
+    { 'orders.created_month': '2024-02', 'orders.count': 11, 'orders.total_amount': 5 },
+  ];
+  const withTotals = (over: Partial<QueryResultInput> = {}): QueryResultInput => input({
+    query: { ...input().query, row_total: 'right', total: true },
+    rowTotals: ROW_TOTALS, pivotTotals: PIVOT_TOTALS, totals: { 'orders.count': 1323, 'orders.total_amount': 161 }, hasTotals: true, ...over,
+  });
+
+  it('adds each row\'s total under $$$_row_total_$$$ (from SQL, not a sum of cells) and a final is_total pivot', () => {
+    const out = pivotInput(withTotals());
+    expect(out.hasRowTotals).toBe(true);
+    expect(out.rows).toEqual([
+      { 'orders.status': 'complete', 'orders.count': { '2024-01': 10, '2024-02': null, '2024-03': 1200, [ROW_TOTAL_KEY]: 1300 }, 'orders.total_amount': { '2024-01': 100.5, '2024-02': null, '2024-03': 7, [ROW_TOTAL_KEY]: 150 } },
+      { 'orders.status': 'pending', 'orders.count': { '2024-01': null, '2024-02': 11, '2024-03': 12, [ROW_TOTAL_KEY]: 23 }, 'orders.total_amount': { '2024-01': null, '2024-02': 5, '2024-03': 6, [ROW_TOTAL_KEY]: 11 } },
+    ]);
+    expect(out.pivots?.columns.at(-1)).toEqual({ key: '$$$_row_total_$$$', data: {}, sort_values: {}, is_total: true });
+    expect(out.pivots?.columns.map((c) => c.key)).toEqual(['2024-01', '2024-02', '2024-03', '$$$_row_total_$$$']);
+  });
+
+  it('keys column totals per measure by pivot key, the grand total under $$$_row_total_$$$ only with row totals', () => {
+    expect(pivotInput(withTotals()).totals).toEqual({
+      'orders.count': { '2024-01': 10, '2024-02': 11, '2024-03': 1212, [ROW_TOTAL_KEY]: 1323 },
+      'orders.total_amount': { '2024-01': 100.5, '2024-02': 5, '2024-03': 13, [ROW_TOTAL_KEY]: 161 },
+    });
+    const noRowTotals = pivotInput(withTotals({ query: { ...input().query, total: true } }));
+    expect(noRowTotals.hasRowTotals).toBeUndefined();
+    expect(noRowTotals.pivots?.columns.some((c) => c.is_total)).toBe(false);
+    expect(noRowTotals.totals).toEqual({
+      'orders.count': { '2024-01': 10, '2024-02': 11, '2024-03': 1212 },
+      'orders.total_amount': { '2024-01': 100.5, '2024-02': 5, '2024-03': 13 },
+    });
+    // A pivot value the totals statement did not return (e.g. cut by its own column limit) has a null total.
+    expect(pivotInput(withTotals({ pivotTotals: PIVOT_TOTALS.slice(1) })).totals?.['orders.count']).toEqual({ '2024-01': 10, '2024-02': 11, '2024-03': null, [ROW_TOTAL_KEY]: 1323 });
+  });
+
+  it('matches row totals by the row dimensions (NULL with NULL, 1 not "1"); a row without one gets null', () => {
+    const tier = field('orders.tier', 'dimension', 'number');
+    const rows: ResultRow[] = [
+      { 'orders.tier': 1, 'orders.created_month': '2024-01', 'orders.count': 1 },
+      { 'orders.tier': null, 'orders.created_month': '2024-01', 'orders.count': 2 },
+      { 'orders.tier': 3, 'orders.created_month': '2024-01', 'orders.count': 3 },
+    ];
+    const out = pivotInput(input({
+      fields: [tier, MONTH, COUNT], rows, query: { model: 'shop', view: 'orders', fields: [], pivots: ['orders.created_month'], row_total: 'left' },
+      rowTotals: [{ 'orders.tier': null, 'orders.count': 20 }, { 'orders.tier': '1', 'orders.count': 99 }, { 'orders.tier': 1, 'orders.count': 10 }],
+    }));
+    expect(out.rows.map((r) => (r['orders.count'] as Record<string, unknown>)[ROW_TOTAL_KEY])).toEqual([10, 20, null]);
+  });
+
+  it('leaves row totals out when row_total is blank or "false", or when no row totals were computed', () => {
+    for (const rowTotal of ['', 'false', null]) {
+      const out = pivotInput(withTotals({ query: { ...input().query, row_total: rowTotal } }));
+      expect(out.hasRowTotals).toBeUndefined();
+      expect(Object.keys(out.rows[0]!['orders.count'] as object)).toEqual(['2024-01', '2024-02', '2024-03']);
+    }
+    expect(pivotInput({ ...withTotals(), rowTotals: undefined }).pivots?.columns.map((c) => c.key)).toEqual(['2024-01', '2024-02', '2024-03']);
+  });
+
+  it('orders pivot columns descending when the query sorts the pivot field desc', () => {
+    // Each row holds a single pivot value, so only the values' comparison orders the columns.
+    const rows: ResultRow[] = [
+      { 'orders.status': 'a', 'orders.created_month': '2024-01', 'orders.count': 1 },
+      { 'orders.status': 'b', 'orders.created_month': '2024-03', 'orders.count': 3 },
+      { 'orders.status': 'c', 'orders.created_month': null, 'orders.count': 4 },
+      { 'orders.status': 'd', 'orders.created_month': '2024-02', 'orders.count': 2 },
+    ];
+    const query = { model: 'shop', view: 'orders', fields: [], pivots: ['orders.created_month'] };
+    const keys = (sorts: string[], nulls: 'high' | 'low' = 'high'): string[] | undefined =>
+      pivotInput(input({ fields: [STATUS, MONTH, COUNT], rows, nullSortTreatment: nulls, query: { ...query, sorts } })).pivots?.columns.map((c) => c.key);
+    expect(keys([])).toEqual(['2024-01', '2024-02', '2024-03', '∅']);
+    expect(keys(['orders.created_month desc'])).toEqual(['∅', '2024-03', '2024-02', '2024-01']);
+    expect(keys(['orders.status', 'orders.created_month DESC 1'], 'low')).toEqual(['2024-03', '2024-02', '2024-01', '∅']);
+    expect(keys(['orders.created_month asc'])).toEqual(['2024-01', '2024-02', '2024-03', '∅']);
+  });
+
+  it('a second pivot field sorted desc orders within the first one ascending', () => {
+    const rows: ResultRow[] = [
+      { 'orders.created_month': '2024-01', 'orders.is_big': false, 'orders.count': 1 },
+      { 'orders.created_month': '2024-02', 'orders.is_big': true, 'orders.count': 2 },
+      { 'orders.created_month': '2024-01', 'orders.is_big': true, 'orders.count': 3 },
+    ].map((r) => ({ ...r, 'orders.status': String(r['orders.count']) }));
+    const out = pivotInput(input({
+      fields: [STATUS, MONTH, BIG, COUNT], rows,
+      query: { model: 'shop', view: 'orders', fields: [], pivots: ['orders.created_month', 'orders.is_big'], sorts: ['orders.is_big desc'] },
+    }));
+    expect(out.pivots?.columns.map((c) => c.key)).toEqual(['2024-01|FIELD|Yes', '2024-01|FIELD|No', '2024-02|FIELD|Yes']);
   });
 });

@@ -4,24 +4,35 @@
  * out with table-layout.ts).
  *
  * The SQL of a pivoted query (src/sql/compile.ts) returns one row per (row dimensions, pivot
- * values) combination, ordered by the row rank, then the pivot column rank (ascending pivot
- * values), and already limited to `limit` distinct rows and `column_limit` pivot values. Here
- * those rows become Looker's shape: the pivot fields move from the result columns to
- * `fields.pivots`, every distinct pivot value tuple becomes a `pivots[]` entry
- * `{key, data, sort_values, is_total: false}`, and each output row holds the row dimensions
- * plus, per measure, an object keyed by pivot key (`{"orders.count": {"2024-01": 5, ...}}`,
- * null where the combination has no row). A key is the pivot values' text joined by
- * `|FIELD|`, as in Looker.
+ * values) combination, ordered by the row rank, then the pivot column rank (pivot values
+ * ascending, or descending where the query sorts a pivot field `desc`), and already limited to
+ * `limit` distinct rows and `column_limit` pivot values. Here those rows become Looker's shape:
+ * the pivot fields move from the result columns to `fields.pivots`, every distinct pivot value
+ * tuple becomes a `pivots[]` entry `{key, data, sort_values, is_total: false}`, and each output
+ * row holds the row dimensions plus, per measure, an object keyed by pivot key
+ * (`{"orders.count": {"2024-01": 5, ...}}`, null where the combination has no row). A key is the
+ * pivot values' text joined by `|FIELD|`, as in Looker.
+ *
+ * Totals, computed in SQL (src/sql/statement.ts), are placed here:
+ * - row totals (`row_total` with `rowTotals`): every measure object gets a `$$$_row_total_$$$`
+ *   key and `pivots[]` a last entry `{key: "$$$_row_total_$$$", data: {}, sort_values: {},
+ *   is_total: true}`, the shapes custom visualizations read;
+ * - column totals (`total` with `pivotTotals`): `totals` becomes, per measure, an object keyed by
+ *   pivot key like a row, with the grand total (the flat `totals`) under `$$$_row_total_$$$` when
+ *   the rows have row totals.
  *
  * Unverified against a live Looker: the key of a NULL pivot value (here `∅`, the text Looker
- * shows for NULL). Not produced: row totals (`$$$_row_total_$$$`), pivoted column totals
- * (totals stay one value per measure), pivots sorted descending.
+ * shows for NULL).
  */
+import { rowTotalsRequested } from '../../sql/statement.ts';
+import { sortMarks } from './metadata.ts';
 import { fieldName, rawText } from './render.ts';
 import type { FieldMeta, PivotColumn, QueryResultInput, ResultRow } from './types.ts';
 
 export const PIVOT_KEY_SEPARATOR = '|FIELD|';
 export const NULL_PIVOT_TEXT = '∅';
+/** The pivot key of row totals, in measure objects, `pivots[]` and `totals`. */
+export const ROW_TOTAL_KEY = '$$$_row_total_$$$';
 
 function keyText(meta: FieldMeta, value: unknown): string {
   return value === null || value === undefined ? NULL_PIVOT_TEXT : rawText(meta, value);
@@ -54,9 +65,11 @@ interface Column {
 /**
  * The pivot columns in the database's order. Each row group lists its pivot values in rank
  * order, so consecutive keys within a group are "before" edges; the order is the topological
- * order of those edges, ties (and anything a cycle leaves) broken by comparing the values.
+ * order of those edges, ties (and anything a cycle leaves) broken by comparing the values per
+ * pivot field, ascending or, where `desc`, descending (NULL first when NULLs sort high; DuckDB
+ * itself puts NULL last either way, which only such ties can show).
  */
-function orderColumns(columns: ReadonlyMap<string, Column>, sequences: readonly (readonly string[])[], nulls: 'high' | 'low'): Column[] {
+function orderColumns(columns: ReadonlyMap<string, Column>, sequences: readonly (readonly string[])[], nulls: 'high' | 'low', desc: readonly boolean[]): Column[] {
   const after = new Map<string, Set<string>>();
   const incoming = new Map<string, number>();
   for (const key of columns.keys()) {
@@ -76,7 +89,7 @@ function orderColumns(columns: ReadonlyMap<string, Column>, sequences: readonly 
   const compare = (a: Column, b: Column): number => {
     for (let i = 0; i < a.values.length; i++) {
       const d = compareValues(a.values[i], b.values[i], nulls);
-      if (d !== 0) return d;
+      if (d !== 0) return desc[i] === true ? -d : d;
     }
     return 0;
   };
@@ -143,14 +156,21 @@ export function pivotInput(input: QueryResultInput): QueryResultInput {
     if (!group.cells.has(key)) group.order.push(key);
     group.cells.set(key, row);
   }
-  const ordered = orderColumns(columns, [...groups.values()].map((g) => g.order), input.nullSortTreatment ?? 'high');
+  const marks = sortMarks(input.query);
+  const desc = pivotFields.map((f) => marks.get(fieldName(f))?.desc === true);
+  const ordered = orderColumns(columns, [...groups.values()].map((g) => g.order), input.nullSortTreatment ?? 'high', desc);
+  const keyOf = (row: ResultRow): string => pivotFields.map((f) => keyText(f, row[fieldName(f)] ?? null)).join(PIVOT_KEY_SEPARATOR);
 
-  const rows = [...groups.values()].map((group) => {
+  const rowTotals = rowTotalsRequested(input.query.row_total) && input.rowTotals !== undefined
+    ? new Map(input.rowTotals.map((r) => [rowKey(dims, r), r])) : undefined;
+  const rows = [...groups.entries()].map(([rk, group]) => {
     const out: Record<string, unknown> = {};
     for (const d of dims) out[fieldName(d)] = group.first[fieldName(d)] ?? null;
+    const total = rowTotals?.get(rk);
     for (const m of measures) {
       const byKey: Record<string, unknown> = {};
       for (const c of ordered) byKey[c.key] = group.cells.get(c.key)?.[fieldName(m)] ?? null;
+      if (rowTotals) byKey[ROW_TOTAL_KEY] = total?.[fieldName(m)] ?? null;
       out[fieldName(m)] = byKey;
     }
     return out;
@@ -160,5 +180,23 @@ export function pivotInput(input: QueryResultInput): QueryResultInput {
     pivotFields.forEach((f, i) => { data[fieldName(f)] = c.values[i] ?? null; });
     return { key: c.key, data, sort_values: { ...data }, is_total: false };
   });
-  return { ...input, fields, rows, pivots: { fields: pivotFields, columns: pivotColumns } };
+  if (rowTotals) pivotColumns.push({ key: ROW_TOTAL_KEY, data: {}, sort_values: {}, is_total: true });
+
+  let totals = input.totals;
+  if (input.pivotTotals !== undefined) {
+    const byPivot = new Map(input.pivotTotals.map((r) => [keyOf(r), r]));
+    const pivoted: Record<string, unknown> = {};
+    for (const m of measures) {
+      const name = fieldName(m);
+      const byKey: Record<string, unknown> = {};
+      for (const c of ordered) byKey[c.key] = byPivot.get(c.key)?.[name] ?? null;
+      if (rowTotals) byKey[ROW_TOTAL_KEY] = input.totals?.[name] ?? null;
+      pivoted[name] = byKey;
+    }
+    totals = pivoted;
+  }
+  return {
+    ...input, fields, rows, pivots: { fields: pivotFields, columns: pivotColumns },
+    ...(totals !== undefined ? { totals } : {}), ...(rowTotals ? { hasRowTotals: true } : {}),
+  };
 }

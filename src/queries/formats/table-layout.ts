@@ -11,11 +11,16 @@
  *   (formatted with `apply_formatting`, NULL as `∅`);
  * - then the line of dimension and measure labels.
  * Without row dimensions the pivot header lines start directly with the pivot values.
+ * With row totals (pivot.ts's `$$$_row_total_$$$` column, always last) every measure gets one
+ * more column at the right, headed "Row Total" on the first pivot line (blank on the others).
  * Unverified against a live Looker's downloads: the exact cells of the pivot header lines.
  */
 import { NULL_PIVOT_TEXT } from './pivot.ts';
 import { cellText, fieldLabel, fieldName } from './render.ts';
 import type { FieldMeta, QueryResultInput, ResultRow } from './types.ts';
+
+/** The header over the row-total columns of a pivoted table. */
+export const ROW_TOTAL_HEADER = 'Row Total';
 
 export interface LayoutColumn {
   readonly meta: FieldMeta;
@@ -48,11 +53,11 @@ export function tableLayout(input: QueryResultInput): TableLayout {
   const columns: LayoutColumn[] = dims.map((meta) => ({ meta }));
   for (const p of pivots.columns) for (const meta of measures) columns.push({ meta, pivotKey: p.key });
 
-  const pivotLines = pivots.fields.map((pf) => {
+  const pivotLines = pivots.fields.map((pf, line) => {
     const lead = dims.map((_, i) => (i === dims.length - 1 ? fieldLabel(pf) : ''));
     const values = pivots.columns.flatMap((p) => {
       const v = p.data[fieldName(pf)];
-      const text = v === null || v === undefined ? NULL_PIVOT_TEXT : cellText(pf, v, fmt);
+      const text = p.is_total ? (line === 0 ? ROW_TOTAL_HEADER : '') : v === null || v === undefined ? NULL_PIVOT_TEXT : cellText(pf, v, fmt);
       return measures.map(() => text);
     });
     return [...lead, ...values];

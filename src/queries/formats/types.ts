@@ -44,7 +44,7 @@ export interface QueryEcho {
 
 /** One pivot column (json_bi `JsonBiPivots`, json_detail `pivots[]`). */
 export interface PivotColumn {
-  /** Looker's pivot key: the pivot values joined by `|FIELD|`. */
+  /** Looker's pivot key: the pivot values joined by `|FIELD|`; `$$$_row_total_$$$` for the row totals (`is_total`). */
   readonly key: string;
   readonly data: Readonly<Record<string, unknown>>;
   readonly sort_values?: Readonly<Record<string, unknown>>;
@@ -74,6 +74,20 @@ export interface QueryResultInput {
   readonly totals?: ResultRow;
   /** Whether the query asked for totals; defaults to `totals !== undefined`. */
   readonly hasTotals?: boolean;
+  /**
+   * A pivoted query with `total: true`: the column totals per pivot value, flat (keyed like flat
+   * `rows`: the pivot fields and the measures). pivot.ts turns them into `totals` keyed per measure
+   * by pivot key; `totals` (flat, one value per measure) is then the grand total.
+   */
+  readonly pivotTotals?: readonly ResultRow[];
+  /**
+   * A pivoted query with `row_total`: per row, the measures over all pivot values, flat (keyed by
+   * the row dimensions and the measures). pivot.ts adds them to each row's measure objects under
+   * `$$$_row_total_$$$`.
+   */
+  readonly rowTotals?: readonly ResultRow[];
+  /** Whether the pivoted rows carry row totals (pivot.ts sets it). */
+  readonly hasRowTotals?: boolean;
   readonly pivots?: PivotInfo;
   readonly query: QueryEcho;
   readonly runtimeSeconds: number;

@@ -1,5 +1,6 @@
 // The results table. With `onSort`, column headers are buttons that sort by that field
-// (Shift adds a secondary sort).
+// (Shift adds a secondary sort). Row totals of a pivoted query are columns headed "Row Total";
+// totals (`total: true`) are a last row, in the table's footer.
 import type { ResultTable } from './result.ts';
 
 interface Props {
@@ -52,6 +53,17 @@ export function DataTable({ table, onSort, caption }: Props) {
             </tr>
           ))}
         </tbody>
+        {table.totals !== null && (
+          <tfoot>
+            <tr className="totals-row" data-testid="results-totals">
+              <th scope="row" className="row-num">Totals</th>
+              {table.totals.map((cell, i) => {
+                const col = table.columns[i];
+                return <td key={col?.key ?? i} className={`${col?.numeric === true ? 'num' : ''}${cell.value === null ? ' null' : ''}`} style={{ fontWeight: 600 }}>{cell.text}</td>;
+              })}
+            </tr>
+          </tfoot>
+        )}
       </table>
       {table.truncated && <p className="muted small">Row limit reached: more rows may exist.</p>}
     </div>
