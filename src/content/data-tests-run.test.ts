@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Driver } from '../connections/driver.ts';
-import { createDriver, postgresConfigFromUrl } from '../connections/registry.ts';
 import { parseLookml } from '../lookml/index.ts';
 import { buildProject } from '../model/index.ts';
 import { toLookerQuery } from '../queries/canonical.ts';
@@ -17,6 +16,7 @@ import { parseExpression } from '../sql/expressions/index.ts';
 import type { CompiledQuery } from '../sql/query.ts';
 import { dataTestQuery, findDataTests, type DataTest } from './data-tests.ts';
 import { planAsserts, runDataTest, type DataTestQueries, type DataTestResult } from './data-tests-run.ts';
+import { openTestWarehouse } from '../connections/test-support.ts';
 
 const SCHEMA = 'data_tests_run';
 
@@ -143,18 +143,7 @@ interface Target {
 const targets: Target[] = [{ name: 'duckdb' }, { name: 'postgres' }];
 
 beforeAll(async () => {
-  for (const t of targets) {
-    if (t.name === 'duckdb') {
-      t.driver = createDriver({ dialect_name: 'duckdb', database: ':memory:', max_connections: 1 });
-    } else {
-      const admin = createDriver(postgresConfigFromUrl(process.env.OVERLOOK_TEST_PG_URL!));
-      await admin.run(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-      await admin.run(`CREATE SCHEMA ${SCHEMA}`);
-      await admin.close();
-      t.driver = createDriver(postgresConfigFromUrl(process.env.OVERLOOK_TEST_PG_URL!, SCHEMA));
-    }
-    for (const stmt of DDL) await t.driver.run(stmt);
-  }
+  for (const t of targets) t.driver = await openTestWarehouse(t.name, SCHEMA, DDL);
 });
 
 afterAll(async () => {

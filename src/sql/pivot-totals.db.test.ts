@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Driver } from '../connections/driver.ts';
-import { createDriver, postgresConfigFromUrl } from '../connections/registry.ts';
 import { build } from '../model/test-util.ts';
 import { getDialect } from './dialects/registry.ts';
 import { compileQuery, type CompiledQuery, type LookerQuery } from './index.ts';
+import { openTestWarehouse } from '../connections/test-support.ts';
 
 const SCHEMA = 'pivot_totals';
 const FILES: Readonly<Record<string, string>> = {
@@ -92,18 +92,7 @@ const targets: Target[] = [
 ];
 
 beforeAll(async () => {
-  for (const t of targets) {
-    if (t.name === 'duckdb') {
-      t.driver = createDriver({ dialect_name: 'duckdb', database: ':memory:', max_connections: 1 });
-    } else {
-      const admin = createDriver(postgresConfigFromUrl(process.env.OVERLOOK_TEST_PG_URL!));
-      await admin.run(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-      await admin.run(`CREATE SCHEMA ${SCHEMA}`);
-      await admin.close();
-      t.driver = createDriver(postgresConfigFromUrl(process.env.OVERLOOK_TEST_PG_URL!, SCHEMA));
-    }
-    for (const stmt of DDL) await t.driver.run(stmt);
-  }
+  for (const t of targets) t.driver = await openTestWarehouse(t.name, SCHEMA, DDL);
 });
 
 afterAll(async () => {

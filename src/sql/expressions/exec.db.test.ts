@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Driver } from '../../connections/driver.ts';
-import { createDriver, postgresConfigFromUrl } from '../../connections/registry.ts';
 import { build } from '../../model/test-util.ts';
 import { getDialect } from '../dialects/registry.ts';
 import { compileQuery, type LookerQuery } from '../index.ts';
 import { SHOP_FILES } from '../test-fixture.ts';
+import { openTestWarehouse } from '../../connections/test-support.ts';
 
 const SCHEMA = 'expr_values';
 /** The shop model, reading unqualified tables so each database keeps them in this test's own schema. */
@@ -43,19 +43,9 @@ const targets: Target[] = [{ name: 'duckdb' }, { name: 'postgres' }];
 
 beforeAll(async () => {
   for (const t of targets) {
-    if (t.name === 'duckdb') {
-      t.driver = createDriver({ dialect_name: 'duckdb', database: ':memory:', max_connections: 1 });
-    } else {
-      const config = postgresConfigFromUrl(process.env.OVERLOOK_TEST_PG_URL!, SCHEMA);
-      const admin = createDriver(postgresConfigFromUrl(process.env.OVERLOOK_TEST_PG_URL!));
-      await admin.run(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-      await admin.run(`CREATE SCHEMA ${SCHEMA}`);
-      await admin.close();
-      t.driver = createDriver(config);
-    }
     const d = getDialect(t.name);
     const hostileRows = HOSTILE.map((s, i) => `(${100 + i}, NULL, ${d.stringLiteral(s)}, NULL, NULL)`).join(', ');
-    for (const stmt of [...BASE_DDL, `INSERT INTO orders VALUES ${hostileRows}`]) await t.driver.run(stmt);
+    t.driver = await openTestWarehouse(t.name, SCHEMA, [...BASE_DDL, `INSERT INTO orders VALUES ${hostileRows}`]);
   }
 });
 
