@@ -46,6 +46,12 @@ function describeOnce(describe: DescribeFields, prepared: PreparedQuery): readon
   return fields;
 }
 
+function sameNames(described: readonly FieldMeta[], compiled: readonly { readonly name: string }[]): boolean {
+  if (described.length !== compiled.length) return false;
+  for (let i = 0; i < compiled.length; i++) if (described[i]!.name !== compiled[i]!.name) return false;
+  return true;
+}
+
 export interface Executed {
   readonly result: RunResult;
   readonly formatted: FormattedBody;
@@ -81,6 +87,8 @@ export async function runFormatted(
   const formatted = await formatResult(format, {
     fields,
     rows: result.rows,
+    // The runner's rows hold exactly the compiled fields, in order: json sends them as they are when those are the described fields.
+    rowsByField: sameNames(fields, prepared.compiled.fields),
     sql: prepared.compiled.sql,
     ...(result.totals ? { totals: result.totals } : {}),
     ...(result.pivotTotals ? { pivotTotals: result.pivotTotals } : {}),

@@ -92,6 +92,19 @@ describe('QueryRunner', () => {
     expect(manager.duck.keptStatements()).toBe(1);
   });
 
+  it('keys rows by field in the query\'s field order, also when the SQL selects dimensions first', async () => {
+    const measureFirst = await runner.run(caller, { query: query({ fields: ['orders.count', 'orders.status'], sorts: ['orders.status'] }), cache: false, source });
+    if (measureFirst.kind !== 'rows') throw new Error('expected rows');
+    expect(measureFirst.prepared.compiled.sql.indexOf('AS "orders.status"')).toBeLessThan(measureFirst.prepared.compiled.sql.indexOf('AS "orders.count"'));
+    expect(measureFirst.rows.map((r) => Object.keys(r))).toEqual([['orders.count', 'orders.status'], ['orders.count', 'orders.status']]);
+    expect(measureFirst.rows[0]).toEqual({ 'orders.count': 3, 'orders.status': 'done' });
+    // Columns already in the fields' order and named by them: the same rows, NULLs as null.
+    const inOrder = await runner.run(caller, { query: query({ fields: ['orders.status', 'orders.id'], filters: { 'orders.id': '1,2' }, sorts: ['orders.id'] }), cache: false, source });
+    if (inOrder.kind !== 'rows') throw new Error('expected rows');
+    expect(inOrder.rows.map((r) => Object.keys(r))).toEqual([['orders.status', 'orders.id'], ['orders.status', 'orders.id']]);
+    expect(inOrder.rows).toEqual([{ 'orders.status': 'open', 'orders.id': 1 }, { 'orders.status': 'done', 'orders.id': 2 }]);
+  });
+
   it('compiles an equal query once, and a different one again', async () => {
     lookups.length = 0;
     const body = { fields: ['orders.id'], filters: { 'orders.status': 'done', 'orders.id': '>1' }, sorts: ['orders.id'] };

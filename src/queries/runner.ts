@@ -60,7 +60,7 @@ export interface PreparedQuery {
 
 export interface QueryRows {
   readonly prepared: PreparedQuery;
-  /** Row objects keyed by field name (`view.field`), in SELECT order. */
+  /** Row objects keyed by field name (`view.field`): every field, in the fields' order, NULL as null (never undefined). */
   readonly rows: readonly Record<string, unknown>[];
   /** `total: true`: the measures over all rows (no pivots: the one totals row; with pivots: the grand total). */
   readonly totals: Record<string, unknown> | null;
@@ -113,6 +113,29 @@ interface Executed {
 }
 
 const DIALECT_NAMES: ReadonlySet<string> = new Set(dialectNames());
+
+function isMeasure(f: CompiledField): boolean {
+  return f.category === 'measure';
+}
+
+/** Rows keyed by field name instead of result alias, in `fields` order (NULL for a missing column). */
+function keyRows(rows: readonly Record<string, unknown>[], fields: readonly CompiledField[]): Record<string, unknown>[] {
+  return rows.map((r) => {
+    const out: Record<string, unknown> = {};
+    for (const f of fields) out[f.name] = r[f.alias] ?? null;
+    return out;
+  });
+}
+
+/** Whether result `columns` are exactly the fields' names, in the fields' order (so keyRows would copy rows as they are). */
+function keyedAlready(columns: readonly string[], fields: readonly CompiledField[]): boolean {
+  if (columns.length !== fields.length) return false;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (columns[i] !== f.name || f.alias !== f.name) return false;
+  }
+  return true;
+}
 
 /** How long a compiled query is reused (Liquid could read the clock; nothing else in compilation does). */
 const COMPILED_MAX_AGE_MS = 60_000;
@@ -237,21 +260,13 @@ export class QueryRunner {
       const fields = prepared.compiled.fields;
       // Post-SQL measures need the rows keyed by alias; without them the rows are re-keyed straight away.
       const byAlias = fields.some((f) => f.postSql) ? applyPostSql(result.rows, fields, (f) => f.alias) : result.rows;
-      const keyed = (rows: readonly Record<string, unknown>[], keep: (f: CompiledField) => boolean): Record<string, unknown>[] => {
-        const kept = fields.filter(keep);
-        return rows.map((r) => {
-          const out: Record<string, unknown> = {};
-          for (const f of kept) out[f.name] = r[f.alias] ?? null;
-          return out;
-        });
-      };
-      const rows = keyed(byAlias, () => true);
-      const measure = (f: CompiledField): boolean => f.category === 'measure';
-      const totalsRow = totals ? keyed([totals.rows[0] ?? {}], measure)[0]! : null;
+      // The driver's rows already are what re-keying would make when their columns are the fields' names in order.
+      const rows = byAlias === result.rows && keyedAlready(result.columns, fields) ? result.rows : keyRows(byAlias, fields);
+      const totalsRow = totals ? keyRows([totals.rows[0] ?? {}], fields.filter(isMeasure))[0]! : null;
       return {
         kind: 'rows', prepared, rows, totals: totalsRow,
-        ...(pivotTotals ? { pivotTotals: keyed(pivotTotals.rows, (f) => f.isPivot || measure(f)) } : {}),
-        ...(rowTotals ? { rowTotals: keyed(rowTotals.rows, (f) => !f.isPivot) } : {}),
+        ...(pivotTotals ? { pivotTotals: keyRows(pivotTotals.rows, fields.filter((f) => f.isPivot || isMeasure(f))) } : {}),
+        ...(rowTotals ? { rowTotals: keyRows(rowTotals.rows, fields.filter((f) => !f.isPivot)) } : {}),
         ranAt: ranAt.toISOString(), runtimeSeconds: (performance.now() - started) / 1000, fromCache,
       };
     } catch (error) {

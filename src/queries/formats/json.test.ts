@@ -30,6 +30,16 @@ describe('json', () => {
     expect(body).toBe('[{"users.name":"a","users.city":null}]');
   });
 
+  it('sends rows the runner keyed by field (rowsByField) as they are, and formats them with apply_formatting', async () => {
+    const rows = [{ 'users.name': 'a', 'users.city': null }, { 'users.name': 'b', 'users.city': 'Rome' }];
+    const input = fixture({ fields: FIELDS.slice(0, 2), rows, rowsByField: true });
+    expect(await text('json', input)).toBe(JSON.stringify(rows));
+    expect(await text('json', fixture({ ...input, rowsByField: false }))).toBe(JSON.stringify(rows));
+    const counts = [{ 'orders.count': 1169 }];
+    const formatted = fixture({ fields: FIELDS.filter((f) => f.name === 'orders.count'), rows: counts, rowsByField: true, applyFormatting: true });
+    expect(await text('json', formatted)).toBe('[{"orders.count":"1,169"}]');
+  });
+
   it('turns every value of a formatted field into its text with apply_formatting', async () => {
     const rows = JSON.parse(await text('json', fixture({ applyFormatting: true }))) as Record<string, unknown>[];
     expect(rows.map((r) => [r['orders.count'], r['orders.total_amount'], r['orders.average_discount'], r['users.is_active']])).toEqual([

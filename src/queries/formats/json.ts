@@ -29,6 +29,7 @@ function rowObject(fields: readonly FieldMeta[], row: ResultRow, applyFormatting
 export function jsonRows(input: QueryResultInput): Record<string, unknown>[] {
   const fmt = input.applyFormatting === true;
   if (fmt) return input.rows.map((row) => rowObject(input.fields, row, fmt, fieldName));
+  if (input.rowsByField === true && input.pivots === undefined) return input.rows as Record<string, unknown>[];
   // Unformatted (the common case): a plain value goes out as the driver gave it, so each row
   // is one object with the fields' names in order, without a call per cell.
   const names = input.fields.map(fieldName);

@@ -68,6 +68,11 @@ export interface QueryResultInput {
   /** Result columns in SELECT order; a query's pivot fields may be among them (pivot.ts moves them to `pivots`). */
   readonly fields: readonly FieldMeta[];
   readonly rows: readonly ResultRow[];
+  /**
+   * Every row has exactly the fields' names as keys, in `fields` order, and no undefined values
+   * (the query runner's rows): json and json_bi can send them as they are.
+   */
+  readonly rowsByField?: boolean;
   /** The generated SQL text. */
   readonly sql: string;
   /** The column totals row (`total: true`), keyed like `rows`. */
