@@ -24,6 +24,14 @@ export interface Diagnostic {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /**
+   * Where the model validator found the problem, as Looker's validator reports it
+   * (`model_id`, `explore`, `field_name`). Absent for problems of the text itself.
+   */
+  readonly model?: string;
+  readonly explore?: string;
+  /** The field being validated, `view.field` (the join's name for a joined view). */
+  readonly field?: string;
 }
 
 /** `"quoted string"` — escapes already decoded. */

@@ -128,6 +128,38 @@ export function diag(code: string, severity: Severity, message: string, loc: Loc
   return { code, severity, message, file: loc.file, line: loc.line, column: loc.column };
 }
 
+/** The model, explore and field a check was validating (see `Diagnostic`). */
+export interface DiagnosticContext {
+  readonly model?: string;
+  readonly explore?: string;
+  readonly field?: string;
+}
+
+/** `d` with the members of `ctx` it lacks: the innermost check that knew a member set it first. */
+export function inContext(d: Diagnostic, ctx: DiagnosticContext): Diagnostic {
+  const model = d.model ?? ctx.model;
+  const explore = d.explore ?? ctx.explore;
+  const field = d.field ?? ctx.field;
+  if (model === d.model && explore === d.explore && field === d.field) return d;
+  // A copy, not an update: build diagnostics are shared with cached projects. Absent members stay
+  // absent (not `undefined`) so stored and printed JSON is unchanged for diagnostics without context.
+  const out: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = {
+    code: d.code, severity: d.severity, message: d.message, file: d.file, line: d.line, column: d.column,
+  };
+  if (model !== undefined) out.model = model;
+  if (explore !== undefined) out.explore = explore;
+  if (field !== undefined) out.field = field;
+  return out;
+}
+
+/**
+ * Give the diagnostics a check appended to `out` (from index `from` on) the context it ran in,
+ * so the checks themselves need not pass it to every `diag(...)`.
+ */
+export function withContext(out: Diagnostic[], from: number, ctx: DiagnosticContext): void {
+  for (let i = from; i < out.length; i++) out[i] = inContext(out[i]!, ctx);
+}
+
 export function fileLoc(file: string): Loc {
   return { file, line: 1, column: 1 };
 }
@@ -223,12 +255,15 @@ export function compact<T extends object>(o: T): T {
   return out as T;
 }
 
-/** Report each problem once, however many models or explores expose it. */
+/**
+ * Report each problem once per model that finds it (Looker validates model by model), however
+ * many explores or fields of that model expose it; the first context found is kept.
+ */
 export function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const d of list) {
-    const key = `${d.code}|${d.file}|${d.line}|${d.column}`;
+    const key = d.model === undefined ? `${d.code}|${d.file}|${d.line}|${d.column}` : `${d.code}|${d.file}|${d.line}|${d.column}|${d.model}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(d);

@@ -6,7 +6,7 @@
 import type { Diagnostic, Loc } from '../lookml/ast.ts';
 import type { Field, FilterCondition, Model, Params, Plain, View } from './types.ts';
 import { scanRefs, splitRef } from './refs.ts';
-import { EMPTY, diag, offsetLoc, paramLoc } from './ast-util.ts';
+import { EMPTY, diag, inContext, offsetLoc, paramLoc, withContext } from './ast-util.ts';
 import { ALL_TIMEFRAMES, DURATION_INTERVALS } from './timeframes.ts';
 
 export const AGGREGATE_MEASURES: ReadonlySet<string> = new Set([
@@ -179,6 +179,7 @@ export function checkTarget(source: Field, target: Field, r: LocatedRef, out: Di
 function checkTypes(vi: ViewIndex, out: Diagnostic[]): void {
   let pk: Field | undefined;
   for (const f of vi.view.fields) {
+    const at = out.length;
     if (!f.group) {
       const allowed = TYPES_BY_CATEGORY[f.category];
       if (!allowed.has(f.type)) {
@@ -210,6 +211,7 @@ function checkTypes(vi: ViewIndex, out: Diagnostic[]): void {
         ),
       );
     }
+    if (out.length !== at) withContext(out, at, { field: `${vi.view.name}.${f.name}` });
   }
 }
 
@@ -223,6 +225,7 @@ function checkLocalRefs(model: Model, vi: ViewIndex, out: Diagnostic[]): void {
   const fields = view.fields;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
+    const at = out.length;
     for (const r of vi.refs[i]!) {
       if (r.ref === 'TABLE') continue;
       if (r.ref === 'EXTENDED') {
@@ -253,6 +256,7 @@ function checkLocalRefs(model: Model, vi: ViewIndex, out: Diagnostic[]): void {
         );
       }
     }
+    if (out.length !== at) withContext(out, at, { field: `${view.name}.${f.name}` });
   }
 }
 
@@ -284,7 +288,7 @@ function checkViewSql(model: Model, view: View, out: Diagnostic[]): void {
  * Circular `${}` references, following local references and `${view.field}` by view
  * name. Each cycle is reported once, at the first of its fields in definition order.
  */
-function checkCycles(index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[]): void {
+function checkCycles(index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[], exploreOf: ExploreOf): void {
   // Fields themselves are the graph's nodes (not `view.field` strings: there are tens of
   // thousands of fields and few references between them); names are made only for messages.
   const edges = new Map<Field, { to: Field; loc: Loc }[]>();
@@ -313,8 +317,10 @@ function checkCycles(index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[]): 
         if (!reported.has(id)) {
           reported.add(id);
           const path = [...cycle, fieldKey(e.to)].join(' → ');
+          // Reported at `node`'s reference that closes the cycle: `node` is the field being validated.
+          const ctx = { explore: exploreOf(node.view), field: fieldKey(node) };
           out.push(
-            diag('model/circular-reference', 'error', `Circular reference: ${path}; a field cannot depend on itself`, e.loc),
+            inContext(diag('model/circular-reference', 'error', `Circular reference: ${path}; a field cannot depend on itself`, e.loc), ctx),
           );
         }
       } else if (s === undefined) {
@@ -332,14 +338,23 @@ function fieldKey(f: Field): string {
   return `${f.view}.${f.name}`;
 }
 
-/** Every check that needs one view at a time, for the non-extension views of a model. */
-export function checkViews(model: Model, index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[]): void {
+/** The explore a view's own problems are reported under (see `checkViews`). */
+export type ExploreOf = (view: string) => string | undefined;
+
+/**
+ * Every check that needs one view at a time, for the non-extension views of a model. Looker
+ * validates views through the explores that use them, so a view's problems name the model's
+ * first explore using the view (none when no explore does).
+ */
+export function checkViews(model: Model, index: ReadonlyMap<string, ViewIndex>, out: Diagnostic[], exploreOf: ExploreOf): void {
   for (const vi of index.values()) {
     if (vi.view.extension) continue;
+    const at = out.length;
     checkTypes(vi, out);
     checkLocalRefs(model, vi, out);
     checkViewSql(model, vi.view, out);
+    if (out.length !== at) withContext(out, at, { explore: exploreOf(vi.view.name) });
   }
   const concrete = new Map([...index].filter(([, vi]) => !vi.view.extension));
-  checkCycles(concrete, out);
+  checkCycles(concrete, out, exploreOf);
 }

@@ -269,3 +269,110 @@ describe('validateProject', () => {
     ).toEqual([]);
   });
 });
+
+/** What Looker's validator reports with each error: the model, explore and field being validated. */
+function context(files: Files): [string, string, number, number, string?, string?, string?][] {
+  return validateProject(build(files)).map((d) => [d.code, d.file, d.line, d.column, d.model, d.explore, d.field]);
+}
+
+describe('validateProject: where each problem was found', () => {
+  it('names the field whose sql makes an unknown reference, its model and explore', () => {
+    const orders = [
+      'view: orders {',
+      '  dimension: amount { type: number }',
+      '  measure: total { type: sum sql: ${amont} ;; }',
+      '  dimension: buyer_email { sql: ${buyer.emial} ;; }',
+      '}',
+    ];
+    const files: Files = {
+      'shop.model.lkml': [
+        'connection: "db"',
+        'include: "*.view"',
+        'explore: orders { join: buyer { from: users sql_on: ${orders.amount} = ${buyer.id} ;; } }',
+      ],
+      'orders.view.lkml': orders,
+      'users.view.lkml': ['view: users { dimension: id {} dimension: email {} }'],
+    };
+    expect(context(files)).toEqual([
+      ['model/unknown-reference', 'orders.view.lkml', ...pos(orders, '${amont}'), 'shop', 'orders', 'orders.total'],
+      // Inside an explore a joined view's fields go by the join's name, as in Looker's field_name.
+      ['model/unknown-reference', 'orders.view.lkml', ...pos(orders, '${buyer.emial}'), 'shop', 'orders', 'orders.buyer_email'],
+    ]);
+  });
+
+  it("names the explore and model of a join's problems, with no field", () => {
+    const model = [
+      'connection: "db"',
+      'include: "*.view"',
+      'explore: orders {',
+      '  join: users { sql_on: ${orders.user_id} = ${users.idd} ;; relationship: many_to_one }',
+      '  join: shipments { from: shipment }',
+      '}',
+    ];
+    const diags = validateProject(build({
+      'shop.model.lkml': model,
+      'orders.view.lkml': ['view: orders { dimension: user_id {} }'],
+      'users.view.lkml': ['view: users { dimension: id {} }'],
+    }));
+    expect(diags.map((d) => [d.code, d.line, d.column, d.model, d.explore, d.field])).toEqual([
+      ['model/unknown-reference', ...pos(model, '${users.idd}'), 'shop', 'orders', undefined],
+      ['model/unknown-view', ...pos(model, 'shipment }'), 'shop', 'orders', undefined],
+    ]);
+    // Absent, not undefined: stored and served JSON carries only what is known.
+    expect(Object.keys(diags[0]!)).toEqual(['code', 'severity', 'message', 'file', 'line', 'column', 'model', 'explore']);
+  });
+
+  it('reports a view problem once for each model that includes the view, never twice in one model', () => {
+    const orders = [
+      'view: orders {',
+      '  dimension: id { primary_key: yes type: nubmer }',
+      '  dimension: user_id {}',
+      '  dimension: total { sql: ${nope} ;; }',
+      '}',
+    ];
+    const files: Files = {
+      'a.model.lkml': ['connection: "db"', 'include: "orders.view"', 'explore: orders {}', 'explore: orders_again { from: orders }'],
+      'b.model.lkml': ['connection: "db"', 'include: "orders.view"', 'include: "users.view"', 'explore: users { join: orders { sql_on: ${users.id} = ${orders.user_id} ;; } }'],
+      'c.model.lkml': ['connection: "db"', 'include: "users.view"', 'explore: users {}'],
+      'orders.view.lkml': orders,
+      'users.view.lkml': ['view: users { dimension: id {} }'],
+    };
+    expect(context(files)).toEqual([
+      ['model/unknown-type', 'orders.view.lkml', ...pos(orders, 'nubmer'), 'a', 'orders', 'orders.id'],
+      ['model/unknown-type', 'orders.view.lkml', ...pos(orders, 'nubmer'), 'b', 'users', 'orders.id'],
+      ['model/unknown-reference', 'orders.view.lkml', ...pos(orders, '${nope}'), 'a', 'orders', 'orders.total'],
+      ['model/unknown-reference', 'orders.view.lkml', ...pos(orders, '${nope}'), 'b', 'users', 'orders.total'],
+    ]);
+  });
+
+  it('names the model of a view no explore uses, and of a file problem by the model that includes the file', () => {
+    const unused = ['view: unused {', '  dimension: a { sql: ${b} ;; }', '}'];
+    const broken = ['view: broken {', '  dimension: a {}', '  dimension: a {}', '}'];
+    const diags = validateProject(build({
+      'shop.model.lkml': ['connection: "db"', 'include: "unused.view"', 'include: "broken.view"', 'explore: broken {}', 'explore: nothing {}'],
+      'unused.view.lkml': unused,
+      'broken.view.lkml': broken,
+      'orphan.view.lkml': ['view: orphan {', '  dimension: a {}', '  dimension: a {}', '}'],
+    }));
+    expect(diags.map((d) => [d.code, d.file, d.line, d.model, d.explore, d.field])).toEqual([
+      ['model/duplicate-field', 'broken.view.lkml', 2, 'shop', undefined, undefined],
+      ['model/duplicate-field', 'broken.view.lkml', 3, 'shop', undefined, undefined],
+      ['model/unknown-view', 'shop.model.lkml', 5, 'shop', 'nothing', undefined],
+      ['model/unknown-reference', 'unused.view.lkml', 2, 'shop', undefined, 'unused.a'],
+    ]);
+  });
+
+  it('reports a cycle in a shared view under each model, at the field that closes it', () => {
+    const files: Files = {
+      'a.model.lkml': ['connection: "db"', 'include: "v.view"', 'explore: v {}'],
+      'b.model.lkml': ['connection: "db"', 'include: "v.view"', 'explore: w { from: v }'],
+      'v.view.lkml': ['view: v {', '  dimension: x { sql: ${y} ;; }', '  dimension: y { sql: ${x} ;; }', '}'],
+    };
+    const once = validateProject(build(files));
+    expect(once.map((d) => [d.code, d.model, d.explore, d.field])).toEqual([
+      ['model/circular-reference', 'a', 'v', 'v.y'],
+      ['model/circular-reference', 'b', 'w', 'v.y'],
+    ]);
+    expect(validateProject(build(files))).toEqual(once);
+  });
+});

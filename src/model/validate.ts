@@ -4,31 +4,35 @@
  * Views are checked on their own (validate-views.ts); cross-view references are
  * checked in the context of each explore that joins the view, since only there is
  * `${users.id}` meaningful. Objects marked `extension: required` are checked only
- * through the objects that extend them. Each problem is reported once, at the
- * file/line/column that wrote it, even when several models or explores expose it.
+ * through the objects that extend them. Each problem is reported at the
+ * file/line/column that wrote it, once per model that finds it however many of the
+ * model's explores expose it, and names where it was found as Looker does: the model,
+ * the explore and the field being validated (`Diagnostic.model/explore/field`).
  */
 import type { Diagnostic, Loc } from '../lookml/ast.ts';
 import type { Explore, Field, Join, Model, Project } from './types.ts';
 import { scanRefs, splitRef } from './refs.ts';
-import { dedupeDiagnostics, diag, fileLoc, paramLoc } from './ast-util.ts';
+import { dedupeDiagnostics, diag, fileLoc, inContext, paramLoc, withContext, type DiagnosticContext } from './ast-util.ts';
 import { aliasViews, baseAlias, exploreFields } from './explore-fields.ts';
 import {
   checkTarget, checkViews, indexView, refsIn, unknownFieldMessage,
-  type LocatedRef, type ViewIndex,
+  type ExploreOf, type LocatedRef, type ViewIndex,
 } from './validate-views.ts';
 
 /**
  * What went wrong with one `${alias.field}` across every explore that sees it.
  * Only the most specific problem is reported: a missing field in a view that is
  * there, else a view that is not joined (naming the explores), else no such view.
+ * Models may disagree on which problem it is, so it is reported once for the whole
+ * project (not once per model), naming the model, explore and field that first found it.
  */
 interface RefProblem {
   readonly loc: Loc;
   readonly ref: string;
   readonly prefix: string;
-  missingField?: string;
-  notJoined?: { readonly view: string; readonly explores: string[] };
-  noView?: string;
+  missingField?: { readonly message: string; readonly at: DiagnosticContext };
+  notJoined?: { readonly view: string; readonly explores: string[]; readonly at: DiagnosticContext };
+  noView?: { readonly message: string; readonly at: DiagnosticContext };
 }
 
 interface ExploreContext {
@@ -55,8 +59,15 @@ function problemAt(ctx: ExploreContext, r: LocatedRef, prefix: string): RefProbl
   return p;
 }
 
-/** Resolve `${alias.field}`; `source` is the field making the reference, if any. */
-function resolveQualified(ctx: ExploreContext, r: LocatedRef, source: Field | undefined, prefix = ''): void {
+function foundAt(ctx: ExploreContext, field: string | undefined): DiagnosticContext {
+  return { model: ctx.model.name, explore: ctx.explore.name, field };
+}
+
+/**
+ * Resolve `${alias.field}`; `source` is the field making the reference, if any, and `field`
+ * its name in the explore.
+ */
+function resolveQualified(ctx: ExploreContext, r: LocatedRef, source: Field | undefined, prefix = '', field?: string): void {
   const alias = r.view!;
   if (r.field === 'SQL_TABLE_NAME') {
     if (!ctx.aliases.has(alias) && !ctx.model.views[alias]) {
@@ -68,32 +79,32 @@ function resolveQualified(ctx: ExploreContext, r: LocatedRef, source: Field | un
     const vi = aliasIndex(ctx, alias);
     if (!vi) return;
     const target = vi.byName.get(r.field);
-    if (!target) problemAt(ctx, r, prefix).missingField ??= prefix + unknownFieldMessage(r.ref, r.field, vi, alias);
+    if (!target) problemAt(ctx, r, prefix).missingField ??= { message: prefix + unknownFieldMessage(r.ref, r.field, vi, alias), at: foundAt(ctx, field) };
     else if (source) checkTarget(source, target, r, ctx.out);
     return;
   }
   const p = problemAt(ctx, r, prefix);
   if (ctx.model.views[alias]) {
-    p.notJoined ??= { view: alias, explores: [] };
+    p.notJoined ??= { view: alias, explores: [], at: foundAt(ctx, field) };
     if (!p.notJoined.explores.includes(ctx.explore.name)) p.notJoined.explores.push(ctx.explore.name);
     return;
   }
-  p.noView ??= `${prefix}Unknown reference \${${r.ref}}: there is no view or join named "${alias}"`;
+  p.noView ??= { message: `${prefix}Unknown reference \${${r.ref}}: there is no view or join named "${alias}"`, at: foundAt(ctx, field) };
 }
 
 function reportRefProblems(problems: ReadonlyMap<string, RefProblem>, out: Diagnostic[]): void {
   for (const p of problems.values()) {
     if (p.missingField !== undefined) {
-      out.push(diag('model/unknown-reference', 'error', p.missingField, p.loc));
+      out.push(inContext(diag('model/unknown-reference', 'error', p.missingField.message, p.loc), p.missingField.at));
     } else if (p.notJoined) {
-      const { view, explores } = p.notJoined;
+      const { view, explores, at } = p.notJoined;
       const list = explores.map((e) => `"${e}"`).join(', ');
       const where = explores.length === 1 ? `explore ${list}` : `explores ${list}`;
       out.push(
-        diag('model/view-not-joined', 'error', `${p.prefix}\${${p.ref}} references view "${view}", which is not joined in ${where}; add a join for "${view}" or reference a joined view`, p.loc),
+        inContext(diag('model/view-not-joined', 'error', `${p.prefix}\${${p.ref}} references view "${view}", which is not joined in ${where}; add a join for "${view}" or reference a joined view`, p.loc), at),
       );
     } else if (p.noView !== undefined) {
-      out.push(diag('model/unknown-reference', 'error', p.noView, p.loc));
+      out.push(inContext(diag('model/unknown-reference', 'error', p.noView.message, p.loc), p.noView.at));
     }
   }
 }
@@ -189,6 +200,7 @@ function checkJoin(ctx: ExploreContext, join: Join): void {
 
 function checkExplore(ctx: ExploreContext): void {
   const { model, explore, out } = ctx;
+  const start = out.length;
   const base = model.views[explore.view];
   const baseLoc = explore.paramLocs?.from ?? explore.paramLocs?.view_name ?? explore.loc;
   if (!base) {
@@ -216,8 +228,11 @@ function checkExplore(ctx: ExploreContext): void {
     if (!vi) continue;
     for (const { field: f, ref, filter } of vi.crossView) {
       if (restricted && !(visible ??= new Set(exploreFields(model, explore).keys())).has(`${alias}.${f.name}`)) continue;
-      if (ref) resolveQualified(ctx, ref, f);
+      const at = out.length;
+      const field = `${alias}.${f.name}`;
+      if (ref) resolveQualified(ctx, ref, f, '', field);
       else if (filter) checkFieldName(ctx, filter.field, alias, filter.loc ?? paramLoc(f, 'filters') ?? f.loc, `Filter of measure "${f.name}"`);
+      if (out.length !== at) withContext(out, at, { field });
     }
   }
   const alias = baseAlias(explore);
@@ -229,15 +244,17 @@ function checkExplore(ctx: ExploreContext): void {
   for (const c of explore.conditionallyFilter?.filters ?? []) checkFieldName(ctx, c.field, alias, c.loc ?? locs?.conditionally_filter ?? explore.loc, 'conditionally_filter field');
   for (const u of explore.conditionallyFilter?.unless ?? []) checkFieldName(ctx, u, alias, locs?.conditionally_filter ?? explore.loc, 'conditionally_filter unless field');
   for (const a of explore.accessFilters) checkFieldName(ctx, a.field, alias, locs?.access_filter ?? explore.loc, 'access_filter field');
+  withContext(out, start, { explore: explore.name });
 }
 
 /** Native derived tables: their columns must be fields the source explore exposes. */
-function checkNativeDerivedTables(model: Model, out: Diagnostic[]): void {
+function checkNativeDerivedTables(model: Model, out: Diagnostic[], exploreOf: ExploreOf): void {
   for (const view of Object.values(model.views)) {
     const es = view.derivedTable?.exploreSource;
     if (view.extension || !es) continue;
     const explore = model.explores[es.explore];
     if (!explore) continue;
+    const at = out.length;
     const fields = exploreFields(model, explore);
     const loc = es.loc ?? view.loc;
     const known = (name: string): boolean => fields.has(name) || fields.has(`${baseAlias(explore)}.${name}`);
@@ -252,28 +269,56 @@ function checkNativeDerivedTables(model: Model, out: Diagnostic[]): void {
         out.push(diag('model/unknown-field', 'error', `Filter on "${f.field}" in explore_source "${es.explore}" of view "${view.name}": explore "${es.explore}" has no such field`, f.loc ?? loc));
       }
     }
+    // A view's problem like any other (see checkViews), though found among the source explore's fields.
+    if (out.length !== at) withContext(out, at, { explore: exploreOf(view.name) });
   }
 }
 
+function compareText(a: string | undefined, b: string | undefined): number {
+  return a === b ? 0 : a === undefined ? -1 : b === undefined ? 1 : a < b ? -1 : 1;
+}
+
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || compareText(a.code, b.code) || compareText(a.model, b.model);
+}
+
+/**
+ * The build's diagnostics (parse errors, unknown parameters, …) are made once per file, not per
+ * model: each names the model that is its file, else the first model that includes the file.
+ */
+function buildDiagnostics(project: Project): Diagnostic[] {
+  const list = project.diagnostics;
+  if (list.length === 0) return [];
+  const models = Object.values(project.models);
+  const modelOf = new Map<string, string>();
+  for (const m of models) if (!modelOf.has(m.file)) modelOf.set(m.file, m.name);
+  for (const m of models) for (const f of m.includedFiles) if (!modelOf.has(f)) modelOf.set(f, m.name);
+  return list.map((d) => inContext(d, { model: modelOf.get(d.file) }));
 }
 
 /** Every problem in the project: build diagnostics plus the checks above, sorted by position. */
 export function validateProject(project: Project): Diagnostic[] {
-  const out: Diagnostic[] = [...project.diagnostics];
+  const out = buildDiagnostics(project);
   const problems = new Map<string, RefProblem>();
   for (const model of Object.values(project.models)) {
+    const start = out.length;
     if (model.connection === undefined || model.connection.trim() === '') {
       out.push(diag('model/no-connection', 'error', `Model "${model.name}" has no connection; add connection: "<name>" to ${model.file}`, fileLoc(model.file)));
     }
-    const index = new Map(Object.values(model.views).map((v) => [v.name, indexView(v)] as const));
-    checkViews(model, index, out);
+    const explores: { explore: Explore; aliases: Map<string, string> }[] = [];
+    const firstExplore = new Map<string, string>();
     for (const explore of Object.values(model.explores)) {
       if (explore.extension) continue;
-      checkExplore({ model, explore, index, aliases: aliasViews(explore), out, problems });
+      const aliases = aliasViews(explore);
+      explores.push({ explore, aliases });
+      for (const view of aliases.values()) if (!firstExplore.has(view)) firstExplore.set(view, explore.name);
     }
-    checkNativeDerivedTables(model, out);
+    const exploreOf: ExploreOf = (view) => firstExplore.get(view);
+    const index = new Map(Object.values(model.views).map((v) => [v.name, indexView(v)] as const));
+    checkViews(model, index, out, exploreOf);
+    for (const { explore, aliases } of explores) checkExplore({ model, explore, index, aliases, out, problems });
+    checkNativeDerivedTables(model, out, exploreOf);
+    withContext(out, start, { model: model.name });
   }
   reportRefProblems(problems, out);
   return dedupeDiagnostics(out).sort(compareDiagnostics);

@@ -140,6 +140,7 @@ describe('deploy', () => {
     expect(e.diagnostics).toEqual([{
       code: 'model/unknown-reference', severity: 'error', file: 'views/orders.view.lkml', line: 2, column: 24,
       message: 'Unknown field ${nope}: view "orders" has no field "nope"; check the spelling or define the field',
+      model: 'shop', explore: 'orders', field: 'orders.ws',
     }]);
     expect((await ws.project('shop')).deployed_commit).toBe(before);
     expect(await wsSql(ws, 'shop', prod(bob))).toBe("'alice-edit'");

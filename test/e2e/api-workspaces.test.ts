@@ -268,4 +268,26 @@ describe.each(targets)('git-backed projects and per-token workspaces on $name', 
     const manifest = await dana.ok(dana.manifest('shop'));
     expect(manifest.imports).toEqual([]);
   });
+
+  it("names each validator error's model, explore and field, as Spectacles groups them", async () => {
+    const dana = login('dana');
+    await dana.ok(dana.update_session({ workspace_id: 'dev' }));
+    await raw(dana, 'PUT', '/projects/shop/ide/file', { path: 'extra.view.lkml', content: 'view: extra {\n  dimension: a {\n    sql: ${missing} ;;\n  }\n}\n' });
+    const unused = await dana.ok(dana.validate_project('shop'));
+    // A view no explore uses: the model that includes it, and the field.
+    expect(unused.errors?.map((e) => [e.file_path, e.line_number, e.model_id, e.explore, e.field_name])).toEqual([
+      ['extra.view.lkml', 3, 'ws', null, 'extra.a'],
+    ]);
+    const model = `${MODEL}explore: extra {\n  join: t {\n    sql_on: \${extra.a} = \${t.nope} ;;\n  }\n}\n`;
+    await raw(dana, 'PUT', '/projects/shop/ide/file', { path: 'ws.model.lkml', content: model });
+    const result = await dana.ok(dana.validate_project('shop'));
+    expect(result.errors?.map((e) => [e.file_path, e.line_number, e.severity, e.model_id, e.explore, e.field_name])).toEqual([
+      ['extra.view.lkml', 3, 'error', 'ws', 'extra', 'extra.a'],
+      ['ws.model.lkml', 6, 'error', 'ws', 'extra', null],
+    ]);
+    // The cached result (what Spectacles reads first) carries the same context.
+    const cached = (await raw(dana, 'GET', '/projects/shop/validate')).body as { errors: { model_id: string; explore: string | null; field_name: string | null }[] };
+    expect(cached.errors.map((e) => [e.model_id, e.explore, e.field_name])).toEqual([['ws', 'extra', 'extra.a'], ['ws', 'extra', null]]);
+    await raw(dana, 'POST', '/projects/shop/ide/discard', {});
+  });
 });

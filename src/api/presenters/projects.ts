@@ -95,17 +95,21 @@ function modelOf(file: string): string | null {
   return m?.[1] ?? null;
 }
 
+/**
+ * One LookML validator error. `model_id`, `explore` and `field_name` say where the validator found
+ * it (Spectacles groups its report by them); a problem of a file's text names the model file it is in.
+ */
 export function projectErrorJson(d: Diagnostic): Record<string, unknown> {
   return {
     code: d.code,
     severity: d.severity,
     kind: d.code.split('/')[0] ?? d.code,
     message: d.message,
-    field_name: null,
+    field_name: d.field ?? null,
     file_path: d.file,
     line_number: d.line,
-    model_id: modelOf(d.file),
-    explore: null,
+    model_id: d.model ?? modelOf(d.file),
+    explore: d.explore ?? null,
     help_url: null,
     params: { column: d.column },
     sanitized_message: d.message,
