@@ -8,6 +8,13 @@ import { runValidateCommand } from './validate.ts';
 import { runDemoCommand } from './demo.ts';
 import { serve } from './serve.ts';
 
+// A reader that stops early (`overlook validate … | head`) closes the pipe: the output simply
+// ends there, as with any Unix tool, instead of an unhandled EPIPE error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit();
+});
+
 const program = new Command();
 program
   .name('overlook')

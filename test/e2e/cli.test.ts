@@ -1,7 +1,8 @@
 /**
  * The `overlook` command as a user runs it: a real process, real files, real DuckDB.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -71,6 +72,18 @@ describe('overlook validate', () => {
       "orders.view.lkml:24:5: error lookml/unterminated-sql: SQL block for 'sql' not terminated with ';;': add ';;' after the SQL",
     ]);
     expect(r.stdout).toMatch(/LookML has errors: 3 errors, 0 warnings/);
+  });
+
+  it('ends quietly when the reader closes the pipe early (`| head`)', async () => {
+    const child = spawn(process.execPath, [bin, 'validate', 'test/fixtures/projects/seeded_errors'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Nobody reads: the first write finds the pipe closed (EPIPE).
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    const [code] = await once(child, 'exit') as [number | null];
+    expect(stderr).toBe('');
+    // Still the validation's answer: the project has errors.
+    expect(code).toBe(1);
   });
 
   it('accepts clean projects with exit 0', async () => {
