@@ -5,12 +5,15 @@
  *   node --import tsx bench/api-server.ts overlook <data-dir>   `overlook serve` on the SQLite store
  *   node --import tsx bench/api-server.ts bare [sql-json]        Fastify with no plugins, two routes
  *                                                                (and `POST /bare/sql`, answers from the file)
+ *   node --import tsx bench/api-server.ts duckdb <file>          Fastify with `POST /bare/rows`: runs the
+ *                                                                body's SQL on the DuckDB file, answers JSON rows
  *
  * The admin's API3 credentials come from OVERLOOK_ADMIN_CLIENT_ID / _SECRET in the environment.
  * Prints `LISTENING <url>` once ready and serves until its stdin closes, so it never outlives the
  * task that started it, even when that task crashes.
  */
 import { readFileSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBMaterializedResult, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import Fastify from 'fastify';
 import { serve } from '../src/cli/serve.ts';
 import { LISTENING_PREFIX } from './protocol.ts';
@@ -48,6 +51,57 @@ async function startBare(sqlFile: string | undefined): Promise<Running> {
   return { url, close: () => app.close() };
 }
 
+/** Rows of a materialized result, numbers as numbers (the bench's columns are integers and doubles). */
+function plainRows(result: DuckDBMaterializedResult): Record<string, unknown>[] {
+  const columns = result.columnNames();
+  const rows: Record<string, unknown>[] = [];
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
+    const base = rows.length;
+    for (let r = 0; r < chunk.rowCount; r++) rows.push({});
+    columns.forEach((name, col) => {
+      const vector = chunk.getColumnVector(col);
+      for (let r = 0; r < chunk.rowCount; r++) {
+        const v = vector.getItem(r);
+        rows[base + r]![name] = typeof v === 'bigint' ? Number(v) : v;
+      }
+    });
+  }
+  return rows;
+}
+
+/**
+ * The floor of any server answering a query over HTTP with JSON: the same SQL on the same DuckDB
+ * file as a kept prepared statement, the rows as JSON text, nothing else (no auth, no model, no cache).
+ */
+async function startDuckdbBare(file: string): Promise<Running> {
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const conn = await instance.connect();
+  await conn.run(`SET TimeZone = 'UTC'`);
+  const statements = new Map<string, DuckDBPreparedStatement>();
+  const app = Fastify({ logger: false });
+  app.post<{ Body: { sql?: unknown } | null }>('/bare/rows', async (request, reply) => {
+    const sql = request.body?.sql;
+    if (typeof sql !== 'string') return reply.code(422).send({ message: 'sql must be a string' });
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = await conn.prepare(sql);
+      statements.set(sql, statement);
+    }
+    const rows = plainRows(await statement.run());
+    return reply.header('content-type', 'application/json').send(JSON.stringify(rows));
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    close: async () => {
+      await app.close();
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
 async function startOverlook(dataDir: string): Promise<Running> {
   const env = process.env;
   return serve({
@@ -68,10 +122,12 @@ const [kind, arg] = process.argv.slice(2);
 let server: Running;
 if (kind === 'bare') {
   server = await startBare(arg);
+} else if (kind === 'duckdb' && arg !== undefined) {
+  server = await startDuckdbBare(arg);
 } else if (kind === 'overlook' && arg !== undefined) {
   server = await startOverlook(arg);
 } else {
-  process.stderr.write('usage: api-server.ts overlook <data-dir> | bare [sql-json]\n');
+  process.stderr.write('usage: api-server.ts overlook <data-dir> | bare [sql-json] | duckdb <file>\n');
   process.exit(2);
 }
 process.stdin.resume();

@@ -189,13 +189,20 @@ export interface InlineQueryCase {
   /** Per iteration, Overlook's time minus the direct time right next to it. */
   readonly pairedDiffMs: Summary;
   /**
+   * The floor of any HTTP + JSON server: bare Fastify running the same SQL on the same file as a
+   * kept prepared statement and answering the rows as JSON, timed like Overlook's side.
+   */
+  readonly floorMs: Summary;
+  /** Per iteration, Overlook's time minus the floor's in the same iteration. */
+  readonly pairedFloorDiffMs: Summary;
+  /**
    * CPU (user + system, all threads) per timed run: the server process for Overlook's side (null
    * without /proc), this process around each direct run. Unlike wall time, barely moved by other load.
    */
   readonly cpuMsPerRun: { readonly overlookServer: number | null; readonly direct: number };
   readonly bodyBytes: number;
   /** Row count and summed count column of each side's answer (they must agree). */
-  readonly check: { readonly overlook: string; readonly direct: string };
+  readonly check: { readonly overlook: string; readonly direct: string; readonly floor: string };
 }
 
 export interface QueriesInlineResult {

@@ -22,7 +22,8 @@ function verdict(met: boolean): string {
 
 function ratioText(c: InlineQueryCase): string {
   const r = c.overlookMs.p50 / c.directMs.p50;
-  return `${r.toFixed(2)}× the direct time (${verdict(r <= QUERY_TARGETS.aggregateRatio)}); paired p50 ${c.pairedRatio.p50.toFixed(2)}×`;
+  const floor = c.floorMs.p50 / c.directMs.p50;
+  return `${r.toFixed(3)}× the direct time (${verdict(r <= QUERY_TARGETS.aggregateRatio)}); paired p50 ${c.pairedRatio.p50.toFixed(2)}×; bare Fastify + DuckDB answering the same JSON: ${floor.toFixed(3)}×, Overlook ${signedMs(c.pairedFloorDiffMs.p50)} over it (paired p50)`;
 }
 
 function signedMs(ms: number): string {
@@ -98,7 +99,7 @@ export function querySummaryRows(r: QueryResults): string[] {
 function inlineSection(i: QueriesInlineResult | TaskFailure): string[] {
   if (failed(i)) return [failureCell(i)];
   const L = [
-    `\`overlook serve\` (SQLite store) runs in its own process with a project deployed to production from a bare git remote, and a DuckDB connection on a file generated for the run (${formatInt(i.bigRows)} rows, \`CREATE TABLE big AS SELECT i, i % 1000 AS k, random() AS v FROM range(${formatInt(i.bigRows)})\`, plus a one-row \`tiny\`; ${formatMs(i.generateMs)} to generate, not timed). Overlook side: \`POST /api/4.0/queries/run/json?cache=false\` with a production token over one keep-alive connection (\`node:http\`), timed from sending the request to the parsed JSON rows. Direct side: the SQL \`POST /queries/run/sql\` answered for the same query, run with \`runAndReadAll\` + \`getRowObjectsJson\` on the same file from the bench process (both open it read-only, with the driver's \`SET TimeZone = 'UTC'\`). The sides alternate and swap order every iteration; "paired" statistics compare each Overlook run with the direct run right next to it. CPU per run is user + system time of all threads (DuckDB's included): of the server process over the timed loop (from /proc) for Overlook, of the bench process around each direct run for the direct side; it does not include the HTTP client's own work, and unlike wall time it hardly moves with other load on the machine.`,
+    `\`overlook serve\` (SQLite store) runs in its own process with a project deployed to production from a bare git remote, and a DuckDB connection on a file generated for the run (${formatInt(i.bigRows)} rows, \`CREATE TABLE big AS SELECT i, i % 1000 AS k, random() AS v FROM range(${formatInt(i.bigRows)})\`, plus a one-row \`tiny\`; ${formatMs(i.generateMs)} to generate, not timed). Overlook side: \`POST /api/4.0/queries/run/json?cache=false\` with a production token over one keep-alive connection (\`node:http\`), timed from sending the request to the parsed JSON rows. Direct side: the SQL \`POST /queries/run/sql\` answered for the same query, run with \`runAndReadAll\` + \`getRowObjectsJson\` on the same file from the bench process (both open it read-only, with the driver's \`SET TimeZone = 'UTC'\`). The sides alternate and swap order every iteration; "paired" statistics compare each Overlook run with the direct run right next to it. Floor: a bare Fastify route in a process of its own (\`bench/api-server.ts duckdb\`) that runs the same SQL on the same file as a kept prepared statement and answers the rows as JSON, with no auth, model or cache, timed like Overlook's side right after the other two in every iteration; it is what any server answering this query over HTTP with JSON pays. CPU per run is user + system time of all threads (DuckDB's included): of the server process over the timed loop (from /proc) for Overlook, of the bench process around each direct run for the direct side; it does not include the HTTP client's own work, and unlike wall time it hardly moves with other load on the machine.`,
     '',
     '| Query | side | iterations | p50 | p95 | p99 | min | CPU per run | answer |',
     '| --- | --- | --: | --: | --: | --: | --: | --: | --- |',
@@ -107,6 +108,8 @@ function inlineSection(i: QueriesInlineResult | TaskFailure): string[] {
     L.push(`| ${label} (\`${c.fields}\`) | Overlook \`run_inline_query\` | ${formatInt(c.overlookMs.n)} | ${formatMs(c.overlookMs.p50)} | ${formatMs(c.overlookMs.p95)} | ${formatMs(c.overlookMs.p99)} | ${formatMs(c.overlookMs.min)} | ${cpu(c.cpuMsPerRun.overlookServer)} (server) | ${c.check.overlook}, ${formatInt(c.bodyBytes)} bytes of JSON |`);
     L.push(`| | direct DuckDB | ${formatInt(c.directMs.n)} | ${formatMs(c.directMs.p50)} | ${formatMs(c.directMs.p95)} | ${formatMs(c.directMs.p99)} | ${formatMs(c.directMs.min)} | ${formatMs(c.cpuMsPerRun.direct)} | ${c.check.direct} |`);
     L.push(`| | Overlook − direct, paired | | ${signedMs(c.pairedDiffMs.p50)} | ${signedMs(c.pairedDiffMs.p95)} | | | | ratio p50 ${c.pairedRatio.p50.toFixed(2)}×, p95 ${c.pairedRatio.p95.toFixed(2)}× |`);
+    L.push(`| | bare Fastify + DuckDB (floor) | ${formatInt(c.floorMs.n)} | ${formatMs(c.floorMs.p50)} | ${formatMs(c.floorMs.p95)} | ${formatMs(c.floorMs.p99)} | ${formatMs(c.floorMs.min)} | | ${c.check.floor} |`);
+    L.push(`| | Overlook − floor, paired | | ${signedMs(c.pairedFloorDiffMs.p50)} | ${signedMs(c.pairedFloorDiffMs.p95)} | | | | |`);
   }
   L.push(
     '',

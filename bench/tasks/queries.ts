@@ -246,7 +246,13 @@ function fingerprint(rows: readonly Row[], countKey: (row: Row) => unknown): str
   return `${rows.length} rows, Σ count ${total}`;
 }
 
-async function inlineCase(bench: BenchServer, direct: DuckDBConnection, agent: Agent, query: QueryBody, plan: typeof AGGREGATE | typeof TRIVIAL): Promise<InlineQueryCase> {
+/** The bare Fastify + DuckDB server (api-server.ts `duckdb`): the floor of answering over HTTP with JSON. */
+interface Floor {
+  readonly base: URL;
+  readonly agent: Agent;
+}
+
+async function inlineCase(bench: BenchServer, direct: DuckDBConnection, agent: Agent, floorServer: Floor, query: QueryBody, plan: typeof AGGREGATE | typeof TRIVIAL): Promise<InlineQueryCase> {
   const base = new URL(bench.url);
   const headers = { authorization: `token ${bench.token}` };
   const body = JSON.stringify(query);
@@ -269,6 +275,13 @@ async function inlineCase(bench: BenchServer, direct: DuckDBConnection, agent: A
     directRows = (await direct.runAndReadAll(sql)).getRowObjectsJson();
     directCpuMs += ownCpuMs() - cpu;
   };
+  let floorRows: Row[] = [];
+  const floorBody = JSON.stringify({ sql });
+  const floor = async (): Promise<void> => {
+    const a = await post(floorServer.agent, floorServer.base, '/bare/rows', {}, floorBody);
+    if (a.status !== 200) throw new Error(`the bare DuckDB route answered ${a.status} ${a.text.slice(0, 300)}`);
+    floorRows = JSON.parse(a.text) as Row[];
+  };
   const timed = async (fn: () => Promise<void>): Promise<number> => {
     const start = performance.now();
     await fn();
@@ -278,6 +291,8 @@ async function inlineCase(bench: BenchServer, direct: DuckDBConnection, agent: A
   const directMs: number[] = [];
   const ratios: number[] = [];
   const diffs: number[] = [];
+  const floorMs: number[] = [];
+  const floorDiffs: number[] = [];
   const deadline = performance.now() + plan.budgetMs;
   let serverCpuStart: number | null = null;
   for (let i = 0; i < plan.warmup + plan.iterations; i++) {
@@ -285,16 +300,20 @@ async function inlineCase(bench: BenchServer, direct: DuckDBConnection, agent: A
       serverCpuStart = bench.server.cpuMs();
       directCpuMs = 0;
     }
-    // Swap the order every iteration so neither side always runs right after the other warmed a cache.
+    // Swap the order every iteration so neither side always runs right after the other warmed a cache;
+    // the floor runs after both, so Overlook's and the direct side's pairing stays as it was.
     const first = i % 2 === 0;
     const a = first ? await timed(overlook) : 0;
     const b = await timed(plain);
     const c = first ? a : await timed(overlook);
+    const d = await timed(floor);
     if (i < plan.warmup) continue;
     overlookMs.push(c);
     directMs.push(b);
+    floorMs.push(d);
     ratios.push(c / b);
     diffs.push(c - b);
+    floorDiffs.push(c - d);
     if (performance.now() > deadline && overlookMs.length >= plan.minIterations) break;
   }
   const serverCpuEnd = bench.server.cpuMs();
@@ -307,16 +326,26 @@ async function inlineCase(bench: BenchServer, direct: DuckDBConnection, agent: A
     directMs: summarize(directMs),
     pairedRatio: summarize(ratios),
     pairedDiffMs: summarize(diffs),
+    floorMs: summarize(floorMs),
+    pairedFloorDiffMs: summarize(floorDiffs),
     cpuMsPerRun: { overlookServer: serverCpu, direct: directCpuMs / directMs.length },
     bodyBytes,
-    check: { overlook: fingerprint(overlookRows, (r) => r[countField]), direct: fingerprint(directRows, (r) => r[directCount]) },
+    check: {
+      overlook: fingerprint(overlookRows, (r) => r[countField]),
+      direct: fingerprint(directRows, (r) => r[directCount]),
+      floor: fingerprint(floorRows, (r) => r[directCount]),
+    },
   };
 }
 
 export async function queriesInline(): Promise<QueriesInlineResult> {
   const bench = await startBench(BIG_ROWS);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const floorAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+  let floorServer: ServerProcess | undefined;
   try {
+    floorServer = await startServer(['duckdb', bench.duckPath], process.env);
+    const floor: Floor = { base: new URL(floorServer.url), agent: floorAgent };
     const instance = await DuckDBInstance.create(bench.duckPath, {
       access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false',
     });
@@ -324,9 +353,9 @@ export async function queriesInline(): Promise<QueriesInlineResult> {
     try {
       // The driver's session setting, so both sides run the identical statement the same way.
       await direct.run(`SET TimeZone = 'UTC'`);
-      const aggregate = await inlineCase(bench, direct, agent, AGGREGATE_QUERY, AGGREGATE);
+      const aggregate = await inlineCase(bench, direct, agent, floor, AGGREGATE_QUERY, AGGREGATE);
       progress('aggregate done');
-      const trivial = await inlineCase(bench, direct, agent, TRIVIAL_QUERY, TRIVIAL);
+      const trivial = await inlineCase(bench, direct, agent, floor, TRIVIAL_QUERY, TRIVIAL);
       progress('one-row query done');
       return { task: 'queries-inline', bigRows: BIG_ROWS, generateMs: bench.generateMs, aggregate, trivial };
     } finally {
@@ -335,6 +364,8 @@ export async function queriesInline(): Promise<QueriesInlineResult> {
     }
   } finally {
     agent.destroy();
+    floorAgent.destroy();
+    await floorServer?.stop();
     await bench.close();
   }
 }
