@@ -30,26 +30,33 @@ export type DescribeFields = (prepared: PreparedQuery) => FieldMeta[];
  * user attributes is a new object), so the same object always has the same model, explore and
  * fields, and describing them again on every run would give the same answer.
  */
-const described = new WeakMap<DescribeFields, WeakMap<CompiledQuery, readonly FieldMeta[]>>();
+const described = new WeakMap<DescribeFields, WeakMap<CompiledQuery, Described>>();
 
-function describeOnce(describe: DescribeFields, prepared: PreparedQuery): readonly FieldMeta[] {
-  let byQuery = described.get(describe);
-  if (byQuery === undefined) {
-    byQuery = new WeakMap();
-    described.set(describe, byQuery);
-  }
-  let fields = byQuery.get(prepared.compiled);
-  if (fields === undefined) {
-    fields = describe(prepared);
-    byQuery.set(prepared.compiled, fields);
-  }
-  return fields;
+interface Described {
+  readonly fields: readonly FieldMeta[];
+  /** The described fields are the compiled ones, in order: the runner's rows are keyed exactly by them. */
+  readonly rowsByField: boolean;
 }
 
 function sameNames(described: readonly FieldMeta[], compiled: readonly { readonly name: string }[]): boolean {
   if (described.length !== compiled.length) return false;
   for (let i = 0; i < compiled.length; i++) if (described[i]!.name !== compiled[i]!.name) return false;
   return true;
+}
+
+function describeOnce(describe: DescribeFields, prepared: PreparedQuery): Described {
+  let byQuery = described.get(describe);
+  if (byQuery === undefined) {
+    byQuery = new WeakMap();
+    described.set(describe, byQuery);
+  }
+  let out = byQuery.get(prepared.compiled);
+  if (out === undefined) {
+    const fields = describe(prepared);
+    out = { fields, rowsByField: sameNames(fields, prepared.compiled.fields) };
+    byQuery.set(prepared.compiled, out);
+  }
+  return out;
 }
 
 export interface Executed {
@@ -71,7 +78,7 @@ export async function runFormatted(
   });
   const { prepared } = result;
   if (result.kind === 'sql') return { result, formatted: { status: 200, contentType: 'application/sql', body: prepared.compiled.sql } };
-  const fields = describeOnce(describe, prepared);
+  const { fields, rowsByField } = describeOnce(describe, prepared);
   // The query as run: a copy only when the run call overrides its limit.
   const echo = flags.limit === undefined ? query : { ...query, limit: flags.limit };
   if (result.kind === 'error') {
@@ -88,7 +95,7 @@ export async function runFormatted(
     fields,
     rows: result.rows,
     // The runner's rows hold exactly the compiled fields, in order: json sends them as they are when those are the described fields.
-    rowsByField: sameNames(fields, prepared.compiled.fields),
+    rowsByField,
     sql: prepared.compiled.sql,
     ...(result.totals ? { totals: result.totals } : {}),
     ...(result.pivotTotals ? { pivotTotals: result.pivotTotals } : {}),

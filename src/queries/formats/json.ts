@@ -28,24 +28,8 @@ function rowObject(fields: readonly FieldMeta[], row: ResultRow, applyFormatting
 /** Rows as `json` sends them (also json_bi's `rows`). */
 export function jsonRows(input: QueryResultInput): Record<string, unknown>[] {
   const fmt = input.applyFormatting === true;
-  if (fmt) return input.rows.map((row) => rowObject(input.fields, row, fmt, fieldName));
-  if (input.rowsByField === true && input.pivots === undefined) return input.rows as Record<string, unknown>[];
-  // Unformatted (the common case): a plain value goes out as the driver gave it, so each row
-  // is one object with the fields' names in order, without a call per cell.
-  const names = input.fields.map(fieldName);
-  const metas = input.fields;
-  const out = new Array<Record<string, unknown>>(input.rows.length);
-  for (let r = 0; r < input.rows.length; r++) {
-    const row = input.rows[r]!;
-    const o: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      const v = row[name];
-      o[name] = v === undefined || v === null ? null : typeof v === 'object' ? pivoted(metas[i]!, v, false) : v;
-    }
-    out[r] = o;
-  }
-  return out;
+  if (!fmt && input.rowsByField === true && input.pivots === undefined) return input.rows as Record<string, unknown>[];
+  return input.rows.map((row) => rowObject(input.fields, row, fmt, fieldName));
 }
 
 export function formatJson(input: QueryResultInput): string {
