@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushFiles } from '../../src/workspaces/test-support.ts';
 import { CLUSTER_ADMIN, clusterOrders, startCluster, within, type Cluster } from './cluster-support.ts';
+import { makeLoadUsers, runIsolationLoad, urlTarget } from './isolation-load.ts';
 
 const QUERY = { model: 'shop', view: 'orders', fields: ['orders.label', 'orders.count'], limit: '1' };
 
@@ -98,75 +99,16 @@ describe('a cluster of three nodes', () => {
   });
 
   it('keeps every token in its own workspace under load spread over the nodes: zero wrong answers', async () => {
-    const USERS = 6;
-    const TOKENS = 8;
-    const REQUESTS = 4000;
+    const target = urlTarget(c.nodes.map((n) => n.url));
     const admin = await c.login(0);
-    const roles = (await c.http(0, admin, 'GET', '/roles')).json as { id: string; name: string }[];
-    const developer = roles.find((r) => r.name === 'Developer')!;
-    const users: { clientId: string; secret: string; personal: string; branch: string }[] = [];
-    for (let u = 0; u < USERS; u++) {
-      const node = u % 3;
-      const user = (await c.http(node, admin, 'POST', '/users', { first_name: `Load${u}`, last_name: 'Cluster' })).json as { id: string };
-      expect((await c.http(node, admin, 'PUT', `/users/${user.id}/roles`, [developer.id])).status).toBe(200);
-      const cred = (await c.http(node, admin, 'POST', `/users/${user.id}/credentials_api3`)).json as { client_id: string; client_secret: string };
-      // Set up through different nodes: the dev copy lives in the DB and the remote, not in a node.
-      const token = await c.login((node + 1) % 3, cred.client_id, cred.client_secret);
-      expect((await c.http((node + 2) % 3, token, 'PATCH', '/session', { workspace_id: 'dev' })).status).toBe(200);
-      const personal = ((await c.http(node, token, 'GET', '/projects/shop/git_branch')).json as { name: string }).name;
-      expect((await c.http((node + 1) % 3, token, 'PUT', '/projects/shop/ide/file', { path: 'orders.view.lkml', content: clusterOrders(c.warehouse, `u${u}-personal`) })).status).toBe(200);
-      const branch = `cluster-u${u}`;
-      expect((await c.http((node + 2) % 3, token, 'POST', '/projects/shop/git_branch', { name: branch })).status).toBe(200);
-      expect((await c.http(node, token, 'PUT', '/projects/shop/ide/file', { path: 'orders.view.lkml', content: clusterOrders(c.warehouse, `u${u}-branch`) })).status).toBe(200);
-      users.push({ clientId: cred.client_id, secret: cred.client_secret, personal, branch });
-    }
-    const tokens: { user: number; token: string; dev: boolean }[] = [];
-    for (let u = 0; u < USERS; u++) {
-      const made = await Promise.all(Array.from({ length: TOKENS }, (_, i) => c.login(i % 3, users[u]!.clientId, users[u]!.secret)));
-      for (const token of made) tokens.push({ user: u, token, dev: false });
-    }
+    const users = await makeLoadUsers(target, admin, { project: 'shop', viewPath: 'orders.view.lkml', view: (label) => clusterOrders(c.warehouse, label) }, 6, 'Cluster');
     const production = ((await c.http(0, admin, 'POST', '/queries/run/json', QUERY)).json as { 'orders.label': string }[])[0]!['orders.label'];
-    const random = (): number => Math.floor(Math.random() * 3);
-    let stop = false;
-    const failures: string[] = [];
-    // One token per user keeps switching that user's checked-out branch, through any node.
-    const switching = Promise.all(users.map(async (u) => {
-      const token = await c.login(random(), u.clientId, u.secret);
-      await c.http(random(), token, 'PATCH', '/session', { workspace_id: 'dev' });
-      let onPersonal = true;
-      while (!stop) {
-        onPersonal = !onPersonal;
-        const res = await c.http(random(), token, 'PUT', '/projects/shop/git_branch', { name: onPersonal ? u.personal : u.branch });
-        if (res.status !== 200) failures.push(`branch switch ${res.status} ${res.text}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }));
-    let sent = 0;
-    let wrong = 0;
-    const worker = async (t: (typeof tokens)[number]): Promise<void> => {
-      while (sent < REQUESTS) {
-        sent++;
-        if (Math.random() < 0.1) {
-          t.dev = !t.dev;
-          const res = await c.http(random(), t.token, 'PATCH', '/session', { workspace_id: t.dev ? 'dev' : 'production' });
-          if ((res.json as { workspace_id?: string } | null)?.workspace_id !== (t.dev ? 'dev' : 'production')) failures.push(`session switch ${res.status}`);
-          continue;
-        }
-        const res = await c.http(random(), t.token, 'POST', '/queries/run/json', QUERY);
-        const got = (res.json as { 'orders.label'?: string }[] | null)?.[0]?.['orders.label'];
-        const ok = t.dev ? got === `u${t.user}-personal` || got === `u${t.user}-branch` : got === production;
-        if (!ok) {
-          wrong++;
-          if (failures.length < 10) failures.push(`user ${t.user} ${t.dev ? 'dev' : 'production'} saw ${String(got)} (${res.status} ${res.status === 200 ? '' : res.text})`);
-        }
-      }
-    };
-    await Promise.all(tokens.map(worker));
-    stop = true;
-    await switching;
-    expect(failures).toEqual([]);
-    expect(wrong).toBe(0);
-    expect(sent).toBeGreaterThanOrEqual(REQUESTS);
+    const outcome = await runIsolationLoad(target, users, { tokensPerUser: 8, requests: 4000, query: QUERY, labelField: 'orders.label', productionLabel: production });
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.wrong).toBe(0);
+    expect(outcome.sent).toBeGreaterThanOrEqual(4000);
+    expect(outcome.sessionSwitches).toBeGreaterThan(0);
+    expect(outcome.branchSwitches).toBeGreaterThan(0);
   }, 300_000);
 
   it('a project made without a remote lives in the shared hosted folder: written, committed and deployed through different nodes', async () => {
