@@ -10,7 +10,7 @@ export const RESULT_PREFIX = 'BENCH_RESULT ';
 /** First stdout line of `bench/api-server.ts`, followed by the base URL it listens on. */
 export const LISTENING_PREFIX = 'LISTENING ';
 
-export const TASKS = ['parse-overlook', 'parse-peer', 'compile-overlook', 'compile-malloy', 'run-duckdb', 'api-overlook', 'api-bare', 'workspaces-branches', 'workspaces-users', 'queries-inline', 'queries-sql'] as const;
+export const TASKS = ['parse-overlook', 'parse-peer', 'compile-overlook', 'compile-malloy', 'run-duckdb', 'api-overlook', 'api-bare', 'workspaces-branches', 'workspaces-users', 'queries-inline', 'queries-sql', 'queries-isolation'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 export interface ProjectSize {
@@ -238,6 +238,27 @@ export interface QueriesSqlResult {
   readonly queries: readonly SqlThroughput[];
 }
 
+/** The workspace-isolation soak (issue 5): test/e2e/isolation-load.ts's load, larger, against a server in its own process. */
+export interface QueriesIsolationResult {
+  readonly task: 'queries-isolation';
+  readonly users: number;
+  readonly tokens: number;
+  /** Calls made: queries plus session switches (the branch switchers' calls are counted apart). */
+  readonly sent: number;
+  readonly queries: number;
+  readonly sessionSwitches: number;
+  readonly branchSwitches: number;
+  readonly wrong: number;
+  readonly failedSwitches: number;
+  /** The first few wrong answers or failed switches. */
+  readonly failures: readonly string[];
+  readonly seconds: number;
+  /** Each query as the client saw it, with 400 tokens' calls in flight. */
+  readonly queryMs: Summary;
+  /** Making the users and their dev copies, untimed. */
+  readonly setupS: number;
+}
+
 export interface TaskFailure {
   readonly task: TaskName;
   readonly error: string;
@@ -245,4 +266,4 @@ export interface TaskFailure {
 
 export type TaskResult =
   | ParseOverlookResult | ParsePeerResult | CompileResult | RunResult | ApiResult | WorkspacesBranchesResult | WorkspacesUsersResult
-  | QueriesInlineResult | QueriesSqlResult;
+  | QueriesInlineResult | QueriesSqlResult | QueriesIsolationResult;

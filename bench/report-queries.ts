@@ -1,14 +1,15 @@
 /** Markdown for comparison 6 (issue 5's query benchmarks), measured against the issue's targets. */
 import { QUERY_TARGETS } from './protocol.ts';
-import type { InlineQueryCase, QueriesInlineResult, QueriesSqlResult, SqlRound, SqlThroughput, TaskFailure } from './protocol.ts';
+import type { InlineQueryCase, QueriesInlineResult, QueriesIsolationResult, QueriesSqlResult, SqlRound, SqlThroughput, TaskFailure } from './protocol.ts';
 import { formatInt, formatMs } from './stats.ts';
 
 export interface QueryResults {
   readonly queriesInline: QueriesInlineResult | TaskFailure;
   readonly queriesSql: QueriesSqlResult | TaskFailure;
+  readonly queriesIsolation: QueriesIsolationResult | TaskFailure;
 }
 
-function failed(r: QueriesInlineResult | QueriesSqlResult | TaskFailure): r is TaskFailure {
+function failed(r: QueriesInlineResult | QueriesSqlResult | QueriesIsolationResult | TaskFailure): r is TaskFailure {
   return 'error' in r;
 }
 
@@ -85,15 +86,39 @@ export function querySummaryRows(r: QueryResults): string[] {
   const s = r.queriesSql;
   if (failed(s)) {
     rows.push(`| \`POST /queries/run/sql\` throughput vs a bare Fastify route | ${failureCell(s)} | | n/a | ${SQL_TARGET} |`);
-    return rows;
+  } else {
+    for (const q of s.queries) {
+      const o = best(q.overlook);
+      const b = best(q.bare);
+      if (o === undefined || b === undefined) continue;
+      rows.push(`| \`POST /queries/run/sql\` throughput, ${q.query} (Overlook vs a bare Fastify route answering the same SQL) | ${reqPerSecond(o)} (p99 ${formatMs(o.latencyMs.p99)}) | ${reqPerSecond(b)} (p99 ${formatMs(b.latencyMs.p99)}) | ${share(o, b)}${cpuShare(o, b)} | ${SQL_TARGET} |`);
+    }
   }
-  for (const q of s.queries) {
-    const o = best(q.overlook);
-    const b = best(q.bare);
-    if (o === undefined || b === undefined) continue;
-    rows.push(`| \`POST /queries/run/sql\` throughput, ${q.query} (Overlook vs a bare Fastify route answering the same SQL) | ${reqPerSecond(o)} (p99 ${formatMs(o.latencyMs.p99)}) | ${reqPerSecond(b)} (p99 ${formatMs(b.latencyMs.p99)}) | ${share(o, b)}${cpuShare(o, b)} | ${SQL_TARGET} |`);
+  const iso = r.queriesIsolation;
+  if (failed(iso)) {
+    rows.push(`| Workspace isolation soak | ${failureCell(iso)} | | n/a | ${ISOLATION_TARGET} |`);
+  } else {
+    rows.push(`| Workspace isolation soak: ${formatInt(iso.sent)} calls from ${formatInt(iso.tokens)} tokens of ${iso.users} users switching workspaces and branches (SQLite store) | ${formatInt(iso.wrong)} wrong answers in ${formatInt(iso.queries)} queries | limit 0 | ${isolationVerdict(iso)}; ${formatInt(Math.round(iso.sent / iso.seconds))} calls/s | ${ISOLATION_TARGET} |`);
   }
   return rows;
+}
+
+const ISOLATION_TARGET = '0 wrong answers';
+
+function isolationVerdict(r: QueriesIsolationResult): string {
+  return r.wrong === 0 && r.failedSwitches === 0 ? 'met' : `missed: ${r.failures.join('; ').replaceAll('|', '\\|').slice(0, 300)}`;
+}
+
+function isolationSection(r: QueriesIsolationResult | TaskFailure): string[] {
+  if (failed(r)) return [failureCell(r)];
+  return [
+    `The load of the end-to-end test (\`test/e2e/isolation-load.ts\`), larger: \`overlook serve\` (SQLite store) in its own process, ${r.users} developer users, each with its dev copy of the bench project edited on its personal branch and on a second branch (a view whose one dimension is a label naming the user and branch; ${r.setupS.toFixed(1)} s to make, untimed). ${formatInt(r.tokens)} tokens of those users run \`POST /queries/run/json\` (\`soak::marker\`, \`marker.label\`) all at once; one call in ten flips the token between production and dev instead, and one more token per user keeps switching that user's checked-out branch. A production token must get production's label, a dev token one of its own user's two labels. The load generator shares the machine with the server, so the rate and latencies show the soak's pace, not a capacity.`,
+    '',
+    '| calls | queries | session switches | branch switches | wrong answers | failed switches | seconds | calls/s | query p50 | p95 | p99 |',
+    '| --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+    `| ${formatInt(r.sent)} | ${formatInt(r.queries)} | ${formatInt(r.sessionSwitches)} | ${formatInt(r.branchSwitches)} | ${formatInt(r.wrong)} | ${formatInt(r.failedSwitches)} | ${r.seconds.toFixed(1)} | ${formatInt(Math.round(r.sent / r.seconds))} | ${formatMs(r.queryMs.p50)} | ${formatMs(r.queryMs.p95)} | ${formatMs(r.queryMs.p99)} |`,
+    ...(r.failures.length === 0 ? [] : ['', 'First failures:', '', ...r.failures.map((f) => `- ${f}`)]),
+  ];
 }
 
 function inlineSection(i: QueriesInlineResult | TaskFailure): string[] {
@@ -169,5 +194,9 @@ export function queriesSection(r: QueryResults): string[] {
     '#### `POST /queries/run/sql` throughput',
     '',
     ...sqlSection(r.queriesSql),
+    '',
+    '#### Workspace isolation soak',
+    '',
+    ...isolationSection(r.queriesIsolation),
   ];
 }

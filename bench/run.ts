@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureDemoDatabase } from '../src/connections/demo-data.ts';
 import { RESULT_PREFIX } from './protocol.ts';
 import type {
-  ApiResult, CompileResult, ParseOverlookResult, ParsePeerResult, QueriesInlineResult, QueriesSqlResult, RunResult, TaskFailure, TaskName, TaskResult,
+  ApiResult, CompileResult, ParseOverlookResult, ParsePeerResult, QueriesInlineResult, QueriesIsolationResult, QueriesSqlResult, RunResult, TaskFailure, TaskName, TaskResult,
   WorkspacesBranchesResult, WorkspacesUsersResult,
 } from './protocol.ts';
 import { renderReport } from './report.ts';
@@ -109,11 +109,12 @@ async function main(): Promise<void> {
   const workspacesUsers = expect<WorkspacesUsersResult>(runWorker('workspaces-users'), 'workspaces-users');
   const queriesInline = expect<QueriesInlineResult>(runWorker('queries-inline'), 'queries-inline');
   const queriesSql = expect<QueriesSqlResult>(runWorker('queries-sql'), 'queries-sql');
+  const queriesIsolation = expect<QueriesIsolationResult>(runWorker('queries-isolation'), 'queries-isolation');
   const render = runRenderBench(log);
   const cluster = runClusterBench(log);
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const report = renderReport(
-    { parseOverlook, parsePeer, compileOverlook, compileMalloy, run, apiOverlook, apiBare, workspacesBranches, workspacesUsers, queriesInline, queriesSql },
+    { parseOverlook, parsePeer, compileOverlook, compileMalloy, run, apiOverlook, apiBare, workspacesBranches, workspacesUsers, queriesInline, queriesSql, queriesIsolation },
     {
       date: new Date().toISOString().slice(0, 10),
       node: process.versions.node,

@@ -45,6 +45,8 @@ async function runTask(task: TaskName, maybePath: string | undefined, extra: str
       return (await import('./tasks/queries.ts')).queriesInline();
     case 'queries-sql':
       return (await import('./tasks/queries.ts')).queriesSql();
+    case 'queries-isolation':
+      return (await import('./tasks/isolation.ts')).queriesIsolation();
   }
 }
 

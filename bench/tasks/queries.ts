@@ -147,7 +147,7 @@ async function ok(answer: Promise<Answer>, what: string): Promise<string> {
 }
 
 /** The running server with the bench project deployed to production, and a production token. */
-interface BenchServer {
+export interface BenchServer {
   readonly url: string;
   readonly server: ServerProcess;
   readonly token: string;
@@ -171,7 +171,8 @@ async function generateData(duckPath: string, bigRows: number): Promise<number> 
   return performance.now() - started;
 }
 
-async function startBench(bigRows: number): Promise<BenchServer & { readonly generateMs: number }> {
+/** The server with the bench project (plus `extraFiles`) deployed to production over a DuckDB file with `bigRows` rows in `big`. */
+export async function startBench(bigRows: number, extraFiles: Readonly<Record<string, string>> = {}): Promise<BenchServer & { readonly generateMs: number }> {
   const root = await mkdtemp(join(tmpdir(), 'overlook-bench-q-'));
   const stops: (() => Promise<void>)[] = [() => rm(root, { recursive: true, force: true })];
   const close = async (): Promise<void> => {
@@ -197,6 +198,7 @@ async function startBench(bigRows: number): Promise<BenchServer & { readonly gen
       'bench.model.lkml': BENCH_MODEL,
       'bench/big.view.lkml': BIG_VIEW,
       'bench/tiny.view.lkml': TINY_VIEW,
+      ...extraFiles,
     });
     const server = await starting;
     progress('server listening');

@@ -140,6 +140,8 @@ export interface LoadOutcome {
   readonly branchSwitches: number;
   /** Queries answered from a workspace the token was not in (or not answered). */
   readonly wrong: number;
+  /** Session or branch switches that did not answer as asked. */
+  readonly failedSwitches: number;
   /** The first few wrong answers and failed switches, for the report. */
   readonly failures: readonly string[];
   readonly seconds: number;
@@ -169,6 +171,7 @@ export async function runIsolationLoad(target: LoadTarget, users: readonly LoadU
   let sessionSwitches = 0;
   let branchSwitches = 0;
   let wrong = 0;
+  let failedSwitches = 0;
   const queryMs: number[] = [];
   const started = performance.now();
   // One token per user keeps switching that user's checked-out branch (the dev copy is per user).
@@ -180,7 +183,10 @@ export async function runIsolationLoad(target: LoadTarget, users: readonly LoadU
       onPersonal = !onPersonal;
       const res = await target.http(node(), token, 'PUT', `/projects/${encodeURIComponent(user.project)}/git_branch`, { name: onPersonal ? user.personal : user.branch });
       branchSwitches++;
-      if (res.status !== 200) fail(`branch switch of user ${user.index}: ${res.status} ${res.text.slice(0, 200)}`);
+      if (res.status !== 200) {
+        failedSwitches++;
+        fail(`branch switch of user ${user.index}: ${res.status} ${res.text.slice(0, 200)}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }));
@@ -193,7 +199,10 @@ export async function runIsolationLoad(target: LoadTarget, users: readonly LoadU
         const want = t.dev ? 'dev' : 'production';
         const res = await target.http(node(), t.token, 'PATCH', '/session', { workspace_id: want });
         sessionSwitches++;
-        if ((res.json as { workspace_id?: unknown } | null)?.workspace_id !== want) fail(`session switch to ${want}: ${res.status} ${res.text.slice(0, 200)}`);
+        if ((res.json as { workspace_id?: unknown } | null)?.workspace_id !== want) {
+          failedSwitches++;
+          fail(`session switch to ${want}: ${res.status} ${res.text.slice(0, 200)}`);
+        }
         continue;
       }
       const start = performance.now();
@@ -214,5 +223,5 @@ export async function runIsolationLoad(target: LoadTarget, users: readonly LoadU
     stop = true;
     await switching;
   }
-  return { tokens: tokens.length, sent, queries, sessionSwitches, branchSwitches, wrong, failures, seconds: (performance.now() - started) / 1000, queryMs };
+  return { tokens: tokens.length, sent, queries, sessionSwitches, branchSwitches, wrong, failedSwitches, failures, seconds: (performance.now() - started) / 1000, queryMs };
 }

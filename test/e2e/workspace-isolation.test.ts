@@ -37,6 +37,7 @@ describe('workspace isolation under load', () => {
     });
     expect(outcome.failures).toEqual([]);
     expect(outcome.wrong).toBe(0);
+    expect(outcome.failedSwitches).toBe(0);
     expect(outcome.tokens).toBe(USERS * TOKENS_PER_USER);
     expect(outcome.sent).toBeGreaterThanOrEqual(REQUESTS);
     // Both kinds of switch really happened while the queries ran.
