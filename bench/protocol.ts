@@ -4,6 +4,7 @@
  * and prints one `RESULT_PREFIX` line of JSON on stdout.
  */
 import type { Summary } from './stats.ts';
+import type { LoadOutcome } from '../test/e2e/isolation-load.ts';
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 
@@ -239,21 +240,10 @@ export interface QueriesSqlResult {
 }
 
 /** The workspace-isolation soak (issue 5): test/e2e/isolation-load.ts's load, larger, against a server in its own process. */
-export interface QueriesIsolationResult {
+export interface QueriesIsolationResult extends Omit<LoadOutcome, 'queryMs'> {
   readonly task: 'queries-isolation';
   readonly users: number;
-  readonly tokens: number;
-  /** Calls made: queries plus session switches (the branch switchers' calls are counted apart). */
-  readonly sent: number;
-  readonly queries: number;
-  readonly sessionSwitches: number;
-  readonly branchSwitches: number;
-  readonly wrong: number;
-  readonly failedSwitches: number;
-  /** The first few wrong answers or failed switches. */
-  readonly failures: readonly string[];
-  readonly seconds: number;
-  /** Each query as the client saw it, with 400 tokens' calls in flight. */
+  /** Each query as the client saw it, with every token's calls in flight. */
   readonly queryMs: Summary;
   /** Making the users and their dev copies, untimed. */
   readonly setupS: number;

@@ -45,21 +45,7 @@ export async function queriesIsolation(): Promise<QueriesIsolationResult> {
       onProgress: (sent) => { progress(`${sent} calls`); },
       progressEvery: 20_000,
     });
-    return {
-      task: 'queries-isolation',
-      users: USERS,
-      tokens: outcome.tokens,
-      sent: outcome.sent,
-      queries: outcome.queries,
-      sessionSwitches: outcome.sessionSwitches,
-      branchSwitches: outcome.branchSwitches,
-      wrong: outcome.wrong,
-      failedSwitches: outcome.failedSwitches,
-      failures: outcome.failures,
-      seconds: outcome.seconds,
-      queryMs: summarize(outcome.queryMs),
-      setupS,
-    };
+    return { task: 'queries-isolation', users: USERS, ...outcome, queryMs: summarize(outcome.queryMs), setupS };
   } finally {
     await bench.close();
   }
