@@ -91,6 +91,29 @@ describe('dimension groups', () => {
       ['model/unknown-interval', 4, 56],
     ]);
     expect(q.models.m!.views.v!.fields.map((f) => f.name)).toEqual(['a_date', 'days_b']);
+    // Each names the group it is in, as Looker's validator names the field it validates.
+    expect(q.diagnostics.map((d) => [d.code, d.model, d.explore, d.field])).toEqual([
+      ['model/unknown-datatype', undefined, undefined, 'v.a'],
+      ['model/unknown-timeframe', undefined, undefined, 'v.a'],
+      ['model/unknown-interval', undefined, undefined, 'v.b'],
+    ]);
+  });
+});
+
+describe('duplicate fields', () => {
+  it('name the field, view.field, at both definitions and no model or explore (the view may be in several)', () => {
+    const q = build({
+      'a.model.lkml': ['connection: "db"', 'include: "v.view"', 'explore: v {}'],
+      'b.model.lkml': ['connection: "db"', 'include: "v.view"', 'explore: w { from: v }'],
+      'v.view.lkml': ['view: v {', '  dimension: id {}', '  dimension_group: at { type: time timeframes: [date] }', '  measure: at_date { type: count }', '  dimension: id {}', '}'],
+    });
+    expect(q.diagnostics.map((d) => [d.code, d.line, d.field])).toEqual([
+      ['model/duplicate-field', 3, 'v.at_date'],
+      ['model/duplicate-field', 4, 'v.at_date'],
+      ['model/duplicate-field', 2, 'v.id'],
+      ['model/duplicate-field', 5, 'v.id'],
+    ]);
+    for (const d of q.diagnostics) expect(Object.keys(d)).toEqual(['code', 'severity', 'message', 'file', 'line', 'column', 'field']);
   });
 });
 

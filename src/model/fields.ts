@@ -13,7 +13,7 @@ import type { Diagnostic, Loc, PairNode } from '../lookml/ast.ts';
 import { locAt, type TapeSource } from '../lookml/tape.ts';
 import type { TimeDatatype } from '../sql/dialects/dialect.ts';
 import type { Field, FieldCategory, GroupInfo } from './types.ts';
-import { diag, nameLoc, yesNoText } from './ast-util.ts';
+import { diag, inContext, nameLoc, yesNoText } from './ast-util.ts';
 import { readField, variant } from './field.ts';
 import { blockOf, findValue, listAt, scalarAt, scalarItemsAt } from './tape-read.ts';
 import {
@@ -70,12 +70,17 @@ const timeMemberNames = new JoinedNames((group, timeframe) => `${group}_${timefr
 const durationMemberNames = new JoinedNames((group, interval) => `${interval}s_${group}`);
 const columnSql = new JoinedNames((_, column) => `\${TABLE}.${column}`);
 
-function datatypeOf(src: TapeSource, v: number, diagnostics: Diagnostic[]): TimeDatatype {
+/** A problem of field `view.name` (for a dimension group, the group's name: its members are made from it). */
+function fieldProblem(d: Diagnostic, view: string, name: string): Diagnostic {
+  return inContext(d, { field: `${view}.${name}` });
+}
+
+function datatypeOf(src: TapeSource, v: number, view: string, group: string, diagnostics: Diagnostic[]): TimeDatatype {
   const text = scalarAt(src, v);
   if (text === undefined) return 'timestamp';
   if (isDatatype(text)) return text;
   diagnostics.push(
-    diag('model/unknown-datatype', 'error', `Unknown datatype "${text}"; use one of timestamp, datetime, date, epoch, yyyymmdd`, locAt(src.tape, v)),
+    fieldProblem(diag('model/unknown-datatype', 'error', `Unknown datatype "${text}"; use one of timestamp, datetime, date, epoch, yyyymmdd`, locAt(src.tape, v)), view, group),
   );
   return 'timestamp';
 }
@@ -94,7 +99,7 @@ function expandGroup(view: string, def: PairNode, fiscalMonthOffset: number, dia
   const group = def.name!;
   const b = blockOf(def);
   const src = b.src;
-  const datatype = datatypeOf(src, findValue(b, 'datatype'), diagnostics);
+  const datatype = datatypeOf(src, findValue(b, 'datatype'), view, group, diagnostics);
   const convertTz = yesNoText(scalarAt(src, findValue(b, 'convert_tz'))) ?? true;
   // A handful of members: a small list is cheaper than a Set per group.
   const seen: string[] = [];
@@ -110,7 +115,11 @@ function expandGroup(view: string, def: PairNode, fiscalMonthOffset: number, dia
       const interval = intervals[i]!;
       if (!isDurationInterval(interval)) {
         diagnostics.push(
-          diag('model/unknown-interval', 'error', `Unknown duration interval "${interval}" in dimension_group "${group}"; use ${DURATION_INTERVALS.join(', ')}`, itemLoc(src, v, i, def)),
+          fieldProblem(
+            diag('model/unknown-interval', 'error', `Unknown duration interval "${interval}" in dimension_group "${group}"; use ${DURATION_INTERVALS.join(', ')}`, itemLoc(src, v, i, def)),
+            view,
+            group,
+          ),
         );
         continue;
       }
@@ -124,7 +133,11 @@ function expandGroup(view: string, def: PairNode, fiscalMonthOffset: number, dia
   if (kind !== 'time') {
     const typeValue = findValue(b, 'type');
     diagnostics.push(
-      diag('model/unknown-type', 'error', `Unknown dimension_group type "${kind}"; use time or duration`, typeValue < 0 ? nameLoc(def) : locAt(src.tape, typeValue)),
+      fieldProblem(
+        diag('model/unknown-type', 'error', `Unknown dimension_group type "${kind}"; use time or duration`, typeValue < 0 ? nameLoc(def) : locAt(src.tape, typeValue)),
+        view,
+        group,
+      ),
     );
     return;
   }
@@ -135,7 +148,7 @@ function expandGroup(view: string, def: PairNode, fiscalMonthOffset: number, dia
     const timeframe = timeframes[i]!;
     if (!isTimeframe(timeframe)) {
       diagnostics.push(
-        diag('model/unknown-timeframe', 'error', `Unknown timeframe "${timeframe}" in dimension_group "${group}"`, itemLoc(src, v, i, def)),
+        fieldProblem(diag('model/unknown-timeframe', 'error', `Unknown timeframe "${timeframe}" in dimension_group "${group}"`, itemLoc(src, v, i, def)), view, group),
       );
       continue;
     }
@@ -220,8 +233,8 @@ export function buildFields(
     if (first.group && f.group && first.group.name === f.group.name) continue;
     const message = (other: Field): string =>
       `Field "${f.name}" is defined more than once in view "${view}" (also at ${describeLoc(other)}); rename or remove one definition`;
-    diagnostics.push(diag('model/duplicate-field', 'error', message(f), first.loc));
-    diagnostics.push(diag('model/duplicate-field', 'error', message(first), f.loc));
+    diagnostics.push(fieldProblem(diag('model/duplicate-field', 'error', message(f), first.loc), view, f.name));
+    diagnostics.push(fieldProblem(diag('model/duplicate-field', 'error', message(first), f.loc), view, f.name));
   }
   return unique ?? fields;
 }

@@ -199,6 +199,31 @@ describe('incremental builds of a project with problems', () => {
   });
 });
 
+describe('incremental builds of models sharing files with problems', () => {
+  // Problems of explores and fields in files two models include: the memo shares what building
+  // an object reported between the models, so what names a model must be made per model.
+  const SHARED: Files = {
+    'a.model.lkml': 'connection: "db"\ninclude: "*.view"\ninclude: "all.explore"\nexplore: orders {}\n',
+    'b.model.lkml': 'connection: "db"\ninclude: "*.view"\ninclude: "all.explore"\n',
+    'all.explore.lkml': 'explore: orders { final: yes join: users { type: sideways sql_on: 1=1 ;; } }\nexplore: +orders { label: "x" }\nexplore: users { extends: [nobody] }\n',
+    'orders.view.lkml': 'view: orders {\n  dimension: id {}\n  dimension: id {}\n}\n',
+    'users.view.lkml': 'view: users {\n  dimension: id {}\n}\n',
+  };
+  const base = production(SHARED);
+
+  it('reports what a full build reports, with the same context', () => {
+    const contexts = base.project.diagnostics.map((d) => [d.code, d.file, d.line, d.model, d.explore, d.field]);
+    expect(contexts).toEqual(full(SHARED).diagnostics.map((d) => [d.code, d.file, d.line, d.model, d.explore, d.field]));
+    expect(contexts).toContainEqual(['model/duplicate-explore', 'all.explore.lkml', 1, 'a', 'orders', undefined]);
+    expect(contexts).toContainEqual(['model/unknown-extends', 'all.explore.lkml', 3, 'b', 'users', undefined]);
+    expect(contexts).toContainEqual(['model/refinement-after-final', 'all.explore.lkml', 2, undefined, 'orders', undefined]);
+    expect(contexts).toContainEqual(['model/duplicate-field', 'orders.view.lkml', 3, undefined, undefined, 'orders.id']);
+    delta(base.memo, SHARED);
+    delta(base.memo, edit(SHARED, 'users.view.lkml', 'dimension: id {}', 'dimension: id { label: "Id" }'));
+    delta(base.memo, edit(SHARED, 'a.model.lkml', 'explore: orders {}', 'explore: shipments { from: orders }'));
+  });
+});
+
 describe('incremental builds of a project with two models', () => {
   const base = production(SHOP_FILES);
   const duckdb = getDialect('duckdb');

@@ -11,7 +11,7 @@ import type { Diagnostic, LookmlFile, PairNode } from '../lookml/ast.ts';
 import { pairsToParams } from '../lookml/plain.ts';
 import type { WeekDay } from '../sql/dialects/dialect.ts';
 import type { Explore, Manifest, Model, Params, Project, View } from './types.ts';
-import { body, dedupeDiagnostics, diag, fileLoc, lastPair, str, yesNo } from './ast-util.ts';
+import { body, dedupeDiagnostics, diag, fileLoc, inContext, lastPair, str, yesNo } from './ast-util.ts';
 import {
   constantOverrides, expandConstantValues, isManifest, readManifest, substituteConstants, substituteConstantsCached,
 } from './constants.ts';
@@ -93,23 +93,25 @@ function buildFileSet(
   return { set: { files: map, scopes, declaredImports }, local, constants: JSON.stringify(allConstants), localConstants: constants, constantsKey };
 }
 
-function weekStartDay(file: LookmlFile, diagnostics: Diagnostic[]): WeekDay {
+function weekStartDay(file: LookmlFile, model: string, diagnostics: Diagnostic[]): WeekDay {
   const p = lastPair(file.pairs, 'week_start_day');
   const v = str(file.pairs, 'week_start_day');
   if (v === undefined || !p) return 'monday';
   const hit = WEEK_DAYS.find((d) => d === v);
   if (hit) return hit;
-  diagnostics.push(diag('model/invalid-week-start-day', 'error', `Unknown week_start_day "${v}"; use a day name like monday or sunday`, p.value.loc));
+  const problem = diag('model/invalid-week-start-day', 'error', `Unknown week_start_day "${v}"; use a day name like monday or sunday`, p.value.loc);
+  diagnostics.push(inContext(problem, { model }));
   return 'monday';
 }
 
-function fiscalMonthOffset(file: LookmlFile, diagnostics: Diagnostic[]): number {
+function fiscalMonthOffset(file: LookmlFile, model: string, diagnostics: Diagnostic[]): number {
   const p = lastPair(file.pairs, 'fiscal_month_offset');
   const v = str(file.pairs, 'fiscal_month_offset');
   if (v === undefined || !p) return 0;
   const n = Number(v);
   if (Number.isInteger(n) && n >= -11 && n <= 11) return n;
-  diagnostics.push(diag('model/invalid-fiscal-month-offset', 'error', `fiscal_month_offset must be a whole number of months between -11 and 11, not "${v}"`, p.value.loc));
+  const problem = diag('model/invalid-fiscal-month-offset', 'error', `fiscal_month_offset must be a whole number of months between -11 and 11, not "${v}"`, p.value.loc);
+  diagnostics.push(inContext(problem, { model }));
   return 0;
 }
 
@@ -152,7 +154,8 @@ function buildModel(id: string, set: FileSet, diagnostics: Diagnostic[], memo: M
       else if (p.key === 'access_grant') accessGrants[p.name] = pairsToParams(body(p));
     }
   }
-  const fiscal = fiscalMonthOffset(file, diagnostics);
+  const thisModel = modelName(id);
+  const fiscal = fiscalMonthOffset(file, thisModel, diagnostics);
   const builtBefore = memo?.stats.built ?? 0;
   const viewTraces = memo?.record && new Map<string, ObjectTrace>();
   const views: Record<string, View> = {};
@@ -165,23 +168,23 @@ function buildModel(id: string, set: FileSet, diagnostics: Diagnostic[], memo: M
   };
   resolveObjects('view', viewDefs, diagnostics, makeView, (name, view) => {
     views[name] = view;
-  }, memo && viewMemo(memo, fiscal, viewTraces));
+  }, memo && viewMemo(memo, fiscal, viewTraces), thisModel);
   const viewsClean = diagnostics.length === beforeViews;
   const exploreTraces = memo?.record && new Map<string, ObjectTrace>();
   const explores: Record<string, Explore> = {};
   const beforeExplores = diagnostics.length;
   resolveObjects('explore', exploreDefs, diagnostics, buildExplore, (name, explore) => {
     explores[name] = explore;
-  }, memo && exploreMemo(memo, views, exploreTraces));
+  }, memo && exploreMemo(memo, views, exploreTraces), thisModel);
   const exploresClean = diagnostics.length === beforeExplores;
   const connection = str(file.pairs, 'connection');
   const label = str(file.pairs, 'label');
   const model: Model = {
-    name: modelName(id),
+    name: thisModel,
     file: id,
     ...(connection === undefined ? {} : { connection }),
     ...(label === undefined ? {} : { label }),
-    weekStartDay: weekStartDay(file, diagnostics),
+    weekStartDay: weekStartDay(file, thisModel, diagnostics),
     fiscalMonthOffset: fiscal,
     caseSensitive: yesNo(file.pairs, 'case_sensitive') ?? true,
     views,
@@ -266,7 +269,8 @@ function build(
     const clash = models[model.name];
     if (clash) {
       clashes = true;
-      diagnostics.push(diag('model/duplicate-model', 'error', `Model "${model.name}" is defined by both ${clash.file} and ${f.path}; rename one of the files`, fileLoc(f.path)));
+      const problem = diag('model/duplicate-model', 'error', `Model "${model.name}" is defined by both ${clash.file} and ${f.path}; rename one of the files`, fileLoc(f.path));
+      diagnostics.push(inContext(problem, { model: model.name }));
       continue;
     }
     models[model.name] = model;

@@ -44,6 +44,51 @@ describe('resolveObjects', () => {
   });
 });
 
+describe('context of the problems found resolving a model', () => {
+  const explores = ['explore: orders {}', 'explore: users {}', 'explore: orders { label: "Again" }'];
+  const files = {
+    'm.model.lkml': ['connection: "db"', 'include: "*.view"', 'include: "all.explore"', 'view: orders {}', 'explore: +ghost {}'],
+    'all.explore.lkml': explores,
+    'v.view.lkml': ['view: orders {}', 'view: users { extends: [nobody] }'],
+  };
+
+  it('names the model, and the explore for an explore', () => {
+    const p = build(files);
+    expect(p.diagnostics.map((d) => [d.code, d.file, d.line, d.model, d.explore, d.field])).toEqual([
+      ['model/duplicate-view', 'v.view.lkml', 1, 'm', undefined, undefined],
+      ['model/duplicate-view', 'm.model.lkml', 4, 'm', undefined, undefined],
+      ['model/unknown-extends', 'v.view.lkml', 2, 'm', undefined, undefined],
+      ['model/duplicate-explore', 'all.explore.lkml', 1, 'm', 'orders', undefined],
+      ['model/duplicate-explore', 'all.explore.lkml', 3, 'm', 'orders', undefined],
+      ['model/refinement-without-base', 'm.model.lkml', 5, 'm', 'ghost', undefined],
+    ]);
+    // Plain data: the members set, in Diagnostic's order, none undefined.
+    const d = p.diagnostics.find((x) => x.code === 'model/duplicate-explore')!;
+    expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+    expect(Object.keys(d)).toEqual(['code', 'severity', 'message', 'file', 'line', 'column', 'model', 'explore']);
+  });
+
+  it('names the model that found it when two models include the file (each finds it)', () => {
+    const p = build({
+      'a.model.lkml': ['connection: "db"', 'include: "all.explore"', 'include: "v.view"'],
+      'b.model.lkml': ['connection: "db"', 'include: "all.explore"', 'include: "v.view"'],
+      'all.explore.lkml': explores,
+      'v.view.lkml': ['view: orders {}', 'view: users {}'],
+    });
+    expect(p.diagnostics.map((d) => [d.code, d.line, d.model, d.explore])).toEqual([
+      ['model/duplicate-explore', 1, 'a', 'orders'],
+      ['model/duplicate-explore', 3, 'a', 'orders'],
+      ['model/duplicate-explore', 1, 'b', 'orders'],
+      ['model/duplicate-explore', 3, 'b', 'orders'],
+    ]);
+  });
+
+  it('names the explore of a refinement after final: yes', () => {
+    const p = build({ 'm.model.lkml': ['connection: "db"', 'view: v {}', 'explore: v { final: yes }', 'explore: +v { label: "x" }'] });
+    expect(p.diagnostics.map((d) => [d.code, d.model, d.explore])).toEqual([['model/refinement-after-final', undefined, 'v']]);
+  });
+});
+
 const loc = { file: 'f', line: 1, column: 1 };
 
 function field(name: string, key: string, value: string): PairNode {

@@ -19,7 +19,7 @@
  * extends it has to be built.
  */
 import type { Diagnostic, PairNode } from '../lookml/ast.ts';
-import { body, diag, lastPair, listItems, nameLoc, yesNo } from './ast-util.ts';
+import { body, diag, inContext, lastPair, listItems, nameLoc, yesNo, type DiagnosticContext } from './ast-util.ts';
 import { mergeBlocks } from './merge.ts';
 import { nextId, pairKey, type BuildStats, type BuiltEntry, type KindMemo, type OwnEntry } from './memo.ts';
 import { eachListOf } from './tape-read.ts';
@@ -68,21 +68,23 @@ export interface RefinedObject {
   readonly diagnostics: Diagnostic[] | undefined;
 }
 
-/** An object's defining block with its refinements folded in, in order (those after a `final: yes` are reported). */
+/**
+ * An object's defining block with its refinements folded in, in order (those after a `final: yes` are reported).
+ * The problems name an explore but no model: they are kept in the memo for every model that sees the same blocks.
+ */
 export function refineObject(kind: 'view' | 'explore', name: string, base: PairNode, refinements: readonly PairNode[]): RefinedObject {
   let pairs: readonly PairNode[] = body(base);
   let final = yesNo(pairs, 'final') === true;
   let problems: Diagnostic[] | undefined;
   for (const r of refinements) {
     if (final) {
-      (problems ??= []).push(
-        diag(
-          'model/refinement-after-final',
-          'error',
-          `Cannot refine ${kind} "${name}" here: an earlier definition or refinement sets final: yes`,
-          nameLoc(r),
-        ),
+      const problem = diag(
+        'model/refinement-after-final',
+        'error',
+        `Cannot refine ${kind} "${name}" here: an earlier definition or refinement sets final: yes`,
+        nameLoc(r),
       );
+      (problems ??= []).push(kind === 'explore' ? inContext(problem, { explore: name }) : problem);
       continue;
     }
     const over = body(r);
@@ -124,6 +126,10 @@ interface Node {
  * before the objects that extend them, otherwise in definition order. Problems
  * (duplicates, dangling refinements, unknown or circular `extends`) are reported; the
  * affected part is skipped.
+ *
+ * Those problems depend on what `model` includes, so they name it (and the explore, for
+ * explores); what `build` and refinements report is shared between models by the memo and
+ * names no model.
  */
 export function resolveObjects<T>(
   kind: 'view' | 'explore',
@@ -132,7 +138,11 @@ export function resolveObjects<T>(
   build: (obj: ResolvedObject, diagnostics: Diagnostic[]) => T,
   emit: (name: string, value: T) => void,
   memo?: ObjectMemo<T>,
+  model?: string,
 ): void {
+  const modelContext: DiagnosticContext = model === undefined ? {} : { model };
+  /** `d`, a problem of object `name` found resolving this model's objects, with that context. */
+  const located = (d: Diagnostic, name: string): Diagnostic => inContext(d, kind === 'explore' ? { model, explore: name } : modelContext);
   const bases = new Map<string, PairNode>();
   const refinements = new Map<string, PairNode[]>();
   for (let i = 0; i < defs.length; i++) {
@@ -153,8 +163,8 @@ export function resolveObjects<T>(
       if (a.file === b.file && a.line === b.line && a.column === b.column) continue;
       const msg = (other: typeof a): string =>
         `${kind} "${raw}" is defined more than once (also at ${other.file}:${other.line}:${other.column}); rename or remove one of them, or use ${kind}: +${raw} to refine it`;
-      diagnostics.push(diag(`model/duplicate-${kind}`, 'error', msg(b), a));
-      diagnostics.push(diag(`model/duplicate-${kind}`, 'error', msg(a), b));
+      diagnostics.push(located(diag(`model/duplicate-${kind}`, 'error', msg(b), a), raw));
+      diagnostics.push(located(diag(`model/duplicate-${kind}`, 'error', msg(a), b), raw));
       continue;
     }
     bases.set(raw, d);
@@ -170,11 +180,14 @@ export function resolveObjects<T>(
     if (bases.has(name)) continue;
     for (const r of list) {
       orphanDiagnostics.push(
-        diag(
-          'model/refinement-without-base',
-          'error',
-          `Refinement ${kind}: +${name} has no ${kind} "${name}" to refine; include the file that defines it before this refinement`,
-          nameLoc(r),
+        located(
+          diag(
+            'model/refinement-without-base',
+            'error',
+            `Refinement ${kind}: +${name} has no ${kind} "${name}" to refine; include the file that defines it before this refinement`,
+            nameLoc(r),
+          ),
+          name,
         ),
       );
     }
@@ -271,22 +284,20 @@ export function resolveObjects<T>(
       if (stack.includes(parentName) || parentName === name) {
         const cycle = [...stack.slice(stack.indexOf(parentName)), name, parentName].join(' → ');
         extendsDiagnostics.push(
-          diag(
-            'model/extends-cycle',
-            'error',
-            `Circular extends: ${cycle}; remove one of these extends`,
-            item.loc,
-          ),
+          located(diag('model/extends-cycle', 'error', `Circular extends: ${cycle}; remove one of these extends`, item.loc), name),
         );
         continue;
       }
       if (!bases.has(parentName)) {
         extendsDiagnostics.push(
-          diag(
-            'model/unknown-extends',
-            'error',
-            `${kind} "${name}" extends "${parentName}", which is not defined in any file this model includes`,
-            item.loc,
+          located(
+            diag(
+              'model/unknown-extends',
+              'error',
+              `${kind} "${name}" extends "${parentName}", which is not defined in any file this model includes`,
+              item.loc,
+            ),
+            name,
           ),
         );
         continue;

@@ -355,8 +355,8 @@ describe('validateProject: where each problem was found', () => {
       'orphan.view.lkml': ['view: orphan {', '  dimension: a {}', '  dimension: a {}', '}'],
     }));
     expect(diags.map((d) => [d.code, d.file, d.line, d.model, d.explore, d.field])).toEqual([
-      ['model/duplicate-field', 'broken.view.lkml', 2, 'shop', undefined, undefined],
-      ['model/duplicate-field', 'broken.view.lkml', 3, 'shop', undefined, undefined],
+      ['model/duplicate-field', 'broken.view.lkml', 2, 'shop', undefined, 'broken.a'],
+      ['model/duplicate-field', 'broken.view.lkml', 3, 'shop', undefined, 'broken.a'],
       ['model/unknown-view', 'shop.model.lkml', 5, 'shop', 'nothing', undefined],
       ['model/unknown-reference', 'unused.view.lkml', 2, 'shop', undefined, 'unused.a'],
     ]);

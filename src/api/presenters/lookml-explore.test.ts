@@ -293,7 +293,54 @@ describe('lookmlModelExploreJson: explore', () => {
       message: expect.stringContaining('Field "name" is defined more than once in view "users"') as unknown,
       details: null,
       error_pos: `views/users.view.lkml:${line(USERS, 'name')}:14`,
-      field_error: false,
+      field_error: true,
+    });
+  });
+
+  describe('errors follow the explore and model a diagnostic names', () => {
+    const shared = ['explore: orders {}', 'explore: users {}'];
+    const modelA = ['connection: "db"', 'include: "*.view"', 'include: "shared.explore"', 'explore: orders { label: "Again" }'];
+    const p = build({
+      // a defines orders again: a's orders is duplicated, b's (the shared file's only) is not.
+      'a.model.lkml': modelA,
+      'b.model.lkml': ['connection: "db"', 'include: "*.view"', 'include: "shared.explore"'],
+      'shared.explore.lkml': shared,
+      'orders.view.lkml': ['view: orders { dimension: id {} }'],
+      'users.view.lkml': ['view: users {', '  dimension: id {}', '  dimension: id {}', '}'],
+    });
+    const errorsOf = (model: string, explore: string): Json[] => {
+      const m = p.models[model]!;
+      return lookmlModelExploreJson(p, m, m.explores[explore]!, { projectName: 'ecom' }).errors as Json[];
+    };
+    const fieldErrors = [2, 3].map((n) => ({
+      message: expect.stringContaining('Field "id" is defined more than once in view "users"') as unknown,
+      details: null,
+      error_pos: `users.view.lkml:${n}:14`,
+      field_error: true,
+    }));
+
+    it("lists an explore's own field errors, marked field_error, and not another explore's errors in a file it shares", () => {
+      // users is defined in shared.explore.lkml, where a's duplicate orders is reported.
+      expect(errorsOf('a', 'users')).toEqual(fieldErrors);
+      expect(errorsOf('b', 'users')).toEqual(fieldErrors);
+    });
+
+    it('lists the errors naming the explore in its model only', () => {
+      expect(errorsOf('a', 'orders')).toEqual([
+        {
+          message: expect.stringContaining('explore "orders" is defined more than once') as unknown,
+          details: null,
+          error_pos: `shared.explore.lkml:${line(shared, 'orders')}:10`,
+          field_error: false,
+        },
+        {
+          message: expect.stringContaining('explore "orders" is defined more than once') as unknown,
+          details: null,
+          error_pos: `a.model.lkml:${line(modelA, 'explore: orders')}:10`,
+          field_error: false,
+        },
+      ]);
+      expect(errorsOf('b', 'orders')).toEqual([]);
     });
   });
 });

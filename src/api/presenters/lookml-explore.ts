@@ -114,15 +114,32 @@ function sourceFiles(model: Model, explore: Explore): string[] {
   return [...new Set(out)].map((f) => projectFilePath(f).path);
 }
 
+/**
+ * The errors of this explore. `project.diagnostics` holds the build's diagnostics (parse errors,
+ * constants, includes, resolving and building the model), not the validator's. One that names an
+ * explore is this explore's only when it names this one, in this model (a diagnostic naming no
+ * model is this model's when its file is one the model reads); any other is the explore's when it
+ * is in a file the explore reads, and not of another model. Field-level problems are marked as
+ * Looker marks them.
+ */
 function errors(diagnostics: readonly Diagnostic[], model: Model, explore: Explore): Json[] {
   const files = new Set([explore.file, model.file]);
   for (const viewName of aliasViews(explore).values()) {
     const file = model.views[viewName]?.file;
     if (file !== undefined) files.add(file);
   }
+  let modelFiles: Set<string> | undefined;
+  const mine = (d: Diagnostic): boolean => {
+    if (d.severity !== 'error' || (d.model !== undefined && d.model !== model.name)) return false;
+    if (d.explore === undefined) return files.has(d.file);
+    if (d.explore !== explore.name) return false;
+    return d.model !== undefined || (modelFiles ??= new Set([model.file, ...model.includedFiles])).has(d.file);
+  };
   return diagnostics
-    .filter((d) => d.severity === 'error' && files.has(d.file))
-    .map((d) => ({ message: d.message, details: null, error_pos: `${projectFilePath(d.file).path}:${d.line}:${d.column}`, field_error: false }));
+    .filter(mine)
+    .map((d) => ({
+      message: d.message, details: null, error_pos: `${projectFilePath(d.file).path}:${d.line}:${d.column}`, field_error: d.field !== undefined,
+    }));
 }
 
 function tags(explore: Explore): string[] {
