@@ -108,6 +108,8 @@ async function startOverlook(dataDir: string): Promise<Running> {
     port: 0,
     host: '127.0.0.1',
     dataDir,
+    // PostgreSQL metadata when the task asks for it (the isolation soak runs on both stores).
+    ...(env.OVERLOOK_DATABASE_URL ? { databaseUrl: env.OVERLOOK_DATABASE_URL } : {}),
     adminEnv: {
       OVERLOOK_ADMIN_EMAIL: 'bench@example.com',
       ...(env.OVERLOOK_ADMIN_CLIENT_ID ? { OVERLOOK_ADMIN_CLIENT_ID: env.OVERLOOK_ADMIN_CLIENT_ID } : {}),

@@ -17,17 +17,16 @@
  *
  * Prints one `BENCH_RESULT {json}` line (ClusterBenchResult).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { AutocannonResult } from 'autocannon';
 import pg from 'pg';
 import { makeRemote } from '../src/workspaces/git/test-helpers.ts';
 import { ServerProcess } from '../test/e2e/server-process.ts';
+import { startPostgres } from './postgres.ts';
 import { RESULT_PREFIX } from './protocol.ts';
 import { summarize, type Summary } from './stats.ts';
 
@@ -56,7 +55,6 @@ const ADMIN = {
   OVERLOOK_ADMIN_EMAIL: 'bench@example.com', OVERLOOK_ADMIN_PASSWORD: 'bench password 123',
   OVERLOOK_ADMIN_CLIENT_ID: 'benchcluster', OVERLOOK_ADMIN_CLIENT_SECRET: 'bench-cluster-secret-0123456789',
 };
-const PG_SCRIPT = fileURLToPath(new URL('../scripts/pg-test.sh', import.meta.url));
 const LATENCY = { warmup: 200, iterations: 1500 } as const;
 const CONNECTIONS = 12;
 const DURATION_S = 4;
@@ -92,14 +90,6 @@ function machineTicks(): { busy: number; total: number } | null {
 
 function progress(message: string): void {
   process.stderr.write(`[bench] cluster: ${message}\n`);
-}
-
-function startPostgres(): { url: string; stop: () => void } {
-  const given = process.env.OVERLOOK_TEST_PG_URL;
-  if (given !== undefined) return { url: given, stop: () => undefined };
-  const env = { ...process.env, PGTEST_PORT: String(55329 + (process.pid % 500)), PGTEST_DIR: `/tmp/overlook-pgbench-${process.pid}` };
-  const url = execFileSync(PG_SCRIPT, ['start'], { env, encoding: 'utf8' }).trim();
-  return { url, stop: () => { execFileSync(PG_SCRIPT, ['stop'], { env, stdio: 'ignore' }); } };
 }
 
 async function login(node: ServerProcess): Promise<string> {

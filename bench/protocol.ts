@@ -242,6 +242,8 @@ export interface QueriesSqlResult {
 /** The workspace-isolation soak (issue 5): test/e2e/isolation-load.ts's load, larger, against a server in its own process. */
 export interface QueriesIsolationResult extends Omit<LoadOutcome, 'queryMs'> {
   readonly task: 'queries-isolation';
+  /** Where the server keeps its metadata (tokens, sessions, dev copies). */
+  readonly store: 'sqlite' | 'postgres';
   readonly users: number;
   /** Each query as the client saw it, with every token's calls in flight. */
   readonly queryMs: Summary;

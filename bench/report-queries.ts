@@ -6,7 +6,8 @@ import { formatInt, formatMs } from './stats.ts';
 export interface QueryResults {
   readonly queriesInline: QueriesInlineResult | TaskFailure;
   readonly queriesSql: QueriesSqlResult | TaskFailure;
-  readonly queriesIsolation: QueriesIsolationResult | TaskFailure;
+  /** One soak per metadata store. */
+  readonly queriesIsolation: readonly (QueriesIsolationResult | TaskFailure)[];
 }
 
 function failed(r: QueriesInlineResult | QueriesSqlResult | QueriesIsolationResult | TaskFailure): r is TaskFailure {
@@ -94,31 +95,41 @@ export function querySummaryRows(r: QueryResults): string[] {
       rows.push(`| \`POST /queries/run/sql\` throughput, ${q.query} (Overlook vs a bare Fastify route answering the same SQL) | ${reqPerSecond(o)} (p99 ${formatMs(o.latencyMs.p99)}) | ${reqPerSecond(b)} (p99 ${formatMs(b.latencyMs.p99)}) | ${share(o, b)}${cpuShare(o, b)} | ${SQL_TARGET} |`);
     }
   }
-  const iso = r.queriesIsolation;
-  if (failed(iso)) {
-    rows.push(`| Workspace isolation soak | ${failureCell(iso)} | | n/a | ${ISOLATION_TARGET} |`);
-  } else {
-    rows.push(`| Workspace isolation soak: ${formatInt(iso.sent)} calls from ${formatInt(iso.tokens)} tokens of ${iso.users} users switching workspaces and branches (SQLite store) | ${formatInt(iso.wrong)} wrong answers in ${formatInt(iso.queries)} queries | limit 0 | ${isolationVerdict(iso)}; ${formatInt(Math.round(iso.sent / iso.seconds))} calls/s | ${ISOLATION_TARGET} |`);
+  for (const iso of r.queriesIsolation) {
+    if (failed(iso)) {
+      rows.push(`| Workspace isolation soak | ${failureCell(iso)} | | n/a | ${ISOLATION_TARGET} |`);
+      continue;
+    }
+    rows.push(`| Workspace isolation soak: ${formatInt(iso.sent)} calls from ${formatInt(iso.tokens)} tokens of ${iso.users} users switching workspaces and branches (${STORE_NAMES[iso.store]} store) | ${formatInt(iso.wrong)} wrong answers in ${formatInt(iso.queries)} queries | limit 0 | ${isolationVerdict(iso)}; ${formatInt(Math.round(iso.sent / iso.seconds))} calls/s | ${ISOLATION_TARGET} |`);
   }
   return rows;
 }
 
 const ISOLATION_TARGET = '0 wrong answers';
+const STORE_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
 
 function isolationVerdict(r: QueriesIsolationResult): string {
   return r.wrong === 0 && r.failedSwitches === 0 ? 'met' : `missed: ${r.failures.join('; ').replaceAll('|', '\\|').slice(0, 300)}`;
 }
 
-function isolationSection(r: QueriesIsolationResult | TaskFailure): string[] {
-  if (failed(r)) return [failureCell(r)];
-  return [
-    `The load of the end-to-end test (\`test/e2e/isolation-load.ts\`), larger: \`overlook serve\` (SQLite store) in its own process, ${r.users} developer users, each with its dev copy of the bench project edited on its personal branch and on a second branch (a view whose one dimension is a label naming the user and branch; ${r.setupS.toFixed(1)} s to make, untimed). ${formatInt(r.tokens)} tokens of those users run \`POST /queries/run/json\` (\`soak::marker\`, \`marker.label\`) all at once; one call in ten flips the token between production and dev instead, and one more token per user keeps switching that user's checked-out branch. A production token must get production's label, a dev token one of its own user's two labels. The load generator shares the machine with the server, so the rate and latencies show the soak's pace, not a capacity.`,
+function isolationSection(results: readonly (QueriesIsolationResult | TaskFailure)[]): string[] {
+  const first = results.find((r): r is QueriesIsolationResult => !failed(r));
+  const L = [
+    `The load of the end-to-end test (\`test/e2e/isolation-load.ts\`), larger: \`overlook serve\` in its own process, once with its metadata in SQLite and once in PostgreSQL (there every request reads its token's row, as in a cluster). ${first?.users ?? 16} developer users, each with its dev copy of the bench project edited on its personal branch and on a second branch (a view whose one dimension is a label naming the user and branch; made before the timed part). ${formatInt(first?.tokens ?? 400)} tokens of those users run \`POST /queries/run/json\` (\`soak::marker\`, \`marker.label\`) all at once; one call in ten flips the token between production and dev instead, and one more token per user keeps switching that user's checked-out branch. A production token must get production's label, a dev token one of its own user's two labels. The load generator shares the machine with the server, so the rate and latencies show the soak's pace, not a capacity.`,
     '',
-    '| calls | queries | session switches | branch switches | wrong answers | failed switches | seconds | calls/s | query p50 | p95 | p99 |',
-    '| --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
-    `| ${formatInt(r.sent)} | ${formatInt(r.queries)} | ${formatInt(r.sessionSwitches)} | ${formatInt(r.branchSwitches)} | ${formatInt(r.wrong)} | ${formatInt(r.failedSwitches)} | ${r.seconds.toFixed(1)} | ${formatInt(Math.round(r.sent / r.seconds))} | ${formatMs(r.queryMs.p50)} | ${formatMs(r.queryMs.p95)} | ${formatMs(r.queryMs.p99)} |`,
-    ...(r.failures.length === 0 ? [] : ['', 'First failures:', '', ...r.failures.map((f) => `- ${f}`)]),
+    '| store | calls | queries | session switches | branch switches | wrong answers | failed switches | seconds | calls/s | query p50 | p95 | p99 |',
+    '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
   ];
+  const failures: string[] = [];
+  for (const r of results) {
+    if (failed(r)) {
+      L.push(`| ${failureCell(r)} | | | | | | | | | | | |`);
+      continue;
+    }
+    L.push(`| ${STORE_NAMES[r.store]} | ${formatInt(r.sent)} | ${formatInt(r.queries)} | ${formatInt(r.sessionSwitches)} | ${formatInt(r.branchSwitches)} | ${formatInt(r.wrong)} | ${formatInt(r.failedSwitches)} | ${r.seconds.toFixed(1)} | ${formatInt(Math.round(r.sent / r.seconds))} | ${formatMs(r.queryMs.p50)} | ${formatMs(r.queryMs.p95)} | ${formatMs(r.queryMs.p99)} |`);
+    failures.push(...r.failures.map((f) => `- ${STORE_NAMES[r.store]}: ${f}`));
+  }
+  return failures.length === 0 ? L : [...L, '', 'First failures:', '', ...failures];
 }
 
 function inlineSection(i: QueriesInlineResult | TaskFailure): string[] {

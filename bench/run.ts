@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const workspacesUsers = expect<WorkspacesUsersResult>(runWorker('workspaces-users'), 'workspaces-users');
   const queriesInline = expect<QueriesInlineResult>(runWorker('queries-inline'), 'queries-inline');
   const queriesSql = expect<QueriesSqlResult>(runWorker('queries-sql'), 'queries-sql');
-  const queriesIsolation = expect<QueriesIsolationResult>(runWorker('queries-isolation'), 'queries-isolation');
+  const queriesIsolation = (['sqlite', 'postgres'] as const).map((store) => expect<QueriesIsolationResult>(runWorker('queries-isolation', store), 'queries-isolation'));
   const render = runRenderBench(log);
   const cluster = runClusterBench(log);
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';

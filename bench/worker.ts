@@ -46,7 +46,7 @@ async function runTask(task: TaskName, maybePath: string | undefined, extra: str
     case 'queries-sql':
       return (await import('./tasks/queries.ts')).queriesSql();
     case 'queries-isolation':
-      return (await import('./tasks/isolation.ts')).queriesIsolation();
+      return (await import('./tasks/isolation.ts')).queriesIsolation(maybePath === 'postgres' ? 'postgres' : 'sqlite');
   }
 }
 

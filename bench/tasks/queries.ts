@@ -171,8 +171,11 @@ async function generateData(duckPath: string, bigRows: number): Promise<number> 
   return performance.now() - started;
 }
 
-/** The server with the bench project (plus `extraFiles`) deployed to production over a DuckDB file with `bigRows` rows in `big`. */
-export async function startBench(bigRows: number, extraFiles: Readonly<Record<string, string>> = {}): Promise<BenchServer & { readonly generateMs: number }> {
+/**
+ * The server with the bench project (plus `extraFiles`) deployed to production over a DuckDB file with
+ * `bigRows` rows in `big`; `databaseUrl` puts its metadata in PostgreSQL instead of SQLite.
+ */
+export async function startBench(bigRows: number, extraFiles: Readonly<Record<string, string>> = {}, databaseUrl?: string): Promise<BenchServer & { readonly generateMs: number }> {
   const root = await mkdtemp(join(tmpdir(), 'overlook-bench-q-'));
   const stops: (() => Promise<void>)[] = [() => rm(root, { recursive: true, force: true })];
   const close = async (): Promise<void> => {
@@ -183,7 +186,7 @@ export async function startBench(bigRows: number, extraFiles: Readonly<Record<st
     const clientSecret = randomBytes(24).toString('base64url');
     // The server starts while the data is generated: the two are independent and both take seconds.
     const starting = startServer(['overlook', join(root, 'data')], {
-      ...process.env, OVERLOOK_ADMIN_CLIENT_ID: clientId, OVERLOOK_ADMIN_CLIENT_SECRET: clientSecret,
+      ...process.env, OVERLOOK_ADMIN_CLIENT_ID: clientId, OVERLOOK_ADMIN_CLIENT_SECRET: clientSecret, OVERLOOK_DATABASE_URL: databaseUrl ?? '',
     });
     starting.catch(() => undefined);
     stops.push(async () => {

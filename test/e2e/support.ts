@@ -11,9 +11,8 @@ import type { RunningServer } from '../../src/api/server.ts';
 import { serve } from '../../src/cli/serve.ts';
 import { makeRemote } from '../../src/workspaces/git/test-helpers.ts';
 
-/** A URL whose connections use `schema` (dropped and recreated empty) as their search_path. */
-export async function pgSchemaUrl(schema: string): Promise<string> {
-  const base = process.env.OVERLOOK_TEST_PG_URL;
+/** A URL whose connections use `schema` (dropped and recreated empty) as their search_path, on the tests' PostgreSQL unless `base` names another. */
+export async function pgSchemaUrl(schema: string, base = process.env.OVERLOOK_TEST_PG_URL): Promise<string> {
   if (base === undefined) throw new Error('OVERLOOK_TEST_PG_URL is not set (test/global-setup.ts starts PostgreSQL)');
   const client = new pg.Client({ connectionString: base });
   await client.connect();
