@@ -5,8 +5,9 @@
  * against `overlook serve` in its own process, against the very SQL that `POST /queries/run/sql`
  * answered, run directly with `@duckdb/node-api` in this process on the same DuckDB file (both
  * sides open it read-only). Two queries: a GROUP BY over a generated 10M-row table, and a one-row
- * query on a one-row table (where only the per-request cost shows). Iterations alternate the two
- * sides and swap their order every time, so drift hits both alike.
+ * query on a one-row table (where only the per-request cost shows), and a third side, the floor of
+ * any HTTP + JSON server (bench/api-server.ts `duckdb`). Each iteration runs every side once, in
+ * all six orders by turns, so drift and whatever one side leaves behind hit every side alike.
  *
  * `queries-sql`: throughput of `POST /queries/run/sql` (compile only, no database) for the
  * compile benchmark's thelook query and for the 3-field aggregate (little to compile, so the
@@ -35,11 +36,14 @@ import { API_CONNECTIONS, API_PIPELINING } from './api.ts';
 
 const BIG_ROWS = 10_000_000;
 /**
- * The aggregate's p50s need many runs: on a shared 2-core VM one side's p50 over 40 runs moved by
- * ±4% between runs of the task (ratios of 1.03 to 1.11 for the same build); over 150 runs the
- * ratio stayed within 1.036–1.043. Each iteration runs all three sides (≈ 3 × 35 ms).
+ * The aggregate's p50s need many runs: on this shared 2-core VM the ratio of p50s over 40 runs moved
+ * between 1.03 and 1.11 from one run of the task to the next for the same build, over 150 runs
+ * between 1.033 and 1.058 (one outlier 1.10); 400 narrow that further. Each iteration runs all
+ * three sides (≈ 3 × 35 ms).
  */
-const AGGREGATE = { warmup: 3, iterations: 150, budgetMs: 30_000, minIterations: 40 } as const;
+const AGGREGATE = { warmup: 3, iterations: 400, budgetMs: 60_000, minIterations: 100 } as const;
+/** Every order of the three sides (indexes into the sides: Overlook, direct, floor). */
+const ORDERS: readonly (readonly (0 | 1 | 2)[])[] = [[0, 1, 2], [1, 0, 2], [2, 0, 1], [0, 2, 1], [1, 2, 0], [2, 1, 0]];
 const TRIVIAL = { warmup: 200, iterations: 3000, budgetMs: 4_000, minIterations: 500 } as const;
 /** Shorter than bench/tasks/api.ts's rounds: eight rounds must fit the task's share of the time budget. */
 const SQL_WARMUP_S = 1;
@@ -303,6 +307,7 @@ async function inlineCase(bench: BenchServer, direct: DuckDBConnection, agent: A
   const diffs: number[] = [];
   const floorMs: number[] = [];
   const floorDiffs: number[] = [];
+  const SIDES = [overlook, plain, floor] as const;
   const deadline = performance.now() + plan.budgetMs;
   let serverCpuStart: number | null = null;
   for (let i = 0; i < plan.warmup + plan.iterations; i++) {
@@ -310,13 +315,13 @@ async function inlineCase(bench: BenchServer, direct: DuckDBConnection, agent: A
       serverCpuStart = bench.server.cpuMs();
       directCpuMs = 0;
     }
-    // Swap the order every iteration so neither side always runs right after the other warmed a cache;
-    // the floor runs after both, so Overlook's and the direct side's pairing stays as it was.
-    const first = i % 2 === 0;
-    const a = first ? await timed(overlook) : 0;
-    const b = await timed(plain);
-    const c = first ? a : await timed(overlook);
-    const d = await timed(floor);
+    // The three sides take turns in every order (six iterations make a cycle), so no side always runs
+    // first, last or right after another one.
+    const times = new Map<() => Promise<void>, number>();
+    for (const side of ORDERS[i % ORDERS.length]!) times.set(SIDES[side], await timed(SIDES[side]));
+    const c = times.get(overlook)!;
+    const b = times.get(plain)!;
+    const d = times.get(floor)!;
     if (i < plan.warmup) continue;
     overlookMs.push(c);
     directMs.push(b);
