@@ -187,7 +187,9 @@ export class QueryRunner {
   async prepare(caller: Caller, request: RunRequest): Promise<PreparedQuery> {
     const q = request.query;
     const who: Caller = request.forceProduction === true ? { ...caller, workspace: 'production' } : caller;
-    const source = request.source ?? await this.#workspaces.model(who, q.model);
+    // Production models answer synchronously once assembled: no promise hops on the hot path.
+    const peeked = request.source ?? this.#workspaces.peekModel(who, q.model);
+    const source = peeked !== undefined ? peeked : await this.#workspaces.model(who, q.model);
     if (!source) {
       const hint = who.workspace === 'production' && (await this.#workspaces.model({ ...who, workspace: 'dev' }, q.model).catch(() => null))
         ? ' It exists only in development mode; switch the session to dev to use it.' : '';

@@ -287,6 +287,13 @@ export class ContentCache {
     return buf === null ? null : buf.toString('utf8');
   }
 
+  /** `workspace` when the cache still holds it under its key (counted as a hit, as `load` counts one). */
+  stillCached(workspace: LoadedWorkspace): boolean {
+    const held = this.#workspaces.get(workspace.key) === workspace;
+    if (held) this.#onLookup?.(true);
+    return held;
+  }
+
   /** The assembled project of a snapshot, shared by every caller with the same content key. */
   load(repo: ProjectRepo, snapshot: WorkspaceSnapshot, kind?: 'production' | 'dev'): Promise<LoadedWorkspace> {
     const hit = this.#workspaces.get(snapshot.key);

@@ -49,6 +49,12 @@ export class Workspaces {
   /** Every project row; read once per change of the projects table (this node's writes, or another node's NOTIFY). */
   allProjects(): Promise<readonly ProjectRecord[]> { return this.#projects.get('', () => this.core.store.projects.allProjects()); }
   readonly #projects: VersionedCache<readonly ProjectRecord[]>;
+  /**
+   * Each deployed project's assembled production, with the commit it was built from, for
+   * `peekModel`. Kept for one project list: a new list (a deploy, or any project change) starts over.
+   */
+  #production = new Map<string, { readonly commit: string; readonly loaded: LoadedWorkspace }>();
+  #productionOf: readonly ProjectRecord[] | undefined;
   resolve(projectId: string, caller: Caller): Promise<ResolvedWorkspace> { return this.core.resolve(projectId, caller); }
 
   /** The project of the caller's workspace, assembled (shared by everyone with the same content). */
@@ -76,13 +82,44 @@ export class Workspaces {
   async model(caller: Caller, name: string): Promise<WorkspaceModel | null> {
     if (caller.models !== undefined && !caller.models.has(name)) return null;
     // The same project order as models(): its sort is stable, so the first project defining the name wins there too.
-    for (const project of this.#projects.peek('') ?? await this.allProjects()) {
+    const projects = this.#projects.peek('') ?? await this.allProjects();
+    for (const project of projects) {
       if (caller.workspace === 'production' && project.deployed_commit === null) continue;
       const loaded = await this.core.load(await this.core.resolve(project, caller));
+      if (caller.workspace === 'production' && project.deployed_commit !== null) this.#keepProduction(projects, project.id, project.deployed_commit, loaded);
       const model = Object.hasOwn(loaded.project.models, name) ? loaded.project.models[name] : undefined;
       if (model !== undefined) return { project, loaded, model };
     }
     return null;
+  }
+
+  /**
+   * `model()` answered at once where it can be: in production, when every deployed project up to the
+   * one defining `name` has been assembled at its deployed commit and is still cached (a deployed
+   * commit's content never changes). Undefined when only `model()` can tell. Every query asks this
+   * first: resolving and loading cost each request several promise hops.
+   */
+  peekModel(caller: Caller, name: string): WorkspaceModel | null | undefined {
+    if (caller.workspace !== 'production') return undefined;
+    if (caller.models !== undefined && !caller.models.has(name)) return null;
+    const projects = this.#projects.peek('');
+    if (projects === undefined || projects !== this.#productionOf) return undefined;
+    for (const project of projects) {
+      if (project.deployed_commit === null) continue;
+      const kept = this.#production.get(project.id);
+      if (kept === undefined || kept.commit !== project.deployed_commit || !this.core.content.stillCached(kept.loaded)) return undefined;
+      const model = Object.hasOwn(kept.loaded.project.models, name) ? kept.loaded.project.models[name] : undefined;
+      if (model !== undefined) return { project, loaded: kept.loaded, model };
+    }
+    return null;
+  }
+
+  #keepProduction(projects: readonly ProjectRecord[], projectId: string, commit: string, loaded: LoadedWorkspace): void {
+    if (projects !== this.#productionOf) {
+      this.#production = new Map();
+      this.#productionOf = projects;
+    }
+    this.#production.set(projectId, { commit, loaded });
   }
 
   // Branches
