@@ -13,6 +13,7 @@ import {
 } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 import { DriverError } from './driver.ts';
+import { readColumn } from './duckdb-columns.ts';
 import { StatementCache } from './duckdb-statements.ts';
 import type { Driver, QueryResult, RunOptions } from './driver.ts';
 import { decimalValue, floatValue, integerValue, nestedValue } from './values.ts';
@@ -174,17 +175,14 @@ class ConnectionPool {
  */
 function materializedRows(result: DuckDBMaterializedResult, columns: readonly string[]): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = [];
+  const types = columns.map((_, col) => result.columnTypeId(col));
   const chunkCount = result.chunkCount;
   for (let c = 0; c < chunkCount; c++) {
     const chunk = result.getChunk(c);
     const size = chunk.rowCount;
     const base = rows.length;
     for (let r = 0; r < size; r++) rows.push({});
-    for (let col = 0; col < columns.length; col++) {
-      const vector = chunk.getColumnVector(col);
-      const name = columns[col] ?? '';
-      for (let r = 0; r < size; r++) (rows[base + r] as Record<string, unknown>)[name] = duckdbCellValue(vector.getItem(r));
-    }
+    for (let col = 0; col < columns.length; col++) readColumn(chunk, col, types[col]!, columns[col] ?? '', rows, base, duckdbCellValue);
   }
   return rows;
 }
