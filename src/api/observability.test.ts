@@ -197,6 +197,11 @@ describe('/metrics', () => {
     const statement = { dialect: 'duckdb', outcome: 'ok' };
     expect(valueOf(first, 'overlook_query_duration_seconds_count', statement) - valueOf(before, 'overlook_query_duration_seconds_count', statement)).toBe(1);
     expect(valueOf(first, 'overlook_query_duration_seconds_sum', statement)).toBeGreaterThan(0);
+    // Buckets are cumulative: every bound at or above the statement's time counts it, up to +Inf.
+    const buckets = first.filter((s) => s.name === 'overlook_query_duration_seconds_bucket' && s.labels.dialect === 'duckdb' && s.labels.outcome === 'ok');
+    expect(buckets.map((s) => s.labels.le)).toEqual(['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30', '60', '300', '+Inf']);
+    expect(buckets.map((s) => s.value)).toEqual([...buckets.map((s) => s.value)].sort((a, b) => a - b));
+    expect(buckets.at(-1)?.value).toBe(valueOf(first, 'overlook_query_duration_seconds_count', statement));
     expect(valueOf(first, 'overlook_cache_misses_total', { cache: 'result' }) - valueOf(before, 'overlook_cache_misses_total', { cache: 'result' })).toBe(1);
     expect(valueOf(first, 'overlook_cache_misses_total', { cache: 'compiled_sql' }) - valueOf(before, 'overlook_cache_misses_total', { cache: 'compiled_sql' })).toBe(1);
 

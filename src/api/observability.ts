@@ -50,22 +50,16 @@ function processMetricSet(): Metric[] {
 
 type HttpLabel = 'method' | 'route' | 'status_code';
 
-/** One (method, route, status) series of the request histogram. */
-export interface HttpSeries {
-  readonly labels: Readonly<Record<HttpLabel, string>>;
+/** One label set's series of an ArrayHistogram. */
+export interface Series<L extends string> {
+  readonly labels: Readonly<Record<L, string>>;
   count: number;
   sum: number;
-  /** Requests per bucket of HTTP_BUCKETS (not cumulative); the last slot is above every bound. */
+  /** Observations per bucket (not cumulative); the last slot is above every bound. */
   readonly buckets: Float64Array;
 }
 
-function recordRequest(series: HttpSeries, seconds: number): void {
-  let i = 0;
-  while (i < HTTP_BUCKETS.length && seconds > (HTTP_BUCKETS[i] ?? 0)) i++;
-  series.buckets[i] = (series.buckets[i] ?? 0) + 1;
-  series.count++;
-  series.sum += seconds;
-}
+export type HttpSeries = Series<HttpLabel>;
 
 /** prom-client's internal export shape (what its Histogram's `getForPromString` returns; `get` derives from it). */
 interface ExportedHistogram {
@@ -76,20 +70,38 @@ interface ExportedHistogram {
   readonly values: { metricName: string; labels: Record<string, string | number>; sharedLabels: Readonly<Record<string, string>>; value: number }[];
 }
 
-const HTTP_DURATION = 'overlook_http_request_duration_seconds';
-const HTTP_DURATION_HELP = 'HTTP request duration by method, route pattern and status code';
-
 /**
- * The request histogram. Its series count in plain arrays — nanoseconds per request, where
- * prom-client's `observe` builds and hashes a label string on every call (about a microsecond) —
- * and are handed to the registry in prom-client's own export shape when scraped.
+ * A histogram for the hot paths (every request, every statement). Its series count in plain arrays
+ * — nanoseconds per observation, where prom-client's `observe` builds and hashes a label string on
+ * every call (about a microsecond, tens when the code is cold after a long query) — and are handed
+ * to the registry in prom-client's own export shape when scraped. Callers keep the series they add.
  */
-class RequestHistogram extends Histogram<HttpLabel> {
-  readonly #series: readonly HttpSeries[];
+class ArrayHistogram<L extends string> extends Histogram<L> {
+  readonly series: Series<L>[] = [];
+  readonly #name: string;
+  readonly #help: string;
+  readonly #bounds: readonly number[];
 
-  constructor(registry: Registry, series: readonly HttpSeries[]) {
-    super({ name: HTTP_DURATION, help: HTTP_DURATION_HELP, labelNames: ['method', 'route', 'status_code'], buckets: HTTP_BUCKETS, registers: [registry] });
-    this.#series = series;
+  constructor(registry: Registry, name: string, help: string, labelNames: readonly L[], bounds: readonly number[]) {
+    super({ name, help, labelNames, buckets: [...bounds], registers: [registry] });
+    this.#name = name;
+    this.#help = help;
+    this.#bounds = bounds;
+  }
+
+  add(labels: Readonly<Record<L, string>>): Series<L> {
+    const made: Series<L> = { labels, count: 0, sum: 0, buckets: new Float64Array(this.#bounds.length + 1) };
+    this.series.push(made);
+    return made;
+  }
+
+  record(series: Series<L>, value: number): void {
+    const bounds = this.#bounds;
+    let i = 0;
+    while (i < bounds.length && value > (bounds[i] ?? 0)) i++;
+    series.buckets[i] = (series.buckets[i] ?? 0) + 1;
+    series.count++;
+    series.sum += value;
   }
 
   /**
@@ -97,20 +109,21 @@ class RequestHistogram extends Histogram<HttpLabel> {
    * it, both for histograms. Shared labels are the series', `labels` the bucket's own.
    */
   getForPromString(): Promise<ExportedHistogram> {
+    const name = this.#name;
     const values: ExportedHistogram['values'] = [];
-    for (const s of this.#series) {
+    for (const s of this.series) {
       let cumulative = 0;
-      HTTP_BUCKETS.forEach((le, i) => {
+      this.#bounds.forEach((le, i) => {
         cumulative += s.buckets[i] ?? 0;
-        values.push({ metricName: `${HTTP_DURATION}_bucket`, labels: { le }, sharedLabels: s.labels, value: cumulative });
+        values.push({ metricName: `${name}_bucket`, labels: { le }, sharedLabels: s.labels, value: cumulative });
       });
       values.push(
-        { metricName: `${HTTP_DURATION}_bucket`, labels: { le: '+Inf' }, sharedLabels: s.labels, value: s.count },
-        { metricName: `${HTTP_DURATION}_sum`, labels: {}, sharedLabels: s.labels, value: s.sum },
-        { metricName: `${HTTP_DURATION}_count`, labels: {}, sharedLabels: s.labels, value: s.count },
+        { metricName: `${name}_bucket`, labels: { le: '+Inf' }, sharedLabels: s.labels, value: s.count },
+        { metricName: `${name}_sum`, labels: {}, sharedLabels: s.labels, value: s.sum },
+        { metricName: `${name}_count`, labels: {}, sharedLabels: s.labels, value: s.count },
       );
     }
-    return Promise.resolve({ name: HTTP_DURATION, help: HTTP_DURATION_HELP, type: 'histogram', aggregator: 'sum', values });
+    return Promise.resolve({ name, help: this.#help, type: 'histogram', aggregator: 'sum', values });
   }
 }
 
@@ -131,8 +144,10 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  */
 export class Metrics implements QueryObserver {
   readonly registry = new Registry();
-  readonly #series: HttpSeries[] = [];
-  readonly #queries: Histogram<'dialect' | 'outcome'>;
+  readonly #requests: ArrayHistogram<HttpLabel>;
+  readonly #queries: ArrayHistogram<'dialect' | 'outcome'>;
+  /** The statement series by dialect and outcome (both bounded: the dialects, the driver error kinds). */
+  readonly #querySeries = new Map<string, Series<'dialect' | 'outcome'>>();
   readonly #renders: Histogram<'format' | 'outcome'>;
   readonly #hits: Record<CacheName, number> = { model: 0, result: 0, compiled_sql: 0 };
   readonly #misses: Record<CacheName, number> = { model: 0, result: 0, compiled_sql: 0 };
@@ -140,8 +155,8 @@ export class Metrics implements QueryObserver {
 
   constructor() {
     const registers = [this.registry];
-    const series = this.#series;
-    new RequestHistogram(this.registry, series);
+    this.#requests = new ArrayHistogram(this.registry, 'overlook_http_request_duration_seconds', 'HTTP request duration by method, route pattern and status code', ['method', 'route', 'status_code'], HTTP_BUCKETS);
+    const series = this.#requests.series;
     new Counter({
       name: 'overlook_http_requests_total', help: 'HTTP requests by method, route pattern and status code',
       labelNames: ['method', 'route', 'status_code'], registers,
@@ -150,10 +165,10 @@ export class Metrics implements QueryObserver {
         for (const s of series) this.inc(s.labels, s.count);
       },
     });
-    this.#queries = new Histogram({
-      name: 'overlook_query_duration_seconds', help: 'Time a SQL statement took on its database (result cache hits excluded), by dialect and outcome',
-      labelNames: ['dialect', 'outcome'], buckets: QUERY_BUCKETS, registers,
-    });
+    this.#queries = new ArrayHistogram(
+      this.registry, 'overlook_query_duration_seconds', 'Time a SQL statement took on its database (result cache hits excluded), by dialect and outcome',
+      ['dialect', 'outcome'], QUERY_BUCKETS,
+    );
     this.#renders = new Histogram({
       name: 'overlook_render_duration_seconds', help: 'Wall time of the render tasks this node finished, by format and outcome',
       labelNames: ['format', 'outcome'], buckets: RENDER_BUCKETS, registers,
@@ -175,7 +190,13 @@ export class Metrics implements QueryObserver {
   }
 
   readonly statement = (seconds: number, dialect: string, outcome: string): void => {
-    this.#queries.observe({ dialect, outcome }, seconds);
+    const key = `${dialect}\0${outcome}`;
+    let series = this.#querySeries.get(key);
+    if (series === undefined) {
+      series = this.#queries.add({ dialect, outcome });
+      this.#querySeries.set(key, series);
+    }
+    this.#queries.record(series, seconds);
   };
 
   readonly cacheLookup = (cache: CacheName, hit: boolean): void => {
@@ -193,9 +214,11 @@ export class Metrics implements QueryObserver {
 
   /** The series of one (method, route, status); made on first use, then reused for good. */
   httpSeries(method: string, route: string, status: number): HttpSeries {
-    const made: HttpSeries = { labels: { method, route, status_code: String(status) }, count: 0, sum: 0, buckets: new Float64Array(HTTP_BUCKETS.length + 1) };
-    this.#series.push(made);
-    return made;
+    return this.#requests.add({ method, route, status_code: String(status) });
+  }
+
+  recordRequest(series: HttpSeries, seconds: number): void {
+    this.#requests.record(series, seconds);
   }
 
   /** Registers the gauges read at scrape time from the DB (task queues) and the model cache. */
@@ -306,7 +329,7 @@ class RouteSeries {
       series = this.#metrics.httpSeries(method, this.#route, status);
       statuses.set(status, series);
     }
-    recordRequest(series, ms / 1000);
+    this.#metrics.recordRequest(series, ms / 1000);
   }
 }
 

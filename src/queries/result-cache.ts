@@ -17,8 +17,12 @@ export interface ResultCacheOptions {
   readonly now?: () => number;
 }
 
-/** Rows measured one by one; larger results are estimated from this many rows spread over them. */
-const SAMPLED_ROWS = 64;
+/**
+ * Rows measured one by one; larger results are estimated from this many rows spread over them. The
+ * size only bounds the cache's memory, and every statement pays for measuring it: 16 rows keep the
+ * estimate of a uniform result within a few percent at a quarter of the cost of 64.
+ */
+const SAMPLED_ROWS = 16;
 
 /**
  * A rough size: the JSON text of the rows, as UTF-16. Measuring every row of a large result would
