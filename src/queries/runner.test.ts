@@ -12,7 +12,7 @@ import type { ConnectionRecord, ProjectRecord, Store } from '../store/index.ts';
 import { createTestDatabase, type TestDatabase } from '../store/test-support.ts';
 import { Workspaces, type Caller, type LoadedWorkspace, type WorkspaceModel } from '../workspaces/index.ts';
 import { canonicalQuery, type CanonicalQuery } from './canonical.ts';
-import { QueryRunner, type QueryObserver } from './runner.ts';
+import { QueryRunError, QueryRunner, type QueryObserver } from './runner.ts';
 
 const MODEL = 'connection: "warehouse"\ninclude: "*.view.lkml"\nexplore: orders {}\n';
 const VIEW = `view: orders {
@@ -103,6 +103,26 @@ describe('QueryRunner', () => {
     if (inOrder.kind !== 'rows') throw new Error('expected rows');
     expect(inOrder.rows.map((r) => Object.keys(r))).toEqual([['orders.status', 'orders.id'], ['orders.status', 'orders.id']]);
     expect(inOrder.rows).toEqual([{ 'orders.status': 'open', 'orders.id': 1 }, { 'orders.status': 'done', 'orders.id': 2 }]);
+  });
+
+  it('names the body member a bad query is about (the 422\'s errors[].field), never failing past the compiler', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ fields: ['orders.id'], limit: '99999999999999999999' }, 'limit'],
+      [{ fields: ['orders.id'], limit: 'ten' }, 'limit'],
+      [{ fields: ['orders.id', 'orders.count'], pivots: ['orders.id'], column_limit: '99999999999999999999' }, 'column_limit'],
+      [{ fields: ['orders.id'], sorts: ['orders.id sideways'] }, 'sorts'],
+      [{ fields: ['orders.id'], query_timezone: 'Mars/Base' }, 'query_timezone'],
+      [{ fields: ['orders.id'], filter_expression: '${orders.id} >' }, 'filter_expression'],
+      [{ fields: ['orders.nope'] }, 'orders.nope'],
+    ];
+    // A query selecting nothing is a plain 400 in Looker, not a validation error.
+    const empty = await runner.run(caller, { query: query({ fields: [] }), source, sqlOnly: true }).then(() => null, (e: unknown) => e);
+    expect([(empty as QueryRunError).code, (empty as QueryRunError).message]).toEqual(['bad_request', 'Must query at least one dimension or measure.']);
+    for (const [body, member] of cases) {
+      const error = await runner.run(caller, { query: query(body), source, sqlOnly: true }).then(() => null, (e: unknown) => e);
+      expect(error, JSON.stringify(body)).toBeInstanceOf(QueryRunError);
+      expect([(error as QueryRunError).code, (error as QueryRunError).field], JSON.stringify(body)).toEqual(['invalid', member]);
+    }
   });
 
   it('compiles an equal query once, and a different one again', async () => {

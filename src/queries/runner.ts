@@ -20,7 +20,7 @@ import { CompiledCache, type CompileContext } from './compiled-cache.ts';
 import { KeyedLimiter, QueueTimeoutError } from './limiter.ts';
 import { ResultCache } from './result-cache.ts';
 
-export type RunErrorCode = 'not_found' | 'invalid' | 'forbidden' | 'unavailable';
+export type RunErrorCode = 'not_found' | 'invalid' | 'bad_request' | 'forbidden' | 'unavailable';
 
 /** The query cannot be run at all (before any SQL reached a database): the API answers 4xx. */
 export class QueryRunError extends Error {
@@ -137,6 +137,23 @@ function keyedAlready(columns: readonly string[], fields: readonly CompiledField
   return true;
 }
 
+/**
+ * The member of the query body a compilation error is about, for the 422's `errors[].field`: the
+ * limits, sorts, time zone and custom filter are members of their own; other errors name the field
+ * they are about, or the field list.
+ */
+function requestMember(error: QueryError): string {
+  switch (error.code) {
+    case 'query/bad-limit': return 'limit';
+    case 'query/bad-column-limit': return 'column_limit';
+    case 'query/bad-sort': return 'sorts';
+    case 'query/bad-timezone': return 'query_timezone';
+    case 'query/bad-expression': return 'filter_expression';
+    case 'query/unknown-explore': return 'view';
+    default: return error.field ?? 'fields';
+  }
+}
+
 /** How long a compiled query is reused (Liquid could read the clock; nothing else in compilation does). */
 const COMPILED_MAX_AGE_MS = 60_000;
 const COMPILED_PER_WORKSPACE = 500;
@@ -231,7 +248,7 @@ export class QueryRunner {
       try {
         return compileQuery(source.model, lookerQuery, { ...options, userAttributes });
       } catch (error) {
-        if (error instanceof QueryError) throw new QueryRunError('invalid', error.message, error.field ?? 'fields');
+        if (error instanceof QueryError) throw new QueryRunError(error.code === 'query/no-fields' ? 'bad_request' : 'invalid', error.message, requestMember(error));
         throw error;
       }
     };

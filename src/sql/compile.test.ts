@@ -86,9 +86,17 @@ describe('compileQuery', () => {
     expect(sqlOf({ fields: ['orders.status'], limit: -1 })).not.toContain('LIMIT');
     expect(sqlOf({ fields: ['orders.status'], limit: 0 })).toMatch(/LIMIT 0$/);
     expect(errorOf(() => sqlOf({ fields: ['orders.status'], limit: 'ten' })).code).toBe('query/bad-limit');
+    // Beyond 2^53 the limit is no longer exact: refused as a query error, never a SQL-building failure.
+    for (const limit of ['9007199254740993', '99999999999999999999']) {
+      expect(errorOf(() => sqlOf({ fields: ['orders.status'], limit })).message).toBe(`Invalid limit '${limit}': too large; use -1 for no limit.`);
+    }
+    expect(sqlOf({ fields: ['orders.status'], limit: '9007199254740991' })).toMatch(/LIMIT 9007199254740991$/);
+    expect(errorOf(() => sqlOf({ fields: ['orders.status'], pivots: ['orders.status'], column_limit: '99999999999999999999' })).code).toBe('query/bad-column-limit');
   });
 
   it('rejects unknown explores, fields and excluded fields with clear errors', () => {
+    // Nothing to SELECT: Looker's own words, which clients such as Spectacles match on.
+    expect([errorOf(() => sqlOf({ fields: [] })).code, errorOf(() => sqlOf({ fields: [] })).message]).toEqual(['query/no-fields', 'Must query at least one dimension or measure.']);
     expect(errorOf(() => sqlOf({ view: 'nope', fields: ['orders.id'] })).message).toBe("Explore 'nope' not found in model 'shop'.");
     const unknown = errorOf(() => sqlOf({ fields: ['orders.nope'] }));
     expect([unknown.code, unknown.field]).toEqual(['query/unknown-field', 'orders.nope']);

@@ -48,6 +48,8 @@ export function parseLimit(limit: LookerQuery['limit']): number | null {
   const n = Number(s);
   if (n === -1) return null;
   if (n < -1) throw new QueryError('query/bad-limit', `Invalid limit '${s}': use a whole number, or -1 for no limit.`);
+  // Past 2^53 the number is no longer the one given; no database returns that many rows anyway.
+  if (!Number.isSafeInteger(n)) throw new QueryError('query/bad-limit', `Invalid limit '${s}': too large; use -1 for no limit.`);
   return n;
 }
 
@@ -119,6 +121,8 @@ function compileAt(model: Model, query: LookerQuery, options: CompileOptions, de
     }
   }
 
+  // Looker's words: clients (Spectacles among them) recognise this refusal by its text.
+  if (query.fields.length === 0) throw new QueryError('query/no-fields', 'Must query at least one dimension or measure.');
   const pivots = new Set(query.pivots ?? []);
   const selected: Selected[] = [];
   const seen = new Set<string>();
@@ -373,7 +377,7 @@ function postSqlTarget(f: Field): string {
 export function parseColumnLimit(limit: LookerQuery['column_limit']): number {
   if (limit === undefined || limit === null || limit === '') return DEFAULT_COLUMN_LIMIT;
   const s = String(limit).trim();
-  if (!/^\d+$/.test(s) || Number(s) < 1) throw new QueryError('query/bad-limit', `Invalid column_limit '${s}': use a positive whole number.`);
+  if (!/^\d+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) throw new QueryError('query/bad-column-limit', `Invalid column_limit '${s}': use a positive whole number.`);
   return Number(s);
 }
 

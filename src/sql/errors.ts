@@ -6,12 +6,15 @@
 export type QueryErrorCode =
   | 'query/unknown-explore'
   | 'query/unknown-field'
+  /** No dimension or measure selected: there is nothing to SELECT. */
+  | 'query/no-fields'
   | 'query/field-not-in-explore'
   | 'query/bad-filter'
   /** A Looker expression (`filter_expression`) that does not parse, type-check or compile. */
   | 'query/bad-expression'
   | 'query/bad-sort'
   | 'query/bad-limit'
+  | 'query/bad-column-limit'
   | 'query/bad-timezone'
   | 'query/circular-reference'
   | 'query/unknown-reference'

@@ -88,6 +88,7 @@ export function runError(e: unknown): unknown {
     case 'forbidden':
       return new ApiError('forbidden', { message: e.message });
     case 'unavailable':
+    case 'bad_request':
       return new ApiError('bad_request', { message: e.message });
     case 'invalid':
       return validationFailed([{ field: e.field ?? 'query', code: 'invalid', message: e.message }], e.message);
