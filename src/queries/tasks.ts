@@ -17,12 +17,24 @@ import { formatQueryError, isResultFormat, type ResultFormat } from './formats/i
 import { QueryRunError, type QueryRunner } from './runner.ts';
 import { workerNodeId } from '../store/node-id.ts';
 
+/**
+ * create_query_task flags that do not change how this server runs the query: kept with the task
+ * so the QueryTask answers echo what the client asked for, as Looker's do.
+ */
+export interface TaskOnlyFlags {
+  readonly generate_drill_links?: boolean;
+  readonly server_table_calcs?: boolean;
+  readonly rebuild_pdts?: boolean;
+  readonly cache_only?: boolean;
+  readonly path_prefix?: string;
+}
+
 export interface NewTask {
   readonly queryId: string;
   readonly format: ResultFormat;
   readonly source: string | null;
   readonly deferred: boolean;
-  readonly flags: RunFlags;
+  readonly flags: RunFlags & TaskOnlyFlags;
 }
 
 export interface QueryTasksOptions {

@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Looker40SDK } from '@looker/sdk';
+import { DelimArray } from '@looker/sdk-rtl';
+import { assertResponseMatchesSpec } from '../../src/api/spec-validate.ts';
 import { startQueryFixture, type QueryFixture } from './support.ts';
 
 type Multi = Record<string, { status: string; data?: unknown }>;
@@ -95,6 +97,9 @@ describe('query tasks and the SQL Runner', () => {
       if (!running) await new Promise((r) => setTimeout(r, 50));
     }
     expect(running).toBe(true);
+    // Query, SqlQuery and LookBasic members may not be null in the spec: absent instead.
+    const entry = (await s.ok(s.all_running_queries())).find((r) => r.query_task_id === task.id)!;
+    for (const key of ['query', 'sql_query', 'look'] as const) expect(entry[key], key).not.toBeNull();
     expect((await fx.raw(s, 'GET', `/query_tasks/${task.id!}/results`)).status).toBe(202);
     await s.ok(s.kill_query(task.id!));
     expect((await s.ok(s.query_task(task.id!))).status).toBe('killed');
@@ -105,7 +110,94 @@ describe('query tasks and the SQL Runner', () => {
     expect(rows).toEqual([{ 'orders.count': 100 }]);
     expect(Date.now() - started).toBeLessThan(5000);
     expect((await s.ok(s.all_running_queries())).some((r) => r.query_task_id === task.id)).toBe(false);
-    expect((await fx.raw(s, 'DELETE', `/running_queries/${task.id!}`)).status).toBe(422);
+    // Killing a query that is no longer running: 404 in Looker's Error shape (Spectacles ignores 404s).
+    const again = await fx.raw(s, 'DELETE', `/running_queries/${task.id!}`);
+    expect(again.status).toBe(404);
+    const body = (await again.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['documentation_url', 'message']);
+    expect(body.documentation_url).toMatch(/\/404\/delete\/running_queries\/:query_task_id$/);
+    const viaSdk = await s.kill_query(task.id!);
+    expect(viaSdk.ok).toBe(false);
+  });
+
+  it('answers query_task_results of a failed task with 400 and the database error, except for json_detail', async () => {
+    const s = fx.sdk();
+    const bad = await s.ok(s.create_query({ model: 'shop', view: 'broken', fields: ['broken.x'] }));
+    const ids: Record<string, string> = {};
+    for (const format of ['json', 'json_bi', 'csv', 'txt', 'xlsx', 'json_detail']) {
+      ids[format] = (await s.ok(s.create_query_task({ body: { query_id: bad.id!, result_format: format as never } }))).id!;
+    }
+    const settled = await settle(s, Object.values(ids));
+    for (const id of Object.values(ids)) expect(settled[id]?.status).toBe('error');
+    // Same wording as the synchronous run endpoints: the summary line, then the database's message.
+    const expected = /^The DuckDB database encountered an error while running this query\. .*no_such_table/s;
+    for (const format of ['json', 'json_bi', 'csv', 'txt', 'xlsx']) {
+      const res = await fx.raw(s, 'GET', `/query_tasks/${ids[format]!}/results`);
+      expect(res.status, format).toBe(400);
+      expect(res.headers.get('content-type'), format).toMatch(/^application\/json/);
+      const body = (await res.json()) as { message: string; documentation_url: string };
+      expect(Object.keys(body).sort(), format).toEqual(['documentation_url', 'message']);
+      assertResponseMatchesSpec('query_task_results', 400, body);
+      expect(body.message, format).toMatch(expected);
+      expect(body.documentation_url).toMatch(/\/400\/get\/query_tasks\/:query_task_id\/results$/);
+      const viaSdk = await s.query_task_results(ids[format]!);
+      expect(viaSdk.ok, format).toBe(false);
+      if (!viaSdk.ok) expect((viaSdk.error as { message: string }).message, format).toMatch(expected);
+    }
+    // json_detail carries the error in a 200 body.
+    const detail = (await s.ok(s.query_task_results(ids.json_detail!))) as unknown as { errors: { message: string; message_details: string }[] };
+    expect(detail.errors[0]?.message).toBe('The DuckDB database encountered an error while running this query.');
+    expect(detail.errors[0]?.message_details).toMatch(/no_such_table/);
+    // multi_results still reports each failure in its format's body (what Spectacles parses).
+    expect((settled[ids.json!]?.data as { looker_error: string }[])[0]?.looker_error).toMatch(expected);
+  });
+
+  it("reports tasks the caller may not see, or that do not exist, as 'missing' in multi_results", async () => {
+    const admin = fx.sdk();
+    const developer = (await admin.ok(admin.all_roles({}))).find((r) => r.name === 'Developer')!;
+    const user = await admin.ok(admin.create_user({ first_name: 'Other', last_name: 'Caller' }));
+    await admin.ok(admin.set_user_roles(user.id!, [developer.id!]));
+    const cred = await admin.ok(admin.create_user_credentials_api3(user.id!));
+    const other = fx.sdkFor(cred.client_id!, cred.client_secret!);
+    const q = await admin.ok(admin.create_query({ model: 'shop', view: 'orders', fields: ['orders.count'] }));
+    const task = await admin.ok(admin.create_query_task({ body: { query_id: q.id!, result_format: 'json' as never } }));
+    expect((await settle(admin, [task.id!]))[task.id!]?.status).toBe('complete');
+    const seen = await other.ok(other.query_task_multi_results(new DelimArray<string>([task.id!, 'no-such-task'])));
+    expect(seen).toEqual({ [task.id!]: { status: 'missing' }, 'no-such-task': { status: 'missing' } });
+  });
+
+  it('reads multi_results ids sent as a DelimArray, a plain array (JSON text) or a repeated parameter', async () => {
+    const s = fx.sdk();
+    const q = await s.ok(s.create_query({ model: 'shop', view: 'orders', fields: ['orders.count'] }));
+    const a = (await s.ok(s.create_query_task({ body: { query_id: q.id!, result_format: 'json' as never } }))).id!;
+    const b = (await s.ok(s.create_query_task({ body: { query_id: q.id!, result_format: 'csv' as never } }))).id!;
+    const expected = await settle(s, [a, b]);
+    expect(expected).toEqual({ [a]: { status: 'complete', data: [{ 'orders.count': 100 }] }, [b]: { status: 'complete', data: 'Orders Count\n100\n' } });
+    expect(await s.ok(s.query_task_multi_results(new DelimArray<string>([a, b])))).toEqual(expected);
+    // The SDK sends a plain array as `query_task_ids=["a","b"]`.
+    expect(await s.ok(s.query_task_multi_results([a, b] as unknown as DelimArray<string>))).toEqual(expected);
+    const repeated = await fx.raw(s, 'GET', `/query_tasks/multi_results?query_task_ids=${a}&query_task_ids=${b}`);
+    expect(await repeated.json()).toEqual(expected);
+  });
+
+  it('keeps the create_query_task flags in the QueryTask and leaves out its null query', async () => {
+    const s = fx.sdk();
+    const q = await s.ok(s.create_query({ model: 'shop', view: 'orders', fields: ['orders.count'] }));
+    const flagged = await s.ok(s.create_query_task({
+      generate_drill_links: true, server_table_calcs: true, rebuild_pdts: true, cache_only: true, path_prefix: '/embed/x',
+      body: { query_id: q.id!, result_format: 'json_detail' as never },
+    }));
+    const echoed = { generate_links: true, server_table_calcs: true, rebuild_pdts: true, cache_only: true, path_prefix: '/embed/x' };
+    expect(flagged).toMatchObject(echoed);
+    expect(await s.ok(s.query_task(flagged.id!))).toMatchObject(echoed);
+    const plain = await s.ok(s.create_query_task({ body: { query_id: q.id!, result_format: 'json' as never } }));
+    expect(plain).toMatchObject({ generate_links: false, server_table_calcs: false, rebuild_pdts: false, cache_only: false, path_prefix: null });
+    // `query` is a Query object the spec does not allow to be null.
+    for (const t of [flagged, plain, await s.ok(s.query_task(plain.id!))]) {
+      expect(t.query).not.toBeNull();
+      assertResponseMatchesSpec('query_task', 200, t);
+    }
+    await settle(s, [flagged.id!, plain.id!]);
   });
 
   it('runs raw SQL through the SQL Runner on a named connection', async () => {
@@ -117,6 +209,14 @@ describe('query tasks and the SQL Runner', () => {
     expect(rows).toEqual(await fx.direct('SELECT status, count(*)::INTEGER AS n FROM orders GROUP BY 1 ORDER BY 1'));
     const csv = await s.ok(s.run_sql_query(created.slug!, 'csv'));
     expect(csv.split('\n')[0]).toBe('status,n');
+    // `download=true` makes the answer an attachment; without it the answer stays inline.
+    const inline = await fx.raw(s, 'POST', `/sql_queries/${created.slug!}/run/csv`);
+    expect(inline.headers.get('content-disposition')).toBeNull();
+    const download = await fx.raw(s, 'POST', `/sql_queries/${created.slug!}/run/csv?download=true`);
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="sql_query_${created.slug!}.csv"`);
+    expect(await download.text()).toBe(csv);
+    // The SDK passes `download` through and reads the workbook as its binary string.
+    expect((await s.ok(s.run_sql_query(created.slug!, 'xlsx', 'true'))).slice(0, 2)).toBe('PK');
     const viaModel = await s.ok(s.create_sql_query({ model_name: 'shop', sql: 'SELECT 1 AS one' }));
     expect(await s.ok(s.run_sql_query(viaModel.slug!, 'json'))).toEqual([{ one: 1 }]);
     const broken = await s.ok(s.create_sql_query({ connection_name: 'warehouse', sql: 'SELECT * FROM nowhere' }));

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { DriverError } from '../../connections/driver.ts';
 import type { ConnectionManager } from '../../connections/manager.ts';
 import { knownDialects } from '../../connections/registry.ts';
-import { databaseErrorSummary, formatQueryError, formatResult, type FieldMeta } from '../../queries/formats/index.ts';
+import { databaseErrorSummary, formatQueryError, formatResult, type FieldMeta, type ResultFormat } from '../../queries/formats/index.ts';
 import type { SqlQueryRecord, Store } from '../../store/index.ts';
 import type { Workspaces } from '../../workspaces/index.ts';
 import { baseUrl } from '../core-routes.ts';
@@ -14,6 +14,12 @@ import { ApiError, validationFailed } from '../errors.ts';
 import { registerLookerRoute } from '../route.ts';
 import { formatOf } from './queries.ts';
 import { callerOf, ws } from './workspace-call.ts';
+
+/** The file extension of a downloaded answer, by result format. */
+const DOWNLOAD_EXTENSIONS: Readonly<Record<ResultFormat, string>> = {
+  json: 'json', json_detail: 'json', json_bi: 'json', inline_json: 'json', json_label: 'json',
+  csv: 'csv', txt: 'txt', html: 'html', md: 'md', sql: 'sql', xlsx: 'xlsx',
+};
 
 function sqlQueryJson(q: SqlQueryRecord, base: string): Record<string, unknown> {
   return {
@@ -66,13 +72,17 @@ export function registerSqlRunnerRoutes(app: FastifyInstance, store: Store, work
     },
   });
 
-  registerLookerRoute<{ Params: { slug: string; result_format: string } }>(app, {
+  registerLookerRoute<{ Params: { slug: string; result_format: string }; Querystring: { download?: string } }>(app, {
     operationId: 'run_sql_query',
     handler: async (request, reply) => {
       callerOf(request, 'use_sql_runner');
       const format = formatOf(request.params.result_format);
       const q = await store.queryTasks.sqlQuery(request.params.slug);
       if (!q) throw new ApiError('not_found', { message: `SQL query ${request.params.slug} not found.` });
+      // `download=true` (a string in the spec): an attachment named by the stored slug, never by raw input.
+      if (request.query.download?.toLowerCase() === 'true') {
+        void reply.header('content-disposition', `attachment; filename="sql_query_${q.slug}.${DOWNLOAD_EXTENSIONS[format]}"`);
+      }
       const connection = await store.connections.connection(q.connection_name);
       if (!connection) throw new ApiError('not_found', { message: `Connection "${q.connection_name}" not found.` });
       if (format === 'sql') return reply.code(200).header('content-type', 'application/sql').send(q.sql);
